@@ -1,0 +1,12 @@
+/** Exit codes (DESIGN §5, contract). */
+export const EXIT = {
+  OK: 0, // promote, wait, complete; validate: all valid
+  HOLD: 1,
+  ROLLBACK: 2,
+  USAGE: 64,
+  INVALID: 65, // invalid spec or input data
+  MISSING: 66, // a named file is missing
+  INTERNAL: 70,
+  STORE_NOT_WRITABLE: 73,
+  STORE_LOCKED: 75,
+} as const;

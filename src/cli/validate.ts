@@ -1,0 +1,26 @@
+/** `rollgate validate <spec...>`: schema + semantic checks; exit 0 valid, 65 invalid, 66 missing. */
+import { loadSpecFile, type SpecResult } from '../spec/load-spec.js';
+import { RENDERERS, type ValidateFormat } from '../report/validation/index.js';
+import { EXIT } from './exit-codes.js';
+import { expandSpecPaths } from './spec-paths.js';
+
+export interface ValidateOptions {
+  format: ValidateFormat;
+}
+
+export async function runValidate(args: string[], options: ValidateOptions): Promise<number> {
+  const { files, emptyDirs } = await expandSpecPaths(args);
+  const results: SpecResult[] = await Promise.all(files.map(loadSpecFile));
+  for (const dir of emptyDirs) {
+    results.push({
+      file: dir, spec: null, missing: true,
+      diagnostics: [{ severity: 'error', code: 'no-specs', message: 'this directory holds no *.yaml spec', file: dir, line: 0, col: 0, path: '' }],
+    });
+  }
+  const { stdout, stderr } = RENDERERS[options.format](results);
+  process.stderr.write(stderr);
+  process.stdout.write(stdout);
+  if (results.some((r) => r.missing)) return EXIT.MISSING;
+  if (results.some((r) => r.spec === null)) return EXIT.INVALID;
+  return EXIT.OK;
+}

@@ -1,0 +1,138 @@
+/**
+ * Resolves a rule's `var` path against schemas/context.schema.json, statically, so typos are
+ * caught by `validate` instead of holding (or worse) at a check.
+ */
+import { KNOWN_REASON_CODES } from '../observe/reason-codes.js';
+import { readSchema } from './schema-files.js';
+import { didYouMean } from './suggest.js';
+
+export interface VarScope {
+  surfaces: readonly string[];
+  inputs: readonly string[];
+  /** Inside a gate or trigger with `each`: `surface` is bound. */
+  surfaceBound: boolean;
+  /** Inside `health:` rules, paths are relative to the surface. */
+  healthRule: boolean;
+}
+
+export type ValueType = 'boolean' | 'number' | 'string' | 'array' | 'object' | 'unknown';
+
+export type Resolution =
+  | { ok: true; type: ValueType; warning?: string; input?: string }
+  | { ok: false; message: string };
+
+interface SchemaNode {
+  $ref?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: boolean | SchemaNode;
+  items?: SchemaNode;
+}
+
+let root: SchemaNode & { definitions: Record<string, SchemaNode> } | undefined;
+function contextSchema() {
+  root ??= readSchema('context.schema.json') as unknown as SchemaNode & { definitions: Record<string, SchemaNode> };
+  return root;
+}
+
+/** Health rules decide these, so they cannot read them. */
+const HEALTH_OUTPUTS = ['health_state', 'health_reason', 'rollout_gate'];
+
+export function resolveVarPath(path: string, scope: VarScope): Resolution {
+  const schema = contextSchema();
+  const segs = path.split('.');
+  const [first, second] = segs;
+  if (path === '') return { ok: false, message: 'a `var` with an empty path reads the whole context; name a path such as `surface.health.queue_depth`' };
+
+  if (scope.healthRule) {
+    if (HEALTH_OUTPUTS.includes(first!)) {
+      return { ok: false, message: `\`${first}\` cannot be read in a health rule: it is what the health rule decides` };
+    }
+    return walk(schema.definitions.surface!, segs, 0, 'surface', 'surface');
+  }
+  if (first === 'surface') {
+    if (!scope.surfaceBound) {
+      return { ok: false, message: `\`${path}\` reads \`surface\`, which is only bound in a gate or trigger with \`each\`; add \`each: surfaces\` or write \`surfaces.<name>.${segs.slice(1).join('.')}\`` };
+    }
+    return walk(schema.definitions.surface!, segs, 1, 'surface', 'surface');
+  }
+  if (first === 'surfaces') {
+    if (second === undefined) return { ok: true, type: 'object' };
+    if (!scope.surfaces.includes(second)) {
+      return { ok: false, message: `\`${path}\` names surface \`${second}\`, which the spec does not declare` + (didYouMean(second, scope.surfaces) || `; declared surfaces: ${list(scope.surfaces)}`) };
+    }
+    return walk(schema.definitions.surface!, segs, 2, `surfaces.${second}`, 'surface');
+  }
+  if (first === 'inputs') {
+    if (second === undefined) return { ok: true, type: 'object' };
+    if (!scope.inputs.includes(second)) {
+      return { ok: false, message: `\`${path}\` reads input \`${second}\`, which is not declared under \`inputs\`` + (didYouMean(second, scope.inputs) || (scope.inputs.length ? `; declared inputs: ${list(scope.inputs)}` : '; declare it with `inputs: { ' + second + ': { file: … } }`')) };
+    }
+    return { ok: true, type: 'unknown', input: second };
+  }
+  return walk(schema, segs, 0, '', 'context');
+}
+
+function walk(start: SchemaNode, segs: string[], from: number, prefix: string, startName: string): Resolution {
+  const schema = contextSchema();
+  let node = start;
+  let defName = startName;
+  let warning: string | undefined;
+  let here = prefix;
+  for (let i = from; i < segs.length; i++) {
+    while (node.$ref) {
+      defName = node.$ref.replace('#/definitions/', '');
+      node = schema.definitions[defName]!;
+    }
+    const seg = segs[i]!;
+    const next = here === '' ? seg : `${here}.${seg}`;
+    if (isFreeForm(node)) return { ok: true, type: 'unknown', ...(warning ? { warning } : {}) };
+    if (node.properties && Object.prototype.hasOwnProperty.call(node.properties, seg)) {
+      node = node.properties[seg]!;
+    } else if (typeIncludes(node, 'array') && node.items) {
+      if (!/^\d+$/.test(seg)) return { ok: false, message: `\`${here}\` is a list; index it with a number (\`${here}.0\`), not \`${seg}\`` };
+      node = node.items;
+    } else if (typeof node.additionalProperties === 'object') {
+      if (defName === 'reasonCounts') {
+        warning = `reason code \`${seg}\` in \`${next}\` is not one the producer documents; it reads 0 until a runtime writes it` + didYouMean(seg, KNOWN_REASON_CODES);
+      }
+      node = node.additionalProperties;
+    } else if (node.additionalProperties === true) {
+      return { ok: true, type: 'unknown' };
+    } else if (node.properties) {
+      const keys = Object.keys(node.properties);
+      return { ok: false, message: `unknown path \`${segs.join('.')}\`: \`${here || 'the context'}\` has no \`${seg}\`` + (didYouMean(seg, keys) || `; it has ${list(keys)}`) };
+    } else {
+      return { ok: false, message: `unknown path \`${segs.join('.')}\`: \`${here}\` is ${typeOf(node) === 'unknown' ? 'a value' : `a ${typeOf(node)}`} and has no \`${seg}\`` };
+    }
+    here = next;
+  }
+  while (node.$ref) node = schema.definitions[node.$ref.replace('#/definitions/', '')]!;
+  return { ok: true, type: typeOf(node), ...(warning ? { warning } : {}) };
+}
+
+function isFreeForm(node: SchemaNode): boolean {
+  return node.type === undefined && node.properties === undefined && node.enum === undefined && node.items === undefined && node.additionalProperties === undefined;
+}
+
+function typeIncludes(node: SchemaNode, t: string): boolean {
+  return Array.isArray(node.type) ? node.type.includes(t) : node.type === t;
+}
+
+function typeOf(node: SchemaNode): ValueType {
+  if (node.enum) return node.enum.every((v) => typeof v === 'string') ? 'string' : 'unknown';
+  if (Array.isArray(node.type)) return 'unknown';
+  switch (node.type) {
+    case 'boolean': return 'boolean';
+    case 'integer': case 'number': return 'number';
+    case 'string': return 'string';
+    case 'array': return 'array';
+    case 'object': return 'object';
+    default: return 'unknown';
+  }
+}
+
+function list(names: readonly string[]): string {
+  return names.length === 0 ? '(none)' : names.map((n) => `\`${n}\``).join(', ');
+}

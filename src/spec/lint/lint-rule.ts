@@ -1,0 +1,120 @@
+/**
+ * Static checks of one json-logic rule: known operators, argument counts, `var` paths that
+ * resolve against the context schema, and a root that returns true or false.
+ */
+import { OPERATORS, isOperator } from '../../rules/operators.js';
+import { resolveVarPath, type ValueType, type VarScope } from '../context-paths.js';
+import { describeRuleOwner } from '../describe-path.js';
+import { didYouMean } from '../suggest.js';
+import { isRecord, type Reporter, type Segment } from './reporter.js';
+
+type ItemScope = 'none' | 'item' | 'reduce';
+
+export interface RuleFacts {
+  /** Inputs this rule reads, for cross-checks (e.g. a trigger on an optional input). */
+  inputs: Set<string>;
+}
+
+export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope, report: Reporter): RuleFacts {
+  const facts: RuleFacts = { inputs: new Set() };
+  const owner = describeRuleOwner(report.data, at);
+  const before = report.diagnostics.length;
+  walk(rule, [...at], 'none');
+  const clean = !report.diagnostics.slice(before).some((d) => d.severity === 'error');
+  if (clean) checkReturnsBoolean();
+  return facts;
+
+  function walk(expr: unknown, path: Segment[], items: ItemScope): void {
+    if (Array.isArray(expr)) {
+      expr.forEach((el, i) => walk(el, [...path, i], items));
+      return;
+    }
+    if (!isRecord(expr)) return;
+    const keys = Object.keys(expr);
+    if (keys.length !== 1) {
+      report.error('not-an-expression', `a json-logic expression in ${owner} has exactly one operator key, but this mapping has ${keys.length === 0 ? 'none' : keys.map((k) => `\`${k}\``).join(', ')}; write one operator per mapping, e.g. \`{ and: [ …, … ] }\``, path);
+      return;
+    }
+    const op = keys[0]!;
+    const raw = expr[op];
+    const args = Array.isArray(raw) ? raw : [raw];
+    const argPath = (i: number): Segment[] => (Array.isArray(raw) ? [...path, op, i] : [...path, op]);
+    if (!isOperator(op)) {
+      report.error('unknown-operator', `unknown json-logic operator \`${op}\` in ${owner}` + (didYouMean(op, Object.keys(OPERATORS)) || `; the operators are ${Object.keys(OPERATORS).join(' ')}`), [...path, op], 'key');
+      args.forEach((a, i) => walk(a, argPath(i), items));
+      return;
+    }
+    const info = OPERATORS[op]!;
+    const count = raw === undefined || (op === 'var' && raw === null) ? 0 : args.length;
+    if (count < info.min || count > info.max) {
+      const wanted = info.min === info.max ? `${info.min}` : info.max === Infinity ? `at least ${info.min}` : `${info.min} or ${info.max}`;
+      report.error('bad-arity', `\`${op}\` in ${owner} takes ${wanted} argument${wanted === '1' ? '' : 's'}, but has ${count}`, [...path, op], 'key');
+    }
+    if (op === 'var') {
+      checkVar(args, argPath(0), items);
+      return;
+    }
+    if (info.perItem) {
+      walk(args[0], argPath(0), items);
+      walk(args[1], argPath(1), info.perItem);
+      args.slice(2).forEach((a, i) => walk(a, argPath(i + 2), items));
+      return;
+    }
+    args.forEach((a, i) => walk(a, argPath(i), items));
+  }
+
+  function checkVar(args: unknown[], path: Segment[], items: ItemScope): void {
+    const target = args[0];
+    if (isRecord(target) || Array.isArray(target)) {
+      report.warning('computed-var', `a computed \`var\` path in ${owner} cannot be checked before a check runs; prefer a literal path`, path);
+      walk(target, path, items);
+      return;
+    }
+    if (items !== 'none') return; // relative to the element being iterated: unknown statically
+    const resolution = resolveVarPath(target === undefined || target === null ? '' : String(target), scope);
+    if (!resolution.ok) {
+      report.error('unknown-var', `${resolution.message} (in ${owner})`, path);
+      return;
+    }
+    if (resolution.warning) report.warning('unknown-reason-code', `${resolution.warning} (in ${owner})`, path);
+    if (resolution.input) facts.inputs.add(resolution.input);
+  }
+
+  function checkReturnsBoolean(): void {
+    const type = typeOf(rule);
+    if (type === 'boolean') return;
+    if (type === 'unknown') {
+      report.warning('maybe-not-boolean', `validate cannot tell whether ${owner} returns true or false; anything else is an error at a check (and holds). Wrap it in \`!!\` or compare it, e.g. \`{ "==": [ …, true ] }\``, [...at]);
+      return;
+    }
+    report.error('not-boolean', `${owner} returns ${article(type)}, not true or false; compare it instead, e.g. \`{ ">": [ …, 0 ] }\``, [...at]);
+  }
+
+  function typeOf(expr: unknown): ValueType {
+    if (typeof expr === 'boolean') return 'boolean';
+    if (typeof expr === 'number') return 'number';
+    if (typeof expr === 'string') return 'string';
+    if (Array.isArray(expr)) return 'array';
+    if (!isRecord(expr)) return 'unknown';
+    const op = Object.keys(expr)[0]!;
+    const info = OPERATORS[op]!;
+    const raw = expr[op];
+    const args = Array.isArray(raw) ? raw : [raw];
+    if (op === 'var') {
+      const target = args[0];
+      if (typeof target !== 'string' && typeof target !== 'number') return 'unknown';
+      const r = resolveVarPath(String(target), scope);
+      const fallback = args.length > 1 ? typeOf(args[1]) : undefined;
+      if (!r.ok) return 'unknown';
+      return fallback === undefined || fallback === r.type ? r.type : 'unknown';
+    }
+    if (info.result !== 'branches') return info.result === 'any' ? 'unknown' : info.result;
+    const branches = op === 'and' || op === 'or' ? args : args.filter((_, i) => i % 2 === 1 || i === args.length - 1);
+    const types = new Set(branches.map(typeOf));
+    return types.size === 1 ? [...types][0]! : 'unknown';
+  }
+}
+
+function article(type: ValueType): string {
+  return type === 'array' ? 'a list' : type === 'object' ? 'a mapping' : `a ${type}`;
+}

@@ -1,0 +1,75 @@
+/**
+ * The spec pipeline: bytes -> text -> YAML -> schema -> lint -> typed Spec. `loadSpecText` is pure
+ * (no disk); `loadSpecFile` adds the read. Neither throws on bad input: everything is a diagnostic.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { hasErrors, byPosition, type Diagnostic } from './diagnostic.js';
+import { lintSpec } from './lint/index.js';
+import { normalizeSpec } from './normalize.js';
+import { parseYaml } from './parse-yaml.js';
+import { checkSchema } from './schema-check.js';
+import type { Spec } from './types.js';
+
+/** A rollout spec is a few KB; anything this large is a mistake (or an attack). */
+export const MAX_SPEC_BYTES = 1024 * 1024;
+
+export interface SpecResult {
+  file: string;
+  /** Present only when there are no errors. */
+  spec: Spec | null;
+  diagnostics: Diagnostic[];
+  /** The file does not exist (exit 66 rather than 65). */
+  missing: boolean;
+}
+
+export function loadSpecText(content: string | Uint8Array, file: string): SpecResult {
+  const result = (diagnostics: Diagnostic[], spec: Spec | null = null): SpecResult => ({
+    file, spec, diagnostics: diagnostics.sort(byPosition), missing: false,
+  });
+  const fileError = (code: string, message: string) =>
+    result([{ severity: 'error', code, message, file, line: 1, col: 1, path: '' }]);
+
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  if (bytes.length > MAX_SPEC_BYTES) {
+    return fileError('too-large', `the spec is ${(bytes.length / 1024 / 1024).toFixed(1)} MiB; rollgate reads specs up to 1 MiB (a rollout spec is a few KB), so check that this is the right file`);
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return fileError('not-text', `the spec is not a text file (a NUL byte at offset ${nul}); check that this is the right file`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return fileError('not-text', 'the spec is not valid UTF-8 text; save it as UTF-8');
+  }
+
+  const parsed = parseYaml(text, file);
+  if (!parsed.ok) return result(parsed.diagnostics);
+  const { value, sourceMap } = parsed;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const found = Array.isArray(value) ? 'a list' : `a single ${typeof value} value`;
+    return fileError('not-a-mapping', `the spec must be a mapping with apiVersion, kind, metadata, surfaces and phases, but this file holds ${found}`);
+  }
+  const data = value as Record<string, unknown>;
+  const diagnostics = [...checkSchema(data, file, sourceMap), ...lintSpec(data, file, sourceMap)];
+  if (hasErrors(diagnostics)) return result(diagnostics);
+  const digest = 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+  return result(diagnostics, normalizeSpec(data, file, digest, sourceMap));
+}
+
+export async function loadSpecFile(file: string): Promise<SpecResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const missing = code === 'ENOENT';
+    const message = missing
+      ? 'no such file; check the path (specs usually live in specs/*.yaml)'
+      : code === 'EISDIR'
+        ? 'this is a directory; name the spec files in it (e.g. specs/*.yaml)'
+        : `cannot read the file (${code ?? (err as Error).message})`;
+    return { file, spec: null, missing, diagnostics: [{ severity: 'error', code: missing ? 'missing-file' : 'unreadable', message, file, line: 0, col: 0, path: '' }] };
+  }
+  return loadSpecText(bytes, file);
+}

@@ -1,0 +1,14 @@
+/** Runs the built CLI as a real process, the way users and CI do. */
+import { spawnSync } from 'node:child_process';
+import { ROOT } from './paths.js';
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function rollgate(args: string[], cwd = ROOT): Run {
+  const r = spawnSync(process.execPath, [ROOT + 'bin/rollgate.js', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,168 @@
+/** Semantic checks beyond the schema, each on a one-line change to the minimal valid spec. */
+import { describe, expect, it } from 'vitest';
+import { loadSpecText } from '../../src/spec/load-spec.js';
+import { MINIMAL, minimalWith } from '../helpers/paths.js';
+
+const diagnose = (text: string) => loadSpecText(text, 'spec.yaml').diagnostics;
+const only = (text: string, severity: 'error' | 'warning') => diagnose(text).filter((d) => d.severity === severity);
+const QUEUE_RULE = '{ "<=": [ { var: surface.health.queue_depth }, 1 ] }';
+const withQueueRule = (rule: string) => minimalWith(QUEUE_RULE, rule);
+
+describe('the minimal fixture', () => {
+  it('is valid with no warnings', () => {
+    expect(diagnose(MINIMAL)).toEqual([]);
+  });
+});
+
+describe('var paths', () => {
+  const cases: [string, string, RegExp][] = [
+    ['surface outside each', minimalWith('{ ">": [ { var: surfaces.web.events.phase.healthy_cycle }, 0 ] }', '{ ">": [ { var: surface.events.phase.healthy_cycle }, 0 ] }'),
+      /reads `surface`, which is only bound in a gate or trigger with `each`; add `each: surfaces`/],
+    ['an undeclared surface', minimalWith('surfaces.web.events', 'surfaces.wbe.events'), /names surface `wbe`, which the spec does not declare; did you mean `web`\?/],
+    ['an undeclared input', withQueueRule('{ "==": [ { var: inputs.harness.overall.status }, passed ] }'), /reads input `harness`, which is not declared under `inputs`/],
+    ['a path into a number', withQueueRule('{ "==": [ { var: surface.health.queue_depth.max }, 1 ] }'), /`surface.health.queue_depth` is a number and has no `max`/],
+    ['a typo at the top level', withQueueRule('{ ">": [ { var: phse.elapsed_ms }, 1 ] }'), /`the context` has no `phse`; did you mean `phase`\?/],
+    ['an unknown window', withQueueRule('{ "==": [ { var: surface.events.phsae.retry_attempted }, 0 ] }'), /`surface.events` has no `phsae`; did you mean `phase`\?/],
+    ['a named index into an array', withQueueRule('{ "==": [ { var: surface.last_reason_codes.first }, x ] }'), /is a list; index it with a number/],
+    ['an empty path', withQueueRule('{ "==": [ { var: "" }, 1 ] }'), /empty path reads the whole context/],
+  ];
+  for (const [what, text, message] of cases) {
+    it(`rejects ${what}`, () => {
+      const found = only(text, 'error');
+      expect(found.map((d) => d.code)).toEqual(['unknown-var']);
+      expect(found[0]!.message).toMatch(message);
+    });
+  }
+
+  it('accepts declared inputs, raw state, list indexes and paths inside `all`/`some` items', () => {
+    const text = minimalWith('surfaces:', 'inputs:\n  harness: { file: h.json }\nsurfaces:').replace(QUEUE_RULE,
+      '{ and: [ { "==": [ { var: inputs.harness.overall.status }, passed ] }, { "!!": [ { var: surface.state.commands.0.case_id } ] }, ' +
+      '{ "==": [ { var: surface.last_reason_codes.0 }, healthy_cycle ] }, { all: [ { var: surface.state.commands }, { "==": [ { var: last_outcome }, success ] } ] } ] }');
+    expect(only(text, 'error')).toEqual([]);
+  });
+
+  it('warns about a reason code the producer does not document, with a suggestion', () => {
+    const found = only(withQueueRule('{ "==": [ { var: surface.events.phase.case_procesing_failed }, 0 ] }'), 'warning');
+    expect(found.map((d) => d.code)).toEqual(['unknown-reason-code']);
+    expect(found[0]!.message).toMatch(/did you mean `case_processing_failed`\?/);
+  });
+
+  it('health rules read the surface, but not what they decide', () => {
+    const health = (rule: string) => minimalWith('phases:', `health:\n  failing: { ">=": [ { var: health.failure_streak }, 3 ] }\n  degraded: ${rule}\nphases:`);
+    expect(only(health('{ ">": [ { var: health.last_cycle_failed }, 0 ] }'), 'error')).toEqual([]);
+    expect(only(health('{ "==": [ { var: health_state }, degraded ] }'), 'error')[0]!.message).toMatch(/`health_state` cannot be read in a health rule/);
+  });
+});
+
+describe('rule shapes', () => {
+  it('a rule must return true or false', () => {
+    const found = only(withQueueRule('{ "+": [ { var: surface.health.queue_depth }, 1 ] }'), 'error');
+    expect(found[0]).toMatchObject({ code: 'not-boolean', line: 25 });
+    expect(found[0]!.message).toMatch(/gate `queue-depth` of phase `canary-1` returns a number, not true or false/);
+  });
+
+  it('a bare var of a boolean field is a boolean rule; an input field may not be', () => {
+    expect(only(withQueueRule('{ var: surface.stale }'), 'error')).toEqual([]);
+    const text = minimalWith('surfaces:', 'inputs:\n  signoff: { file: s.yaml }\nsurfaces:').replace(QUEUE_RULE, '{ var: inputs.signoff.done }');
+    expect(only(text, 'warning').map((d) => d.code)).toEqual(['maybe-not-boolean']);
+  });
+
+  it('wrong argument counts are caught', () => {
+    const found = only(withQueueRule('{ "<=": [ { var: surface.health.queue_depth } ] }'), 'error');
+    expect(found[0]!.message).toMatch(/`<=` in gate `queue-depth` of phase `canary-1` takes 2 or 3 arguments, but has 1/);
+  });
+
+  it('a mapping with two operators is not an expression', () => {
+    const found = only(withQueueRule('{ "<=": [ 1, 2 ], ">=": [ 1, 2 ] }'), 'error');
+    expect(found[0]!.code).toBe('not-an-expression');
+  });
+
+  it('`log` is not allowed (it would write from inside the engine)', () => {
+    expect(only(withQueueRule('{ log: true }'), 'error')[0]!.code).toBe('unknown-operator');
+  });
+});
+
+describe('structure', () => {
+  it('`inherit` on the first phase', () => {
+    const found = only(minimalWith('    traffic: 5\n', '    traffic: 5\n    inherit: true\n'), 'error');
+    expect(found[0]!.message).toMatch(/is the first phase, so it has no previous phase to inherit gates from/);
+  });
+
+  it('traffic that decreases', () => {
+    const found = only(minimalWith('traffic: 100', 'traffic: 3'), 'error');
+    expect(found.map((d) => d.code)).toEqual(['traffic-decreases']);
+    expect(found[0]!.message).toMatch(/sends 3% of traffic, less than the 5% of the phase before it/);
+  });
+
+  it('traffic above 100', () => {
+    const found = only(minimalWith('traffic: 100', 'traffic: 120'), 'error');
+    expect(found[0]!.message).toBe('`traffic` in phase `general-availability` is `120`; it must be at most 100');
+  });
+
+  it('a trigger limited to an unknown phase', () => {
+    const found = only(minimalWith('    consecutive: 2', '    consecutive: 2\n    phases: [ canary-01 ]'), 'error');
+    expect(found[0]!.message).toMatch(/names phase `canary-01`, which the spec does not have; did you mean `canary-1`\?/);
+  });
+
+  it('a duplicate trigger name', () => {
+    const text = MINIMAL + '  - name: health-regression\n    when: true\n    action: hold\n';
+    expect(only(text, 'error').map((d) => d.code)).toEqual(['duplicate-trigger-name']);
+  });
+
+  it('a missing required key names what it is for', () => {
+    const found = only(minimalWith('    action: rollback\n', ''), 'error');
+    expect(found[0]!.message).toMatch(/^trigger `health-regression` is missing `action` \(what a fired trigger does/);
+  });
+
+  it('a wrong enum value suggests the right one', () => {
+    const found = only(minimalWith('action: rollback', 'action: rolback'), 'error');
+    expect(found[0]!.message).toBe('`action` in trigger `health-regression` is `rolback`; expected one of `rollback`, `hold`; did you mean `rollback`?');
+  });
+
+  it('`each` that is neither `surfaces` nor a list', () => {
+    const found = only(minimalWith('each: [ web, api ]', 'each: all'), 'error');
+    expect(found.map((d) => d.message)).toEqual(['`each` in gate `queue-depth` of phase `canary-1` is `all`; `each` is `surfaces` (every surface) or a list of surface names, e.g. `each: [web, api]`']);
+  });
+
+  it('a bad rollout name', () => {
+    const found = only(minimalWith('name: checkout', 'name: Checkout_Canary'), 'error');
+    expect(found[0]!.message).toMatch(/`metadata.name` is `Checkout_Canary`; use lower-case letters/);
+  });
+
+  it('a surface without staleAfter is a warning', () => {
+    const found = only(minimalWith('    stateDir: .tau/web\n    staleAfter: 15m\n', '    stateDir: .tau/web\n'), 'warning');
+    expect(found.map((d) => d.code)).toEqual(['no-stale-after']);
+  });
+});
+
+describe('schedules', () => {
+  it('an out-of-range cron field explains the range', () => {
+    const found = only(minimalWith('cron: "*/5 * * * *"', 'cron: "61 * * * *"'), 'error');
+    expect(found[0]!.message).toMatch(/not a valid cron expression: .*61.*0-59/);
+  });
+
+  it('six fields (with seconds) are refused', () => {
+    expect(only(minimalWith('cron: "*/5 * * * *"', 'cron: "0 */5 * * * *"'), 'error')[0]!.message).toMatch(/it has 6 fields/);
+  });
+});
+
+describe('hooks', () => {
+  const withHooks = (yaml: string) => MINIMAL + 'hooks:\n' + yaml;
+  it('accepts an argv and a webhook', () => {
+    expect(diagnose(withHooks('  promote: [ { run: [ ./set-weight.sh, "25" ], timeout: 30s } ]\n  rollback: [ { webhook: "https://deploy.example.com/rollback" } ]\n'))).toEqual([]);
+  });
+  it('needs exactly one of run and webhook', () => {
+    expect(only(withHooks('  promote: [ { run: [ a ], webhook: "http://127.0.0.1:9/x" } ]\n'), 'error')[0]!.message).toMatch(/needs exactly one of `run` .* or `webhook` .*, not both/);
+    expect(only(withHooks('  promote: [ { timeout: 5s } ]\n'), 'error')[0]!.code).toBe('bad-hook');
+  });
+  it('a shell line in one string is a warning: there is no shell', () => {
+    expect(only(withHooks('  promote: [ { run: [ "./set-weight.sh 25 && rm -rf /" ] } ]\n'), 'warning')[0]!.message).toMatch(/hooks never go through a shell, so split it into a list/);
+  });
+  it('a string instead of an argv list', () => {
+    expect(only(withHooks('  promote: [ { run: ./set-weight.sh } ]\n'), 'error')[0]!.message).toMatch(/must be a list, not the text `.\/set-weight.sh`; write `run` as a list/);
+  });
+  it('a webhook that is not http(s), and a zero timeout', () => {
+    expect(only(withHooks('  rollback: [ { webhook: "file:///etc/passwd" } ]\n'), 'error')[0]!.message).toMatch(/only http and https/);
+    expect(only(withHooks('  rollback: [ { webhook: "http://127.0.0.1:9/x", timeout: 0 } ]\n'), 'error')[0]!.code).toBe('bad-timeout');
+  });
+});

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // CLI tests spawn real processes; give a slow CI machine room without hiding hangs.
+    testTimeout: 30_000,
+  },
+});
