@@ -3,7 +3,7 @@
  * (no disk); `loadSpecFile` adds the read. Neither throws on bad input: everything is a diagnostic.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { hasErrors, byPosition, type Diagnostic } from './diagnostic.js';
 import { lintSpec } from './lint/index.js';
 import { normalizeSpec } from './normalize.js';
@@ -27,13 +27,10 @@ export function loadSpecText(content: string | Uint8Array, file: string): SpecRe
   const result = (diagnostics: Diagnostic[], spec: Spec | null = null): SpecResult => ({
     file, spec, diagnostics: diagnostics.sort(byPosition), missing: false,
   });
-  const fileError = (code: string, message: string) =>
-    result([{ severity: 'error', code, message, file, line: 1, col: 1, path: '' }]);
+  const fileError = (code: string, message: string) => wholeFileError(file, code, message);
 
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  if (bytes.length > MAX_SPEC_BYTES) {
-    return fileError('too-large', `the spec is ${(bytes.length / 1024 / 1024).toFixed(1)} MiB; rollgate reads specs up to 1 MiB (a rollout spec is a few KB), so check that this is the right file`);
-  }
+  if (bytes.length > MAX_SPEC_BYTES) return tooLarge(file, bytes.length);
   const nul = bytes.indexOf(0);
   if (nul >= 0) return fileError('not-text', `the spec is not a text file (a NUL byte at offset ${nul}); check that this is the right file`);
   let text: string;
@@ -57,19 +54,36 @@ export function loadSpecText(content: string | Uint8Array, file: string): SpecRe
   return result(diagnostics, normalizeSpec(data, file, digest, sourceMap));
 }
 
+function wholeFileError(file: string, code: string, message: string): SpecResult {
+  return { file, spec: null, missing: false, diagnostics: [{ severity: 'error', code, message, file, line: 1, col: 1, path: '' }] };
+}
+
+function tooLarge(file: string, size: number): SpecResult {
+  return wholeFileError(file, 'too-large', `the spec is ${(size / 1024 / 1024).toFixed(1)} MiB; rollgate reads specs up to 1 MiB (a rollout spec is a few KB), so check that this is the right file`);
+}
+
 export async function loadSpecFile(file: string): Promise<SpecResult> {
+  const failure = (code: string, message: string, missing = false): SpecResult => ({
+    file, spec: null, missing, diagnostics: [{ severity: 'error', code, message, file, line: 0, col: 0, path: '' }],
+  });
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    const handle = await open(file, 'r');
+    try {
+      // Look before reading: a device, a FIFO or a huge file must not hang or exhaust memory.
+      const info = await handle.stat();
+      if (info.isDirectory()) return failure('unreadable', 'this is a directory; name the spec files in it (e.g. specs/*.yaml)');
+      if (!info.isFile()) return failure('unreadable', 'this is not a regular file (a device, socket or pipe); name a spec file');
+      if (info.size > MAX_SPEC_BYTES) return tooLarge(file, info.size);
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const missing = code === 'ENOENT';
-    const message = missing
-      ? 'no such file; check the path (specs usually live in specs/*.yaml)'
-      : code === 'EISDIR'
-        ? 'this is a directory; name the spec files in it (e.g. specs/*.yaml)'
-        : `cannot read the file (${code ?? (err as Error).message})`;
-    return { file, spec: null, missing, diagnostics: [{ severity: 'error', code: missing ? 'missing-file' : 'unreadable', message, file, line: 0, col: 0, path: '' }] };
+    if (code === 'ENOENT') return failure('missing-file', 'no such file; check the path (specs usually live in specs/*.yaml)', true);
+    if (code === 'EISDIR') return failure('unreadable', 'this is a directory; name the spec files in it (e.g. specs/*.yaml)');
+    return failure('unreadable', `cannot read the file (${code ?? (err as Error).message})`);
   }
   return loadSpecText(bytes, file);
 }

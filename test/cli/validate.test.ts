@@ -28,6 +28,18 @@ describe('rollgate validate', () => {
     expect(r.stdout).toContain('INVALID fixtures/specs/invalid/unknown-key.yaml');
   });
 
+  it('exits 65 for each typical mistake, naming the place', () => {
+    for (const [name, at] of [
+      ['unknown-key', '39:5'], ['misspelled-var', '25:32'], ['unknown-operator', '25:17'], ['bad-duration', '18:11'], ['bad-cron', '13:19'],
+      ['unknown-timezone', '14:54'], ['duplicate-gate-name', '31:15'], ['each-undeclared-surface', '24:22'], ['yaml-syntax', '18:5'], ['duplicate-yaml-key', '28:5'],
+    ]) {
+      const file = `fixtures/specs/invalid/${name}.yaml`;
+      const r = rollgate(['validate', file]);
+      expect(r.code, name).toBe(65);
+      expect(r.stderr, name).toMatch(new RegExp(`^${file}:${at}: error: `));
+    }
+  });
+
   it('prints warnings but passes', () => {
     const r = rollgate(['validate', 'fixtures/specs/design-example.yaml']);
     expect(r.code).toBe(0);
@@ -44,7 +56,14 @@ describe('rollgate validate', () => {
     expect(rollgate(['validate', tmp]).code).toBe(66);
   });
 
-  it('exits 65 on an empty file, a scalar and binary garbage', () => {
+  it('exits 65 on an empty file, a scalar, binary garbage, a 5 MB file and a device', () => {
+    writeFileSync(join(tmp, 'big.yaml'), 'k: ' + 'x'.repeat(5 * 1024 * 1024));
+    const big = rollgate(['validate', join(tmp, 'big.yaml')]);
+    expect(big.code).toBe(65);
+    expect(big.stderr).toContain('the spec is 5.0 MiB; rollgate reads specs up to 1 MiB');
+    const device = rollgate(['validate', '/dev/zero']);
+    expect(device.code).toBe(65);
+    expect(device.stderr).toContain('/dev/zero: error: this is not a regular file');
     writeFileSync(join(tmp, 'empty.yaml'), '');
     writeFileSync(join(tmp, 'scalar.yaml'), '42\n');
     writeFileSync(join(tmp, 'garbage.yaml'), Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 31) % 256)));

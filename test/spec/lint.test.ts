@@ -135,6 +135,23 @@ describe('structure', () => {
   });
 });
 
+describe('rules that read no data', () => {
+  it('a gate that is always false makes the later phases unreachable', () => {
+    const found = only(withQueueRule('{ "==": [ 1, 2 ] }'), 'error');
+    expect(found.map((d) => d.code)).toEqual(['unreachable-phase']);
+    expect(found[0]!.message).toBe('gate `queue-depth` is always false, so phase `canary-1` can never promote and `general-availability` can never be reached');
+  });
+
+  it('a rollback trigger that is always true is an error; a constant gate that is true is a warning', () => {
+    expect(only(minimalWith('when: { in: [ { var: surface.health_state }, [ degraded, failing ] ] }', 'when: true'), 'error').map((d) => d.code)).toEqual(['always-rolls-back']);
+    expect(only(withQueueRule('{ "<": [ 1, 2 ] }'), 'warning').map((d) => d.code)).toEqual(['constant-rule']);
+  });
+
+  it('an `all` over a literal list with item paths is still constant', () => {
+    expect(only(withQueueRule('{ all: [ [ 1, 2 ], { ">": [ { var: "" }, 5 ] } ] }'), 'error').map((d) => d.code)).toEqual([]);
+  });
+});
+
 describe('schedules', () => {
   it('an out-of-range cron field explains the range', () => {
     const found = only(minimalWith('cron: "*/5 * * * *"', 'cron: "61 * * * *"'), 'error');

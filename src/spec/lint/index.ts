@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { SourceMap } from '../source-map.js';
 import { lintHooks } from './lint-hooks.js';
+import { lintConstantRules } from './lint-constant-rules.js';
 import { lintAllRules } from './lint-rules.js';
 import { lintSchedules } from './lint-schedule.js';
 import { lintStructure } from './lint-structure.js';
@@ -11,6 +12,7 @@ export function lintSpec(data: Record<string, unknown>, file: string, sourceMap:
   const report = new Reporter(file, data, sourceMap);
   lintStructure(report);
   lintAllRules(report);
+  lintConstantRules(report);
   lintSchedules(report);
   lintHooks(report);
   return report.diagnostics;
