@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { VALIDATE_FORMATS } from '../report/validation/index.js';
+import { SURFACE_KINDS } from '../observe/surface-kind.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -38,6 +39,29 @@ Exit: 0 all valid (warnings allowed), 65 any invalid, 66 a file is missing.`)
     .action(async (specs: string[], options: { format: (typeof VALIDATE_FORMATS)[number] }) => {
       const { runValidate } = await import('./validate.js');
       process.exitCode = await runValidate(specs, options);
+    });
+
+  program
+    .command('inspect')
+    .description("the producer-compatible status report of one surface's state directory (tau-formats §5), plus rollgate's extras")
+    .argument('<stateDir>', 'directory holding state.json and runtime-events.jsonl, e.g. .tau/dashboard')
+    .addOption(new Option('--surface <kind>', 'surface kind, when detection from state.json is not wanted').choices(SURFACE_KINDS))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--transport-health', 'print the transport-health view ({transport, target, state_path, health}) instead')
+    .option('--stale-after <duration>', 'report the state stale (and the gate hold) when older than this, e.g. 15m')
+    .option('--now <instant>', 'the current instant for staleness: ISO-8601 or unix ms (default: the clock)')
+    .addHelpText('after', `
+Examples:
+  rollgate inspect .tau/dashboard
+  rollgate inspect .tau/custom-command --format json
+  rollgate inspect .tau/dashboard --transport-health --format json
+  rollgate inspect .tau/voice --stale-after 15m
+
+Exit: 0 the directory was read (whatever the health; an unreadable state.json is reported as
+health unknown), 66 the directory does not exist, 64 usage error.`)
+    .action(async (stateDir: string, options: import('./inspect.js').InspectOptions) => {
+      const { runInspect } = await import('./inspect.js');
+      process.exitCode = await runInspect(stateDir, options);
     });
 
   return program;

@@ -1,0 +1,94 @@
+/**
+ * Streams one log file from a byte offset in small chunks (64 KiB keeps the scan fast and the
+ * memory flat), counting complete lines. A last line without its newline is consumed only when
+ * it is already a complete JSON object (nothing can extend it) or the file is final (rotated):
+ * a line the producer is still writing is left for the next read.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { scanLines } from './line-scanner.js';
+import type { LogTally } from './log-tally.js';
+
+const CHUNK = 64 * 1024;
+/** A longer line is counted invalid without being held in memory. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+export interface LogRead {
+  /** Offset just after the last consumed line. */
+  offset: number;
+  /** Bytes left unconsumed at the end (a line being written). */
+  pendingBytes: number;
+  bytesRead: number;
+}
+
+/** Reads fd from `from` to its current end, counting into `tally`. */
+export function readLogFd(fd: number, from: number, final: boolean, tally: LogTally): LogRead {
+  const size = fstatSync(fd).size;
+  let buf: Buffer = Buffer.allocUnsafe(CHUNK * 2);
+  let pos = from; // file offset of buf[0]
+  let have = 0; // bytes in buf
+  let skippingLongLine = false;
+  while (pos + have < size) {
+    if (buf.length - have < CHUNK) buf = grow(buf, have);
+    const n = readSync(fd, buf, have, Math.min(CHUNK, size - pos - have), pos + have);
+    if (n === 0) break;
+    have += n;
+    const lastNl = buf.lastIndexOf(10, have - 1);
+    if (lastNl < 0) {
+      // No newline yet: a long line. Past the limit, stop holding it and count it invalid.
+      if (have > MAX_LINE_BYTES && !skippingLongLine) {
+        tally.invalid++;
+        skippingLongLine = true;
+      }
+      if (skippingLongLine) {
+        pos += have;
+        have = 0;
+      }
+      continue;
+    }
+    let start = 0;
+    if (skippingLongLine) {
+      start = buf.indexOf(10) + 1; // the rest of the long line ends at the first newline
+      skippingLongLine = false;
+    }
+    scanLines(buf, start, lastNl + 1, tally);
+    buf.copy(buf, 0, lastNl + 1, have);
+    pos += lastNl + 1;
+    have -= lastNl + 1;
+  }
+  if (have > 0 && !skippingLongLine && (final || isCompleteObject(buf, have))) {
+    scanLines(buf, 0, have, tally);
+    pos += have;
+    have = 0;
+  }
+  if (skippingLongLine && final) {
+    pos += have;
+    have = 0;
+  }
+  return { offset: pos, pendingBytes: have, bytesRead: pos + have - from };
+}
+
+export function readLogFile(path: string, from: number, final: boolean, tally: LogTally): LogRead {
+  const fd = openSync(path, 'r');
+  try {
+    return readLogFd(fd, from, final, tally);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function grow(buf: Buffer, have: number): Buffer {
+  const bigger = Buffer.allocUnsafe(buf.length * 2);
+  buf.copy(bigger, 0, 0, have);
+  return bigger;
+}
+
+function isCompleteObject(buf: Buffer, have: number): boolean {
+  const text = buf.toString('utf8', 0, have).trim();
+  if (!text.startsWith('{') || !text.endsWith('}')) return false;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}

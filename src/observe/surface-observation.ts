@@ -1,0 +1,93 @@
+/**
+ * One surface as a rule sees it (`surfaces.<name>` in DESIGN §3), built from what was read.
+ * Pure: the reads and `now` are inputs. Missing, unparsable or stale state never reads as
+ * healthy: health `unknown` (or the stale reason) and `rollout_gate: hold`.
+ */
+import { evaluateRule, readsZeroWhenMissing } from '../rules/evaluate.js';
+import type { ControlState } from './control-state.js';
+import type { EventWindows } from './event-windows.js';
+import { applyPause, classifyHealth, gateOf, reportedReason, type Classification, type HealthState } from './health.js';
+import type { LogTally, TallyWindow } from './log-tally.js';
+import { zeroHealth, type HealthSnapshot, type StateRead } from './state-file.js';
+import type { DetectedKind, SurfaceKind } from './surface-kind.js';
+
+export interface SurfaceSettings {
+  name: string;
+  /** From the spec; null: detected from state.json. */
+  kind: SurfaceKind | null;
+  staleAfterMs: number | null;
+  /** A spec's `health` rules, replacing the producer's classification. */
+  healthRules: { failing: unknown; degraded: unknown } | null;
+}
+
+export interface SurfaceReads {
+  state: StateRead;
+  control: ControlState;
+  events: { present: boolean; total: LogTally; windows: EventWindows };
+}
+
+type Windows<T> = { total: T; phase: T; check: T; previous_check: T };
+
+export interface SurfaceContext {
+  name: string;
+  kind: DetectedKind;
+  present: boolean;
+  stale: boolean;
+  age_ms: number | null;
+  health_state: HealthState;
+  health_reason: string;
+  rollout_gate: 'pass' | 'hold';
+  paused: boolean;
+  health: HealthSnapshot;
+  events: Windows<Record<string, number>>;
+  cycles: Windows<number>;
+  invalid_lines: number;
+  last_reason_codes: string[];
+  state: Record<string, unknown> | null;
+}
+
+export function buildSurfaceContext(settings: SurfaceSettings, reads: SurfaceReads, nowMs: number): SurfaceContext {
+  const { state, control, events } = reads;
+  const paused = control.mode === 'paused';
+  const windows = events.windows;
+  const pick = <T>(f: (w: TallyWindow) => T): Windows<T> => ({
+    total: f(windows.total), phase: f(windows.phase), check: f(windows.check), previous_check: f(windows.previous_check),
+  });
+  const base = {
+    name: settings.name,
+    paused,
+    events: pick((w) => readsZeroWhenMissing({ ...w.codes })),
+    cycles: pick((w) => w.cycles),
+    invalid_lines: events.total.invalid,
+    last_reason_codes: events.total.last?.codes ?? [],
+  };
+  if (!state.present) {
+    return {
+      ...base, kind: settings.kind ?? 'unknown', present: false, stale: false, age_ms: null,
+      health_state: 'unknown', health_reason: `state unavailable: ${state.reason}`, rollout_gate: 'hold', health: zeroHealth(), state: null,
+    };
+  }
+  const age = nowMs - state.health.updated_unix_ms;
+  const stale = settings.staleAfterMs !== null && age > settings.staleAfterMs;
+  const partial = { ...base, kind: settings.kind ?? state.kind, present: true, stale, age_ms: age, health: state.health, state: state.state };
+  const classification = applyPause(classify(settings, partial), paused);
+  let reason = reportedReason(classification, events.total.last?.reason ?? null, paused);
+  if (stale) reason = `state is stale: last updated ${Math.round(age / 1000)}s ago, over the ${Math.round(settings.staleAfterMs! / 1000)}s staleAfter limit`;
+  return {
+    ...partial,
+    health_state: classification.state,
+    health_reason: reason,
+    rollout_gate: stale ? 'hold' : gateOf(classification.state),
+  };
+}
+
+/** The producer's rules, or the spec's `health` rules (an erroring rule makes health unknown). */
+function classify(settings: SurfaceSettings, surface: Omit<SurfaceContext, 'health_state' | 'health_reason' | 'rollout_gate'>): Classification {
+  if (!settings.healthRules) return classifyHealth(surface.health);
+  for (const level of ['failing', 'degraded'] as const) {
+    const result = evaluateRule(settings.healthRules[level], surface);
+    if (!result.ok) return { state: 'unknown', reason: `the spec's health rule \`${level}\` errored: ${result.error}` };
+    if (result.value) return { state: level, reason: `the spec's health rule \`${level}\` matched` };
+  }
+  return { state: 'healthy', reason: "the spec's health rules found nothing wrong" };
+}
