@@ -4,12 +4,11 @@
  * How it stays exact: a line is counted on the fast path only when one sticky regex proves it
  * is a JSON object in a strict subset (string values without escapes or control characters,
  * plain numbers, true/false/null, arrays of such strings; `health_reason` a string and
- * `reason_codes` an array of strings wherever they appear). In that subset a quote can only
- * delimit a string, so `"reason_codes"` followed by `:` is necessarily the top-level key, and
- * its array text can be parsed once and cached (most lines repeat a handful of arrays).
- * Every other line (escapes, nesting, unicode in the codes, a duplicate key, garbage, blank
- * lines) goes to parseCycleLine, the reference. test/observe/line-scanner.test.ts checks
- * both paths agree on generated lines.
+ * `reason_codes`, at most once, an array of strings). In that subset a quote can only delimit
+ * a string, so `"reason_codes"` followed by `:` is necessarily the top-level key, and its array
+ * text can be parsed once and reused (logs repeat a handful of arrays). Every other line
+ * (escapes, nesting, unicode in the codes, a duplicate key, garbage, blank lines) goes to
+ * parseCycleLine, the reference. test/observe/line-scanner.test.ts checks both paths agree.
  */
 import { parseCycleLine } from './cycle-line.js';
 import { countCodes, type LogTally } from './log-tally.js';
@@ -19,113 +18,141 @@ const STR = '"[^"\\\\\\x00-\\x1f]*"';
 const NUM = '-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?';
 const ARRAY = `\\[${WS}(?:${STR}(?:${WS},${WS}${STR})*)?${WS}\\]`;
 const VALUE = `(?:${STR}|${NUM}|true|false|null|${ARRAY})`;
-/** health_reason must be a string and reason_codes an array of strings, or the line is not in the subset. */
-const MEMBER =
-  `(?:"health_reason"${WS}:${WS}${STR}|"reason_codes"${WS}:${WS}${ARRAY}|` +
-  `(?!"(?:health_reason|reason_codes)"${WS}:)${STR}${WS}:${WS}${VALUE})`;
+/** Any member but reason_codes; health_reason, when present, must be a string. */
+const OTHER_MEMBER = `(?:"health_reason"${WS}:${WS}${STR}|(?!"(?:health_reason|reason_codes)"${WS}:)${STR}${WS}:${WS}${VALUE})`;
+const CODES_MEMBER = `"reason_codes"${WS}:${WS}${ARRAY}`;
+/** Members with at most one reason_codes (a duplicate key goes to the reference). */
+const MEMBERS =
+  `(?:(?:${OTHER_MEMBER}${WS},${WS})*${CODES_MEMBER}(?:${WS},${WS}${OTHER_MEMBER})*` +
+  `|${OTHER_MEMBER}(?:${WS},${WS}${OTHER_MEMBER})*)`;
 /** One whole line, newline included, in the subset. */
-const SIMPLE_LINE = new RegExp(`${WS}\\{${WS}(?:${MEMBER}(?:${WS},${WS}${MEMBER})*)?${WS}\\}${WS}\\n`, 'y');
+const SIMPLE_LINE = new RegExp(`${WS}\\{${WS}${MEMBERS}?${WS}\\}${WS}\\n`, 'y');
 const NON_ASCII = /[^\x00-\x7f]/;
-
 const REASON_CODES = '"reason_codes"';
-/** Parsed (and trimmed) reason-code arrays by their exact text; null: not safe for the fast path. */
-const arrayCache = new Map<string, string[] | null>();
-const MAX_CACHED_ARRAYS = 4096;
 
-const NOT_FOUND = -1;
-const AMBIGUOUS = -2;
-
-/**
- * Finds a top-level key in subset lines. Occurrences are searched once per buffer: the next
- * one after a line is remembered for the following lines, so each byte is searched once.
- */
-class KeyFinder {
-  private next = -1;
-  private searchedFrom = -1;
-
-  constructor(
-    private readonly s: string,
-    private readonly key: string,
-  ) {}
-
-  /** Where the value of the key starts in [from, end): NOT_FOUND, or AMBIGUOUS when given twice. */
-  valueAt(from: number, end: number): number {
-    const { s, key } = this;
-    if (this.searchedFrom < 0 || (this.next !== -1 && this.next < from)) {
-      this.next = s.indexOf(key, from);
-      this.searchedFrom = from;
-    }
-    let found = NOT_FOUND;
-    while (this.next !== -1 && this.next < end) {
-      let q = this.next + key.length;
-      while (isWs(s.charCodeAt(q))) q++;
-      if (s.charCodeAt(q) === 58 /* : */) {
-        if (found !== NOT_FOUND) found = AMBIGUOUS;
-        else {
-          q++;
-          while (isWs(s.charCodeAt(q))) q++;
-          found = q;
-        }
-      }
-      this.next = s.indexOf(key, this.next + key.length);
-    }
-    return found;
-  }
+interface KnownArray {
+  /** The array's exact text, brackets included. */
+  text: string;
+  /** Its codes trimmed, or null when the text is not safe for the fast path. */
+  codes: string[] | null;
 }
+
+const knownArrays = new Map<string, KnownArray>();
+const MAX_KNOWN_ARRAYS = 4096;
 
 function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 13;
 }
 
-function trimmedCodes(arrayText: string): string[] | null {
-  let codes = arrayCache.get(arrayText);
-  if (codes !== undefined) return codes;
-  // Non-ASCII text read as latin1 is not the UTF-8 the reference sees: let the reference do it.
-  codes = NON_ASCII.test(arrayText) ? null : (JSON.parse(arrayText) as string[]).map((c) => c.trim());
-  if (arrayCache.size >= MAX_CACHED_ARRAYS) arrayCache.clear();
-  arrayCache.set(arrayText, codes);
-  return codes;
+/**
+ * Where the value of the reason_codes key starts in a subset line [from, end), or -1. The
+ * regex allows the key once, so the first occurrence followed by `:` is it; one that is not
+ * followed by `:` is a string value that happens to read "reason_codes".
+ */
+function codesValueAt(s: string, from: number, end: number): number {
+  for (let at = s.indexOf(REASON_CODES, from); at !== -1 && at < end; at = s.indexOf(REASON_CODES, at + REASON_CODES.length)) {
+    let q = at + REASON_CODES.length;
+    while (isWs(s.charCodeAt(q))) q++;
+    if (s.charCodeAt(q) === 58 /* : */) {
+      q++;
+      while (isWs(s.charCodeAt(q))) q++;
+      return q;
+    }
+  }
+  return -1;
 }
 
-type FastLine = 'valid' | 'invalid' | 'unsure';
-
-/** Fast verdict on a subset line [start, end) (its field types already proven by the regex), counting its codes. */
-function fastLine(s: string, start: number, end: number, codesKey: KeyFinder, tally: LogTally): FastLine {
-  const codesAt = codesKey.valueAt(start, end);
-  if (codesAt === AMBIGUOUS) return 'unsure';
-  if (codesAt === NOT_FOUND) return 'valid';
-  // In the subset, array items are strings without quotes inside: jump from quote to quote
-  // (a `]` may sit inside a string) to the closing bracket.
-  let close = codesAt + 1;
-  for (let c = s.charCodeAt(close); c !== 93 /* ] */; c = s.charCodeAt(close)) {
-    close = c === 34 ? s.indexOf('"', close + 1) + 1 : close + 1;
-  }
-  const codes = trimmedCodes(s.slice(codesAt, close + 1));
-  if (codes === null) return 'unsure';
-  countCodes(tally.codes, codes);
-  return 'valid';
+function parseArray(text: string): KnownArray {
+  // Non-ASCII text read as latin1 is not the UTF-8 the reference sees: let the reference do it.
+  return { text, codes: NON_ASCII.test(text) ? null : (JSON.parse(text) as string[]).map((c) => c.trim()) };
 }
 
 /**
- * Counts the complete lines in buf[start, end) into `tally`; `end` must follow a `\n` (or be the
- * end of a final line). Returns nothing: the tally, including `last`, is updated in place.
+ * The arrays met in one buffer, and how many lines carried each. Comparing a known text in
+ * place (startsWith) is cheaper than slicing and hashing one per line; candidates are picked
+ * by the array's first characters so one comparison usually settles it. A known text ends
+ * with its closing bracket, and in the subset the same characters at the same place are the
+ * same array. Codes are counted per array and expanded once per buffer (flush).
+ */
+class ArrayMemo {
+  private readonly byPrefix = new Map<number, { known: KnownArray; lines: number }[]>();
+
+  constructor(private readonly s: string) {}
+
+  /** Counts one line carrying the array at `start`; false when the array is not fast-path safe. */
+  count(start: number): boolean {
+    const { s } = this;
+    const prefix = (s.charCodeAt(start + 1) << 16) | (s.charCodeAt(start + 2) << 8) | s.charCodeAt(start + 3);
+    let candidates = this.byPrefix.get(prefix);
+    if (candidates) {
+      for (let i = 0; i < candidates.length; i++) {
+        const c = candidates[i]!;
+        if (s.startsWith(c.known.text, start)) {
+          c.lines++;
+          return c.known.codes !== null;
+        }
+      }
+    } else {
+      candidates = [];
+      this.byPrefix.set(prefix, candidates);
+    }
+    const known = arrayAt(s, start);
+    candidates.push({ known, lines: 1 });
+    return known.codes !== null;
+  }
+
+  flush(tally: LogTally): void {
+    for (const candidates of this.byPrefix.values()) {
+      for (const { known, lines } of candidates) {
+        if (known.codes === null || lines === 0) continue;
+        for (const code of known.codes) tally.codes[code] = (tally.codes[code] ?? 0) + lines;
+      }
+    }
+  }
+}
+
+function arrayAt(s: string, start: number): KnownArray {
+  // Items are strings without quotes inside: jump quote to quote (a `]` may sit in a string).
+  let close = start + 1;
+  for (let c = s.charCodeAt(close); c !== 93 /* ] */; c = s.charCodeAt(close)) {
+    close = c === 34 /* " */ ? s.indexOf('"', close + 1) + 1 : close + 1;
+  }
+  const text = s.slice(start, close + 1);
+  let known = knownArrays.get(text);
+  if (known === undefined) {
+    known = parseArray(text);
+    if (knownArrays.size >= MAX_KNOWN_ARRAYS) knownArrays.clear();
+    knownArrays.set(text, known);
+  }
+  return known;
+}
+
+/** Counts a subset line [start, end) whose field types the regex proved; false: not sure. */
+function countFast(s: string, start: number, end: number, arrays: ArrayMemo): boolean {
+  const codesAt = codesValueAt(s, start, end);
+  return codesAt === -1 || arrays.count(codesAt);
+}
+
+/**
+ * Counts the complete lines in buf[start, end) into `tally` (in place, `last` included);
+ * `end` follows a `\n`, or ends a final line.
  */
 export function scanLines(buf: Buffer, start: number, end: number, tally: LogTally): void {
   if (end <= start) return;
-  // latin1 maps each byte to one char: regex positions are byte offsets.
+  // latin1 maps each byte to one char: positions in the string are byte offsets.
   const s = buf.toString('latin1', start, end);
+  const arrays = new ArrayMemo(s);
   const length = s.length;
   let p = 0;
   let lastValidStart = -1;
   let lastValidEnd = -1;
-  const codesKey = new KeyFinder(s, REASON_CODES);
   while (p < length) {
     SIMPLE_LINE.lastIndex = p;
     let lineEnd: number; // exclusive, newline included when present
-    let verdict: FastLine = 'unsure';
+    let verdict: 'valid' | 'invalid' | 'blank' | 'unsure' = 'unsure';
     if (SIMPLE_LINE.test(s)) {
       lineEnd = SIMPLE_LINE.lastIndex;
-      verdict = fastLine(s, p, lineEnd, codesKey, tally);
+      if (countFast(s, p, lineEnd, arrays)) verdict = 'valid';
     } else {
       const nl = s.indexOf('\n', p);
       lineEnd = nl === -1 ? length : nl + 1;
@@ -133,7 +160,7 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
     if (verdict === 'unsure') {
       const line = parseCycleLine(buf.toString('utf8', start + p, start + lineEnd));
       if (line.kind === 'valid') countCodes(tally.codes, line.codes.map((c) => c.trim()));
-      verdict = line.kind === 'valid' ? 'valid' : line.kind === 'invalid' ? 'invalid' : 'unsure';
+      verdict = line.kind;
     }
     if (verdict === 'valid') {
       tally.cycles++;
@@ -144,6 +171,7 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
     }
     p = lineEnd;
   }
+  arrays.flush(tally);
   if (lastValidStart >= 0) {
     const last = parseCycleLine(buf.toString('utf8', start + lastValidStart, start + lastValidEnd));
     if (last.kind === 'valid') tally.last = { codes: last.codes, reason: last.reason };
@@ -166,10 +194,10 @@ export function scanLinesReference(text: string, tally: LogTally): void {
   }
 }
 
-/** Whether one line (no newline) is decided without the reference parser: for tests and benchmarks. */
+/** Whether one line (no newline) is counted without the reference parser: for tests. */
 export function takesFastPath(line: string): boolean {
   const s = Buffer.from(line + '\n', 'utf8').toString('latin1');
   SIMPLE_LINE.lastIndex = 0;
   if (!SIMPLE_LINE.test(s) || SIMPLE_LINE.lastIndex !== s.length) return false;
-  return fastLine(s, 0, s.length, new KeyFinder(s, REASON_CODES), { cycles: 0, invalid: 0, codes: {}, last: null }) !== 'unsure';
+  return countFast(s, 0, s.length, new ArrayMemo(s));
 }

@@ -1,0 +1,65 @@
+// Shared helpers for the benchmark suites: timing, statistics, machine facts.
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function stats(ms) {
+  return { median: median(ms), min: Math.min(...ms), max: Math.max(...ms), runs: ms.length };
+}
+
+/** Runs a command `runs` times (after one warm-up run), returns wall times in ms and the last stdout. */
+export function timeCommand(argv, { runs, shell = false, input } = {}) {
+  const once = () => {
+    const t0 = performance.now();
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', shell, input, maxBuffer: 64 << 20 });
+    const ms = performance.now() - t0;
+    if (r.status !== 0 && !(argv[0] === 'grep' && r.status === 1)) {
+      throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+    }
+    return { ms, stdout: r.stdout };
+  };
+  once();
+  const times = [];
+  let stdout = '';
+  for (let i = 0; i < runs; i++) {
+    const r = once();
+    times.push(r.ms);
+    stdout = r.stdout;
+  }
+  return { ...stats(times), stdout };
+}
+
+/** Times an in-process function `runs` times after one warm-up. */
+export function timeFunction(fn, { runs }) {
+  fn();
+  const times = [];
+  let result;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    result = fn();
+    times.push(performance.now() - t0);
+  }
+  return { ...stats(times), result };
+}
+
+export function machine() {
+  const cpu = cpus();
+  return {
+    cpu: `${cpu[0]?.model ?? 'unknown'} (${cpu.length} cores)`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
+
+export const fmt = {
+  ms: (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`),
+  range: (s) => `${fmt.ms(s.min)} – ${fmt.ms(s.max)}`,
+  mbps: (bytes, ms) => `${(bytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s`,
+  ratio: (x) => `${x.toFixed(2)}×`,
+};

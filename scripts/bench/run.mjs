@@ -1,0 +1,44 @@
+// `npm run bench`: measures everything in one run on this machine and writes BENCHMARKS.md.
+//   node scripts/bench/run.mjs [--lines N] [--runs N] [--out FILE] [--keep]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { eventCounting } from './event-counting.mjs';
+import { machine } from './lib.mjs';
+
+const { values } = parseArgs({
+  options: {
+    lines: { type: 'string', default: '2000000' },
+    'new-lines': { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '5' },
+    out: { type: 'string', default: 'BENCHMARKS.md' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const lines = Number(values.lines);
+const newLines = Number(values['new-lines']);
+const runs = Number(values.runs);
+const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
+const dir = mkdtempSync(join(tmpdir(), 'rollgate-bench-'));
+const started = performance.now();
+try {
+  const m = machine();
+  const counting = eventCounting({ dir, lines, newLines, runs, log });
+  const total = (performance.now() - started) / 1000;
+  const doc = [
+    '# Benchmarks',
+    '',
+    `Measured by \`npm run bench\` (\`node scripts/bench/run.mjs\`) on ${m.date}: ${m.cpu}, ${m.memory}, Node ${m.node}. ` +
+      `Each figure is compared with a baseline measured in the same run, because these machines are noisy. The whole run took ${total.toFixed(0)} s.`,
+    '',
+    counting.markdown,
+    '',
+  ].join('\n');
+  writeFileSync(values.out, doc);
+  process.stdout.write(doc);
+  log(`wrote ${values.out}; figures: ${JSON.stringify(counting.figures)}`);
+} finally {
+  if (values.keep) log(`kept the generated files in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
