@@ -64,6 +64,46 @@ health unknown), 66 the directory does not exist, 64 usage error.`)
       process.exitCode = await runInspect(stateDir, options);
     });
 
+  const withPlace = (cmd: Command) =>
+    cmd
+      .option('--root <dir>', 'where relative stateDir and input paths resolve (default: the working directory)')
+      .option('--store <dir>', 'where rollout state lives (default: <root>/.rollgate)')
+      .option('--now <instant>', 'the instant of the check: ISO-8601 with a zone, or unix ms (default: the clock)');
+
+  withPlace(program
+    .command('evaluate')
+    .description('one check of a rollout: decide promote, wait, hold, rollback or complete, and explain why')
+    .argument('<spec>', 'the rollout spec'))
+    .option('--dry-run', 'decide, print, and change nothing (no state, no journal, no hooks)')
+    .option('--explain', 'show the full trace of every gate and trigger')
+    .option('--input <name=file>', 'read input <name> from <file> instead of the spec\'s path (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit', 'github', 'markdown']).default('text'))
+    .addHelpText('after', `
+Examples:
+  rollgate evaluate specs/custom-command.yaml
+  rollgate evaluate specs/release.yaml --now 2026-02-16T09:30:00Z --dry-run --explain
+  rollgate evaluate specs/release.yaml --input harness=ci/harness.json --format github
+
+Exit: 0 promote, wait or complete; 1 hold; 2 rollback; 64 usage; 65 invalid spec or store data;
+66 a named file is missing; 70 internal error; 73 store not writable; 75 another check holds the lock.`)
+    .action(async (spec: string, options: import('./evaluate.js').EvaluateOptions) => {
+      const { runEvaluate } = await import('./evaluate.js');
+      process.exitCode = await runEvaluate(spec, options);
+    });
+
+  withPlace(program
+    .command('status')
+    .description('where a rollout stands, surface health, and what a check would decide now; changes nothing')
+    .argument('<spec>', 'the rollout spec'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `
+Example:
+  rollgate status specs/release.yaml`)
+    .action(async (spec: string, options: import('./status.js').StatusOptions) => {
+      const { runStatus } = await import('./status.js');
+      process.exitCode = await runStatus(spec, options);
+    });
+
   return program;
 }
 

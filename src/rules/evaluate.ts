@@ -16,7 +16,7 @@ export function readsZeroWhenMissing<T extends object>(obj: T): T {
   return obj;
 }
 
-export type Lookup = { found: true; value: unknown } | { found: false; missing: string; within: string };
+export type Lookup = { found: true; value: unknown } | { found: false; missing: string; within: string; isNull: boolean };
 
 /** Resolves a dotted path strictly: own properties only. */
 export function lookup(data: unknown, path: string): Lookup {
@@ -26,13 +26,13 @@ export function lookup(data: unknown, path: string): Lookup {
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
     const within = segments.slice(0, i).join('.');
-    if (FORBIDDEN.has(seg) || current === null || typeof current !== 'object') return { found: false, missing: seg, within };
+    if (FORBIDDEN.has(seg) || current === null || typeof current !== 'object') return { found: false, missing: seg, within, isNull: current === null };
     if (Object.prototype.hasOwnProperty.call(current, seg)) {
       current = (current as Record<string, unknown>)[seg];
     } else if ((current as { [ZERO_DEFAULT]?: boolean })[ZERO_DEFAULT] === true && i === segments.length - 1) {
       return { found: true, value: 0 };
     } else {
-      return { found: false, missing: seg, within };
+      return { found: false, missing: seg, within, isNull: false };
     }
   }
   return { found: true, value: current };
@@ -45,7 +45,9 @@ function strictVar(this: unknown, path?: unknown, fallback?: unknown): unknown {
   if (result.found) return result.value;
   if (hasDefault) return fallback;
   throw new RuleError(
-    result.within === ''
+    result.isNull
+      ? `\`${String(path)}\` does not resolve: \`${result.within}\` is null${result.within.startsWith('inputs.') ? ' (an optional input that is absent)' : ''}`
+      : result.within === ''
       ? `\`${String(path)}\` does not resolve: there is no \`${result.missing}\``
       : `\`${String(path)}\` does not resolve: \`${result.within}\` has no \`${result.missing}\``,
   );

@@ -19,7 +19,7 @@ describe('strict json-logic evaluation', () => {
   it.each([
     [{ '<=': [{ var: 'surface.health.queue_dpeth' }, 1] }, '`surface.health.queue_dpeth` does not resolve: `surface.health` has no `queue_dpeth`'],
     [{ '==': [{ var: 'typo' }, 1] }, '`typo` does not resolve: there is no `typo`'],
-    [{ '==': [{ var: 'inputs.plan.x' }, true] }, '`inputs.plan.x` does not resolve: `inputs.plan` has no `x`'],
+    [{ '==': [{ var: 'inputs.plan.x' }, true] }, '`inputs.plan.x` does not resolve: `inputs.plan` is null (an optional input that is absent)'],
     [{ '==': [{ var: 'surface.__proto__' }, 1] }, '`surface.__proto__` does not resolve: `surface` has no `__proto__`'],
     [{ '==': [{ var: 'surface.constructor.name' }, 'Object'] }, '`surface.constructor.name` does not resolve: `surface` has no `constructor`'],
     [{ '==': [{ var: 'surface.health.queue_depth.toString' }, 1] }, '`surface.health.queue_depth.toString` does not resolve: `surface.health.queue_depth` has no `toString`'],

@@ -1,0 +1,68 @@
+/** What commands that read a spec share: loading it (65/66), --root/--store/--now, store errors. */
+import { resolve } from 'node:path';
+import { loadSpecFile } from '../spec/load-spec.js';
+import type { Spec } from '../spec/types.js';
+import { StoreError } from '../store/store-error.js';
+import { EXIT } from './exit-codes.js';
+import { parseNow } from './parse-now.js';
+
+export class ExitError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The spec, or an ExitError with the diagnostics already printed. */
+export async function loadSpecOrExit(file: string): Promise<Spec> {
+  const result = await loadSpecFile(file);
+  for (const d of result.diagnostics) {
+    process.stderr.write(`${d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file}: ${d.severity}: ${d.message}\n`);
+  }
+  if (result.spec) return result.spec;
+  throw new ExitError(`${file}: the spec is ${result.missing ? 'missing' : 'invalid'}; run \`rollgate validate ${file}\``, result.missing ? EXIT.MISSING : EXIT.INVALID);
+}
+
+export interface PlaceOptions {
+  root?: string;
+  store?: string;
+  now?: string;
+}
+
+export function placeOf(options: PlaceOptions): { root: string; store: string; nowMs: number } {
+  const root = resolve(options.root ?? '.');
+  const store = options.store ? resolve(options.store) : resolve(root, '.rollgate');
+  let nowMs: number;
+  try {
+    nowMs = options.now === undefined ? Date.now() : parseNow(options.now);
+  } catch (err) {
+    throw new ExitError((err as Error).message, EXIT.USAGE);
+  }
+  return { root, store, nowMs };
+}
+
+/** Runs a command body, turning known failures into their exit codes and a one-line message. */
+export async function withExitCodes(command: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof ExitError) {
+      process.stderr.write(`rollgate ${command}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof StoreError) {
+      process.stderr.write(`rollgate ${command}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`rollgate ${command}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT.INTERNAL;
+  }
+}
+
+export function collectPair(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || eq === value.length - 1) throw new ExitError(`--input ${value}: write it as name=file`, EXIT.USAGE);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}

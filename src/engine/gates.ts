@@ -1,0 +1,22 @@
+/** DESIGN §4 step 6: the gates of the current phase (own and inherited), per surface with `each`. */
+import { explainRule } from '../rules/trace.js';
+import type { PhaseSpec } from '../spec/types.js';
+import type { GateResult } from './record.js';
+import { blockedBy, ruleData, type CheckContext } from './rule-context.js';
+
+export function evaluateGates(phase: PhaseSpec, ctx: CheckContext): GateResult[] {
+  const results: GateResult[] = [];
+  for (const gate of phase.gates) {
+    for (const surface of gate.each ?? [null]) {
+      const blocked = blockedBy(gate.rule, ctx, surface);
+      if (blocked !== null) {
+        results.push({ name: gate.name, phase: gate.declaredIn, surface, result: 'error', message: `cannot be evaluated: ${blocked}`, trace: [] });
+        continue;
+      }
+      const explained = explainRule(gate.rule, ruleData(ctx, surface));
+      const result = !explained.result.ok ? 'error' : explained.result.value ? 'pass' : 'fail';
+      results.push({ name: gate.name, phase: gate.declaredIn, surface, result, message: explained.message, trace: explained.trace });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,27 @@
+/** What the edge read for one check: the engine's only view of the world. */
+import type { ControlState } from '../observe/control-state.js';
+import type { EventCursor } from '../observe/event-cursor.js';
+import type { StateRead } from '../observe/state-file.js';
+
+export interface SurfaceObservation {
+  state: StateRead;
+  control: ControlState;
+  events: {
+    present: boolean;
+    /** The cursor after this read; its tally is the `total` window. */
+    cursor: EventCursor;
+    notes: string[];
+  };
+}
+
+export type InputObservation =
+  | { status: 'loaded'; file: string; value: unknown }
+  /** Optional and absent: reads as null. */
+  | { status: 'absent'; file: string }
+  /** Required and absent, or unreadable: rules that read it error (and hold). */
+  | { status: 'missing' | 'invalid'; file: string; error: string };
+
+export interface Observations {
+  surfaces: Record<string, SurfaceObservation>;
+  inputs: Record<string, InputObservation>;
+}

@@ -1,0 +1,46 @@
+/**
+ * The data rules read at a check (DESIGN §3), and the guard that keeps unusable data from
+ * deciding anything: a rule that reads an unavailable or stale surface, or a missing input,
+ * errors (and holds) instead of being evaluated on stand-in values.
+ */
+import type { SurfaceContext } from '../observe/surface-observation.js';
+import { ruleReads } from '../rules/var-paths.js';
+
+/** Fields that describe whether a surface can be trusted: readable even when it cannot. */
+const META_FIELDS = new Set(['name', 'kind', 'present', 'stale', 'age_ms', 'paused']);
+
+export interface CheckContext {
+  base: Record<string, unknown>;
+  surfaces: Record<string, SurfaceContext>;
+  /** Surface name -> why its data cannot be used. */
+  unusableSurfaces: Map<string, string>;
+  /** Input name -> why it cannot be read. */
+  unusableInputs: Map<string, string>;
+}
+
+export function ruleData(ctx: CheckContext, surface: string | null): Record<string, unknown> {
+  return surface === null ? ctx.base : { ...ctx.base, surface: ctx.surfaces[surface] };
+}
+
+/** Why the rule cannot be evaluated honestly with this binding, or null when it can. */
+export function blockedBy(rule: unknown, ctx: CheckContext, surface: string | null): string | null {
+  const reads = ruleReads(rule);
+  if (reads.computed) {
+    const [name, why] = [...ctx.unusableSurfaces][0] ?? [...ctx.unusableInputs][0] ?? [];
+    if (name !== undefined) return `the rule has a computed path, and \`${name}\` cannot be used: ${why}`;
+  }
+  for (const path of reads.paths) {
+    const [first, second, third] = path.split('.');
+    let name: string | undefined;
+    let field: string | undefined;
+    if (first === 'surface' && surface !== null) [name, field] = [surface, second];
+    else if (first === 'surfaces' && second !== undefined) [name, field] = [second, third];
+    else if (first === 'inputs' && second !== undefined && ctx.unusableInputs.has(second)) {
+      return `input \`${second}\` ${ctx.unusableInputs.get(second)}`;
+    }
+    if (name !== undefined && ctx.unusableSurfaces.has(name) && (field === undefined || !META_FIELDS.has(field))) {
+      return `surface \`${name}\`: ${ctx.unusableSurfaces.get(name)}`;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,41 @@
+/** JUnit XML: each gate and trigger (per surface) is a test case. */
+import type { DecisionRenderer } from './index.js';
+import { where } from './words.js';
+
+const xml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\uFFFD');
+
+export const renderJunit: DecisionRenderer = (r) => {
+  const cases: string[] = [];
+  let failures = 0;
+  let errors = 0;
+  for (const g of r.gates) {
+    const name = xml(`gate ${g.name}${where(g.surface)}`);
+    if (g.result === 'pass') cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.gates" name="${name}" />`);
+    else {
+      if (g.result === 'fail') failures++;
+      else errors++;
+      const tag = g.result === 'fail' ? 'failure' : 'error';
+      cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.gates" name="${name}">\n      <${tag} message="${xml(g.message)}">${xml(g.trace.join('\n'))}</${tag}>\n    </testcase>`);
+    }
+  }
+  for (const t of r.triggers) {
+    const name = xml(`trigger ${t.name}${where(t.surface)}`);
+    if (t.fired || t.matched === null) {
+      if (t.fired) failures++;
+      else errors++;
+      const tag = t.fired ? 'failure' : 'error';
+      cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.triggers" name="${name}">\n      <${tag} message="${xml(`${t.fired ? `fired (${t.action})` : 'error'}: ${t.message}`)}">${xml(t.trace.join('\n'))}</${tag}>\n    </testcase>`);
+    } else cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.triggers" name="${name}" />`);
+  }
+  const suite = xml(`rollgate evaluate ${r.rollout}: ${r.decision} (${r.phase.name})`);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="rollgate evaluate" tests="${cases.length}" failures="${failures}" errors="${errors}">`,
+    `  <testsuite name="${suite}" tests="${cases.length}" failures="${failures}" errors="${errors}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+};

@@ -1,0 +1,26 @@
+/** Markdown for pull-request comments and job summaries. */
+import type { DecisionRenderer } from './index.js';
+import { gateCounts, minutes, streak, where } from './words.js';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const ICON = { promote: '⏫', wait: '⏳', hold: '⏸️', rollback: '⏪', complete: '✅' } as const;
+
+export const renderMarkdown: DecisionRenderer = (r) => {
+  const out: string[] = [];
+  out.push(`### ${ICON[r.decision]} rollgate: **${r.decision}** · ${r.rollout} · ${r.phase.name} (${r.phase.traffic}%)`, '');
+  for (const reason of r.reasons) out.push(`- ${cell(reason)}`);
+  out.push('', `Next: ${cell(r.next)}`, '', `Soak: ${minutes(r.soak.held_ms)} of ${minutes(r.soak.required_ms)} held · check ${r.check} · ${new Date(r.evaluated_unix_ms).toISOString()}`, '');
+  if (r.gates.length > 0) {
+    out.push(`| gate (${gateCounts(r.gates)}) | surface | result | values |`, '| --- | --- | --- | --- |');
+    for (const g of r.gates) out.push(`| ${g.name} | ${g.surface ?? ''} | ${g.result === 'pass' ? 'pass' : `**${g.result}**`} | ${cell(g.message)} |`);
+    out.push('');
+  }
+  if (r.triggers.length > 0) {
+    out.push('| trigger | surface | streak | action | values |', '| --- | --- | --- | --- | --- |');
+    for (const t of r.triggers) out.push(`| ${t.name} | ${t.surface ?? ''} | ${t.fired ? `**${streak(t)}**` : streak(t)} | ${t.action} | ${cell(t.message)} |`);
+    out.push('');
+  }
+  out.push('| surface | health | gate | reason |', '| --- | --- | --- | --- |');
+  for (const [name, s] of Object.entries(r.surfaces)) out.push(`| ${name} | ${s.health_state}${s.stale ? ' (stale)' : ''}${s.paused ? ' (paused)' : ''} | ${s.rollout_gate} | ${cell(s.health_reason)} |`);
+  return out.join('\n') + '\n';
+};

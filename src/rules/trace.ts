@@ -1,0 +1,110 @@
+/**
+ * Explains a rule: what each sub-expression evaluated to, and the sentence that says why the
+ * whole came out as it did ("surface.health.queue_depth = 3, expected <= 1"). json-logic
+ * libraries have no trace, so each sub-expression is evaluated on its own (rules are small).
+ */
+import jsonLogic from 'json-logic-js';
+import { evaluateRule, RuleError, type Evaluation } from './evaluate.js';
+
+export interface Explanation {
+  result: Evaluation;
+  /** Why the rule gave its result (or failed to), for decisions. */
+  message: string;
+  /** Every sub-expression with its value, depth-first, indented: for `--explain`. */
+  trace: string[];
+}
+
+type Value = { ok: true; value: unknown } | { ok: false; error: string };
+
+const COMPARISONS = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=', 'in']);
+const PER_ITEM = new Set(['all', 'some', 'none', 'map', 'filter', 'reduce']);
+
+function valueOf(expr: unknown, data: unknown): Value {
+  try {
+    return { ok: true, value: jsonLogic.apply(expr as jsonLogic.RulesLogic, data) };
+  } catch (err) {
+    return { ok: false, error: err instanceof RuleError ? err.message : `failed: ${(err as Error).message}` };
+  }
+}
+
+function opOf(expr: unknown): [string, unknown[]] | null {
+  if (expr === null || typeof expr !== 'object' || Array.isArray(expr)) return null;
+  const keys = Object.keys(expr);
+  if (keys.length !== 1) return null;
+  const raw = (expr as Record<string, unknown>)[keys[0]!];
+  return [keys[0]!, Array.isArray(raw) ? raw : [raw]];
+}
+
+export function show(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 120 ? text.slice(0, 117) + '…' : text;
+}
+
+/** `surface.health.queue_depth` for a var, the compact JSON of anything else. */
+function label(expr: unknown): string {
+  const op = opOf(expr);
+  if (op && op[0] === 'var' && (typeof op[1][0] === 'string' || typeof op[1][0] === 'number')) return String(op[1][0]);
+  return show(expr);
+}
+
+const isLiteral = (expr: unknown) => opOf(expr) === null && (expr === null || typeof expr !== 'object' || Array.isArray(expr));
+
+/** "x = 3" for an expression, or just "3" for a literal. */
+function side(expr: unknown, data: unknown, withValueInParens: boolean): string {
+  if (isLiteral(expr)) return show(expr);
+  const v = valueOf(expr, data);
+  const shown = v.ok ? show(v.value) : `error (${v.error})`;
+  return withValueInParens ? `${label(expr)} (${shown})` : `${label(expr)} = ${shown}`;
+}
+
+/** Sentences saying why `expr` evaluated to what it did. */
+function why(expr: unknown, data: unknown): string[] {
+  const op = opOf(expr);
+  const v = valueOf(expr, data);
+  if (!v.ok) {
+    // Point at the innermost failing piece.
+    for (const arg of op?.[1] ?? []) {
+      if (!PER_ITEM.has(op![0]) && opOf(arg) && !valueOf(arg, data).ok) return why(arg, data);
+    }
+    return [v.error];
+  }
+  if (!op) return [show(expr)];
+  const [name, args] = op;
+  if (COMPARISONS.has(name)) {
+    if (args.length === 3) return [`${side(args[1], data, false)}, expected between ${side(args[0], data, true)} and ${side(args[2], data, true)} (${name})`];
+    return [`${side(args[0], data, false)}, expected ${name} ${side(args[1], data, true)}`];
+  }
+  if (name === 'and' || name === 'or') {
+    const values = args.map((a) => valueOf(a, data));
+    const decisive = values.findIndex((x) => !x.ok || (name === 'and' ? !x.value : !!x.value));
+    if (decisive >= 0) return why(args[decisive], data);
+    return args.flatMap((a) => why(a, data));
+  }
+  if (name === '!') return why(args[0], data).map((s) => `not (${s})`);
+  if (name === '!!') return why(args[0], data);
+  if (name === 'var') return [`${label(expr)} = ${show(v.value)}`];
+  return [`${label(expr)} = ${show(v.value)}`];
+}
+
+function traceLines(expr: unknown, data: unknown, depth: number, out: string[]): void {
+  const v = valueOf(expr, data);
+  const indent = '  '.repeat(depth);
+  out.push(`${indent}${label(expr)} → ${v.ok ? show(v.value) : `error: ${v.error}`}`);
+  const op = opOf(expr);
+  if (!op || op[0] === 'var') return;
+  if (PER_ITEM.has(op[0])) {
+    traceLines(op[1][0], data, depth + 1, out);
+    out.push(`${indent}  (then ${label(op[1][1])} for each item)`);
+    return;
+  }
+  for (const arg of op[1]) if (!isLiteral(arg)) traceLines(arg, data, depth + 1, out);
+}
+
+export function explainRule(rule: unknown, data: unknown): Explanation {
+  const result = evaluateRule(rule, data);
+  const trace: string[] = [];
+  traceLines(rule, data, 0, trace);
+  const notBoolean = !result.ok && result.error.startsWith('the rule returned');
+  return { result, message: notBoolean ? result.error : why(rule, data).join('; '), trace };
+}

@@ -1,0 +1,38 @@
+/** The `var` paths a rule reads, found statically: which surfaces and inputs it depends on. */
+
+export interface RuleReads {
+  /** Literal paths read against the context (not those relative to an iterated item). */
+  paths: string[];
+  /** Some path is computed at run time: assume the rule may read anything. */
+  computed: boolean;
+}
+
+const PER_ITEM = new Set(['all', 'some', 'none', 'map', 'filter', 'reduce']);
+
+export function ruleReads(rule: unknown): RuleReads {
+  const out: RuleReads = { paths: [], computed: false };
+  walk(rule, out);
+  return out;
+}
+
+function walk(expr: unknown, out: RuleReads): void {
+  if (Array.isArray(expr)) {
+    for (const e of expr) walk(e, out);
+    return;
+  }
+  if (expr === null || typeof expr !== 'object') return;
+  for (const [op, raw] of Object.entries(expr)) {
+    const args = Array.isArray(raw) ? raw : [raw];
+    if (op === 'var') {
+      const target = args[0];
+      if (typeof target === 'string' || typeof target === 'number') out.paths.push(String(target));
+      else if (target !== undefined && target !== null) out.computed = true;
+      walk(args.slice(1), out);
+    } else if (PER_ITEM.has(op)) {
+      walk(args[0], out); // the item rule (args[1]) reads the item, not the context
+      walk(args.slice(2), out);
+    } else {
+      walk(args, out);
+    }
+  }
+}

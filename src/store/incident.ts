@@ -1,0 +1,69 @@
+/**
+ * Incident bundles (DESIGN §6): on rollback, the evidence an on-call engineer needs, captured
+ * before the rollback hooks change anything: each surface's state.json and control state, the
+ * event-log lines of the phase, and the decision record.
+ */
+import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DecisionRecord } from '../engine/record.js';
+import type { RolloutState } from '../engine/state.js';
+import { EVENTS_LOG } from '../observe/event-cursor.js';
+import { CONTROL_STATE_FILE } from '../observe/control-state.js';
+import { STATE_FILE } from '../observe/state-file.js';
+import type { Spec } from '../spec/types.js';
+import { writeFailure } from './store-error.js';
+
+/** More log than this is not copied: the bundle keeps the last part of the phase. */
+const MAX_LOG_BYTES = 64 * 1024 * 1024;
+
+export function writeIncident(dir: string, spec: Spec, record: DecisionRecord, before: RolloutState | null, resolveDir: (stateDir: string) => string): string {
+  const folder = join(dir, new Date(record.evaluated_unix_ms).toISOString().replace(/:/g, '-'));
+  try {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'decision.json'), JSON.stringify(record, null, 2) + '\n');
+    const manifest: Record<string, unknown> = { rollout: spec.name, check: record.check, decision: record.decision, reasons: record.reasons, surfaces: {} };
+    for (const surface of spec.surfaces) {
+      const src = resolveDir(surface.stateDir);
+      const dst = join(folder, surface.name);
+      mkdirSync(dst, { recursive: true });
+      const copied: string[] = [];
+      for (const name of [STATE_FILE, CONTROL_STATE_FILE]) {
+        if (existsSync(join(src, name))) {
+          copyFileSync(join(src, name), join(dst, name));
+          copied.push(name);
+        }
+      }
+      const from = before?.surfaces[surface.name]?.phase_entry_position ?? null;
+      const log = copyPhaseLines(join(src, EVENTS_LOG), join(dst, 'events-of-phase.jsonl'), from);
+      (manifest.surfaces as Record<string, unknown>)[surface.name] = { state_dir: src, copied, events: log };
+    }
+    writeFileSync(join(folder, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  } catch (err) {
+    throw writeFailure(err, folder);
+  }
+  return folder;
+}
+
+/** Copies the live log from where the phase began (same file) or whole (rotated since). */
+function copyPhaseLines(src: string, dst: string, from: { dev: string; ino: string; offset: number } | null): string {
+  let fd: number;
+  try {
+    fd = openSync(src, 'r');
+  } catch {
+    return 'no event log';
+  }
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    const size = Number(st.size);
+    const sameFile = from !== null && String(st.dev) === from.dev && String(st.ino) === from.ino && from.offset <= size;
+    let start = sameFile ? from.offset : 0;
+    const note = sameFile ? `lines appended since the phase began (from byte ${start})` : 'the whole live log (it was rotated or replaced during the phase)';
+    if (size - start > MAX_LOG_BYTES) start = size - MAX_LOG_BYTES;
+    const buf = Buffer.alloc(size - start);
+    readSync(fd, buf, 0, buf.length, start);
+    writeFileSync(dst, buf);
+    return note;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * decisions.jsonl: append-only, one decision record per line, each chained to the previous
+ * by `prev_hash` and `hash` (sha256 of the previous hash and the record), so an edited,
+ * reordered or removed record is detected.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { writeFailure } from './store-error.js';
+
+export const GENESIS = 'sha256:' + '0'.repeat(64);
+
+export function recordHash(prevHash: string, record: unknown): string {
+  return 'sha256:' + createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(record)).digest('hex');
+}
+
+export interface Appended {
+  hash: string;
+  /** Set when a torn last line (a crash mid-append) was cut off first. */
+  repaired: string | null;
+}
+
+/** Appends one record; a torn last line left by a crash is removed first, and said. */
+export function appendRecord(path: string, record: object): Appended {
+  let fd: number;
+  try {
+    fd = openSync(path, existsSync(path) ? 'r+' : 'w+', 0o644);
+  } catch (err) {
+    throw writeFailure(err, path);
+  }
+  try {
+    const { lastLine, end, torn } = tail(fd);
+    let repaired: string | null = null;
+    if (torn !== null) {
+      ftruncateSync(fd, torn);
+      repaired = `cut off a torn last line of ${path} (${end - torn} bytes, a crash mid-append; that check was never applied)`;
+    }
+    const prev = lastLine ? ((JSON.parse(lastLine) as { hash?: string }).hash ?? GENESIS) : GENESIS;
+    const hash = recordHash(prev, record);
+    const line = JSON.stringify({ ...record, prev_hash: prev, hash }) + '\n';
+    writeSync(fd, line, torn ?? end);
+    fsyncSync(fd);
+    return { hash, repaired };
+  } catch (err) {
+    throw writeFailure(err, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The last complete line, the file size, and where a torn (unterminated) last line starts. */
+function tail(fd: number): { lastLine: string | null; end: number; torn: number | null } {
+  const end = fstatSync(fd).size;
+  for (let size = Math.min(end, 64 * 1024); ; size = Math.min(end, size * 4)) {
+    if (end === 0) return { lastLine: null, end, torn: null };
+    const buf = Buffer.alloc(size);
+    readSync(fd, buf, 0, size, end - size);
+    const lastNl = buf.lastIndexOf(10);
+    const torn = lastNl === size - 1 ? null : end - size + lastNl + 1;
+    const bodyEnd = lastNl; // the last complete line ends here (exclusive)
+    const prevNl = bodyEnd > 0 ? buf.lastIndexOf(10, bodyEnd - 1) : -1;
+    if ((prevNl < 0 || lastNl < 0) && size < end) continue; // the window starts mid-line: widen it
+    const lastLine = lastNl <= 0 ? null : buf.toString('utf8', prevNl + 1, bodyEnd);
+    return { lastLine: lastLine === '' ? null : lastLine, end, torn };
+  }
+}
+
+export interface JournalEntry {
+  line: number;
+  record: Record<string, unknown> & { check?: number; hash?: string; prev_hash?: string };
+}
+
+export interface Verification {
+  ok: boolean;
+  entries: JournalEntry[];
+  /** The first problem: line number and what is wrong. */
+  broken: { line: number; problem: string } | null;
+}
+
+export function verifyJournal(path: string): Verification {
+  if (!existsSync(path)) return { ok: true, entries: [], broken: null };
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  const entries: JournalEntry[] = [];
+  let prev = GENESIS;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    if (raw === '') {
+      if (i === lines.length - 1) break;
+      return { ok: false, entries, broken: { line: i + 1, problem: 'an empty line' } };
+    }
+    let record: JournalEntry['record'];
+    try {
+      record = JSON.parse(raw) as JournalEntry['record'];
+    } catch {
+      const last = i === lines.length - 1;
+      return { ok: false, entries, broken: { line: i + 1, problem: last ? 'a torn last line (a crash mid-append)' : 'a line that is not JSON' } };
+    }
+    const { hash, prev_hash: prevHash, ...body } = record;
+    if (prevHash !== prev) return { ok: false, entries, broken: { line: i + 1, problem: `prev_hash does not match the hash of the record before it` } };
+    if (hash !== recordHash(prev, body)) return { ok: false, entries, broken: { line: i + 1, problem: 'the record does not match its hash (edited?)' } };
+    entries.push({ line: i + 1, record });
+    prev = hash;
+  }
+  return { ok: true, entries, broken: null };
+}

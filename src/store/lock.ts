@@ -1,0 +1,110 @@
+/**
+ * One exclusive lock per rollout: a file created with O_EXCL holding the holder's pid, host
+ * and a token. A lock whose holder is dead (same host, no such pid) or older than an hour is
+ * taken over, so a crashed check cannot block a rollout forever.
+ */
+import { linkSync, openSync, closeSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { StoreError, writeFailure } from './store-error.js';
+
+export const STALE_LOCK_MS = 60 * 60_000;
+
+interface Holder {
+  pid: number;
+  host: string;
+  token: string;
+  acquired_unix_ms: number;
+}
+
+export interface Lock {
+  release(): void;
+  /** Set when a dead holder's lock was taken over. */
+  recovered: string | null;
+}
+
+export function acquireLock(path: string, nowMs = Date.now()): Lock {
+  const mine: Holder = { pid: process.pid, host: hostname(), token: Math.random().toString(36).slice(2), acquired_unix_ms: nowMs };
+  let recovered: string | null = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o644);
+      try {
+        writeSync(fd, JSON.stringify(mine));
+      } finally {
+        closeSync(fd);
+      }
+      return { recovered, release: () => release(path, mine.token) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(err, path);
+    }
+    const holder = readHolder(path);
+    if (holder === undefined) continue; // released meanwhile: try again
+    const stale = staleness(holder, nowMs);
+    if (stale === null) {
+      throw new StoreError(`the rollout is locked by another check (pid ${holder?.pid ?? '?'} on ${holder?.host ?? '?'} since ${holder ? new Date(holder.acquired_unix_ms).toISOString() : '?'}); try again when it finishes`, 75);
+    }
+    if (holder && takeOver(path, holder)) recovered = stale;
+  }
+  throw new StoreError('the rollout lock keeps changing hands; try again', 75);
+}
+
+/** undefined: no lock file; null: unreadable (being written, or garbage). */
+function readHolder(path: string): Holder | null | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const h = JSON.parse(text) as Holder;
+    return typeof h.pid === 'number' && typeof h.token === 'string' ? h : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Why the holder's lock can be taken over, or null when it is live. */
+function staleness(holder: Holder | null, nowMs: number): string | null {
+  if (holder === null) return null; // being written right now, most likely: wait for it
+  if (nowMs - holder.acquired_unix_ms > STALE_LOCK_MS) return `took over a lock held since ${new Date(holder.acquired_unix_ms).toISOString()} (over an hour)`;
+  if (holder.host === hostname() && !alive(holder.pid)) return `took over the lock of pid ${holder.pid}, which is no longer running`;
+  return null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Moves the stale lock aside; only the mover that finds the stale token in it removes it. */
+function takeOver(path: string, stale: Holder): boolean {
+  const aside = `${path}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return false; // someone else moved it
+  }
+  const moved = readHolder(aside);
+  if (moved && moved.token !== stale.token) {
+    // A live lock was taken in between: put it back (link fails if a new one exists).
+    try {
+      linkSync(aside, path);
+    } catch {
+      // a newer lock exists; the moved one's holder will find its lock gone on release
+    }
+    unlinkSync(aside);
+    return false;
+  }
+  unlinkSync(aside);
+  return true;
+}
+
+function release(path: string, token: string): void {
+  const holder = readHolder(path);
+  if (holder && holder.token === token) unlinkSync(path);
+}

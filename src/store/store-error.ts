@@ -1,0 +1,21 @@
+/** Store failures, each with the exit code the CLI reports (DESIGN §5). */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    /** 73 not writable, 75 locked, 65 corrupt data. */
+    readonly exitCode: 65 | 73 | 75,
+  ) {
+    super(message);
+  }
+}
+
+const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR']);
+
+/** Turns a filesystem error while writing into a StoreError (73) with what and where. */
+export function writeFailure(err: unknown, what: string): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code && NOT_WRITABLE.has(code)) {
+    return new StoreError(`cannot write ${what} (${code}): the store must be a writable directory with free space; pick another with --store`, 73);
+  }
+  return err as Error;
+}
