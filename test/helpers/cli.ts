@@ -8,7 +8,7 @@ export interface Run {
   stderr: string;
 }
 
-export function rollgate(args: string[], cwd = ROOT): Run {
-  const r = spawnSync(process.execPath, [ROOT + 'bin/rollgate.js', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+export function rollgate(args: string[], cwd = ROOT, env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, [ROOT + 'bin/rollgate.js', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

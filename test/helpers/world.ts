@@ -4,7 +4,7 @@
  */
 import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { DecisionRecord } from '../../src/engine/record.js';
 import { runCheck } from '../../src/runner/run-check.js';
 import { loadSpecFile } from '../../src/spec/load-spec.js';
@@ -79,7 +79,7 @@ export class World {
 
   /** The real CLI, JSON output. */
   evaluate(spec: string, nowMs: number, ...args: string[]): Evaluation {
-    const run = rollgate(['evaluate', join(ROOT, spec), '--root', this.root, '--now', String(nowMs), '--format', 'json', ...args]);
+    const run = rollgate(['evaluate', resolve(ROOT, spec), '--root', this.root, '--now', String(nowMs), '--format', 'json', ...args]);
     let record: DecisionRecord;
     try {
       record = JSON.parse(run.stdout) as DecisionRecord;
