@@ -233,6 +233,13 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
   return { record, next, hooks, ifHooksFail, changed: true };
 }
 
+/** The data rules read at a check, built exactly as check() builds it (status displays, tests). */
+export function checkContext(spec: Spec, previous: RolloutState | null, obs: Observations, nowMs: number): CheckContext {
+  const state = previous ?? startState(spec, nowMs);
+  const phase = spec.phases.find((p) => p.name === state.phase.name) ?? spec.phases[0]!;
+  return buildContexts(spec, state, obs, nowMs, phase, []);
+}
+
 function on(surface: string | null): string {
   return surface === null ? '' : ` for surface \`${surface}\``;
 }
