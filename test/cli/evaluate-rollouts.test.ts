@@ -217,3 +217,21 @@ describe('specs/release.yaml', () => {
     expect(r.record.reasons[0]).toMatch(/^trigger `browser-execution-failure` fired/);
   });
 });
+
+describe('the fixture surfaces, each on a first check of specs/custom-command.yaml', () => {
+  const at = Date.parse('2026-02-16T00:06:00Z'); // a minute after the fixtures were written
+  it.each([
+    ['healthy', 0, 'wait', /all gates pass; soaking canary-1/],
+    ['degraded', 1, 'hold', /gate `healthy` failed for surface `custom-command`: surface.rollout_gate = hold, expected == pass/],
+    ['failing', 2, 'rollback', /trigger `failure-streak-breach` fired for surface `custom-command`: surface.health.failure_streak = 3, expected >= 3/],
+    ['paused', 1, 'hold', /surface `custom-command` is paused by its operator/],
+    ['stale', 1, 'hold', /cannot be evaluated: surface `custom-command`: state is stale: last updated 10860s ago/],
+    ['missing', 1, 'hold', /cannot be evaluated: surface `custom-command`: state unavailable: state.json does not exist/],
+    ['backlog', 1, 'hold', /gate `queue-depth` failed for surface `custom-command`: surface.health.queue_depth = 3, expected <= 1/],
+  ])('%s: exit %i, %s', (fixture, code, decision, reason) => {
+    const w = new World().copyFixture(`surfaces/${fixture}`, CC);
+    const r = w.evaluate('specs/custom-command.yaml', at);
+    expect([r.code, r.record.decision]).toEqual([code, decision]);
+    expect(r.record.reasons.join('\n')).toMatch(reason);
+  });
+});
