@@ -3,7 +3,7 @@
  * so start-up stays cheap (a check runs every few minutes from cron and CI).
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { VALIDATE_FORMATS } from '../report/validation/index.js';
 import { SURFACE_KINDS } from '../observe/surface-kind.js';
@@ -102,6 +102,33 @@ Example:
     .action(async (spec: string, options: import('./status.js').StatusOptions) => {
       const { runStatus } = await import('./status.js');
       process.exitCode = await runStatus(spec, options);
+    });
+
+  withPlace(program
+    .command('control')
+    .description('steer a rollout by hand: pause, resume, abort (roll back now), promote (one phase now), retry (start again after a rollback)')
+    .argument('<spec>', 'the rollout spec')
+    .addArgument(new Argument('<action>', 'what to do').choices(['pause', 'resume', 'abort', 'promote', 'retry'])))
+    .option('--reason <text>', 'why (required: it is recorded in the journal and the audit log)')
+    .option('--actor <name>', 'who (default: the OS user)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `
+Examples:
+  rollgate control specs/release.yaml pause --reason "waiting for the DB migration"
+  rollgate control specs/release.yaml resume --reason "migration done" --actor alice
+  rollgate control specs/release.yaml abort --reason "error budget burnt"
+  rollgate control specs/release.yaml promote --reason "hotfix approved by the CAB"
+  rollgate control specs/release.yaml retry --reason "fixed in 2026.02.2"
+
+pause holds every check until resume (triggers still evaluate and can still roll back); abort
+rolls back now (hooks, incident bundle); promote advances one phase now, skipping the rest of
+its soak (recorded as an override); retry starts a rolled-back rollout from its first phase.
+Each action is appended to actions-audit.jsonl and to the decision journal.
+Exit: the decision's code (0 promote/wait/complete, 1 hold, 2 rollback); 64 when the action
+makes no sense now (e.g. resume when not paused): nothing is changed.`)
+    .action(async (spec: string, action: import('../engine/manual-action.js').ManualAction, options: import('./control.js').ControlCliOptions) => {
+      const { runControlCommand } = await import('./control.js');
+      process.exitCode = await runControlCommand(spec, action, options);
     });
 
   return program;

@@ -70,6 +70,8 @@ export interface DecisionRecord {
   hooks: HookResult[];
   dry_run: boolean;
   spec_digest: string;
+  /** Present on records of manual actions (`rollgate control`, the dashboard): who, what and why. */
+  override?: { action: string; actor: string; reason: string };
 }
 
 export function gateOfDecision(decision: Decision): 'pass' | 'hold' {
