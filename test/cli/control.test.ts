@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyJournal } from '../../src/store/journal.js';
 import { rollgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
-import { MIN, T0, World } from '../helpers/world.js';
+import { HOUR, MIN, T0, World } from '../helpers/world.js';
 
 const CC = '.tau/custom-command';
 const SPEC = 'specs/custom-command.yaml';
@@ -84,10 +84,10 @@ describe('rollgate control', () => {
   it('retry starts a rolled-back rollout again from its first phase', () => {
     const w = started();
     control(w, T0 + MIN, 'abort', '--reason', 'bad build');
-    const r = control(w, T0 + 2 * HOUR_(), 'retry', '--reason', 'fixed in 2026.02.2');
+    const r = control(w, T0 + 2 * HOUR, 'retry', '--reason', 'fixed in 2026.02.2');
     expect(JSON.parse(r.stdout)).toMatchObject({ decision: 'wait', status: 'progressing', phase: { name: 'canary-1' } });
-    healthy(w, T0 + 2 * HOUR_() + 30 * MIN);
-    expect(w.evaluate(SPEC, T0 + 2 * HOUR_() + 30 * MIN).record.decision).toBe('promote');
+    healthy(w, T0 + 2 * HOUR + 30 * MIN);
+    expect(w.evaluate(SPEC, T0 + 2 * HOUR + 30 * MIN).record.decision).toBe('promote');
   });
 
   it('an action that makes no sense exits 64 with why, and changes nothing', () => {
@@ -108,7 +108,3 @@ describe('rollgate control', () => {
     expect(w.files()).toEqual(before);
   });
 });
-
-function HOUR_(): number {
-  return 60 * MIN;
-}
