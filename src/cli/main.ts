@@ -131,6 +131,21 @@ makes no sense now (e.g. resume when not paused): nothing is changed.`)
       process.exitCode = await runControlCommand(spec, action, options);
     });
 
+  program
+    .command('schedule')
+    .description("the next check times of a spec's schedule.cron, in its time zone and in UTC")
+    .argument('<spec>', 'the rollout spec')
+    .option('--count <n>', 'how many times to list', '10')
+    .option('--from <instant>', 'list the times after this instant: ISO-8601 or unix ms (default: now)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `
+Example:
+  rollgate schedule specs/release.yaml --count 5 --from 2026-03-29T00:00:00Z`)
+    .action(async (spec: string, options: import('./schedule.js').ScheduleOptions) => {
+      const { runSchedule } = await import('./schedule.js');
+      process.exitCode = await runSchedule(spec, options);
+    });
+
   return program;
 }
 

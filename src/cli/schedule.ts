@@ -1,0 +1,38 @@
+/** `rollgate schedule <spec> [--count N] [--from T]`: the next check times, local and UTC. */
+import { localTime, nextTimes } from '../schedule/cron-times.js';
+import { EXIT } from './exit-codes.js';
+import { ExitError, loadSpecOrExit, withExitCodes } from './common.js';
+import { parseNow } from './parse-now.js';
+
+export interface ScheduleOptions {
+  count: string;
+  from?: string;
+  format: 'text' | 'json';
+}
+
+export function runSchedule(specFile: string, options: ScheduleOptions): Promise<number> {
+  return withExitCodes('schedule', async () => {
+    const spec = await loadSpecOrExit(specFile);
+    if (!spec.schedule) {
+      throw new ExitError(`${specFile} has no \`schedule\`; add one, e.g. \`schedule: { cron: "*/5 * * * *", timezone: UTC }\``, EXIT.USAGE);
+    }
+    const count = Number(options.count);
+    if (!Number.isInteger(count) || count < 1 || count > 1000) throw new ExitError(`--count ${options.count}: give a whole number from 1 to 1000`, EXIT.USAGE);
+    let fromMs: number;
+    try {
+      fromMs = options.from === undefined ? Date.now() : parseNow(options.from);
+    } catch (err) {
+      throw new ExitError((err as Error).message.replace('--now', '--from'), EXIT.USAGE);
+    }
+    const { cron, timezone } = spec.schedule;
+    const times = nextTimes(spec.schedule, fromMs, count);
+    if (options.format === 'json') {
+      process.stdout.write(JSON.stringify({ rollout: spec.name, cron, timezone, from_unix_ms: fromMs, times: times.map((t) => ({ unix_ms: t, utc: new Date(t).toISOString(), local: localTime(t, timezone) })) }, null, 2) + '\n');
+    } else {
+      const lines = [`${spec.name}: \`${cron}\` in ${timezone}, the next ${count} check${count === 1 ? '' : 's'} after ${new Date(fromMs).toISOString()}`];
+      times.forEach((t, i) => lines.push(`${String(i + 1).padStart(4)}. ${localTime(t, timezone).padEnd(26)} ${new Date(t).toISOString()}`));
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    return EXIT.OK;
+  });
+}

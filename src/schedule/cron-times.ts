@@ -1,0 +1,28 @@
+/** Upcoming times of a 5-field cron in a time zone, and how to show them there. Pure. */
+import { CronExpressionParser } from 'cron-parser';
+import type { CronSpec } from '../spec/types.js';
+
+/** The next `count` instants strictly after `fromMs`. */
+export function nextTimes(cron: CronSpec, fromMs: number, count: number): number[] {
+  const expression = CronExpressionParser.parse(cron.cron, { tz: cron.timezone, currentDate: new Date(fromMs) });
+  const out: number[] = [];
+  for (let i = 0; i < count && expression.hasNext(); i++) out.push(expression.next().getTime());
+  return out;
+}
+
+/** The latest instant at or before `atMs` (null if none in the last year). */
+export function previousTime(cron: CronSpec, atMs: number): number | null {
+  const expression = CronExpressionParser.parse(cron.cron, { tz: cron.timezone, currentDate: new Date(atMs + 1) });
+  return expression.hasPrev() ? expression.prev().getTime() : null;
+}
+
+/** `2026-03-29 03:00 GMT+2` in the schedule's own zone (`… UTC` for UTC). */
+export function localTime(ms: number, timezone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  const zone = /^(Etc\/)?(UTC|GMT|Zulu)$/i.test(timezone) ? 'UTC' : parts.timeZoneName;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`;
+}
