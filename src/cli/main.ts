@@ -132,6 +132,28 @@ makes no sense now (e.g. resume when not paused): nothing is changed.`)
     });
 
   program
+    .command('run')
+    .description('check every spec on its own schedule.cron, as a long-running service (or once, for system cron)')
+    .argument('<spec...>', 'rollout specs')
+    .option('--once', 'check every due spec once and exit with the worst exit code (for system cron, CI schedules, Kubernetes CronJobs)')
+    .option('--root <dir>', 'where relative stateDir and input paths resolve (default: the working directory)')
+    .option('--store <dir>', 'where rollout state lives (default: <root>/.rollgate)')
+    .addOption(new Option('--format <format>', 'one line per check (text) or one decision record per line (json)').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `
+Examples:
+  rollgate run specs/*.yaml                      # a service: Ctrl-C or SIGTERM finishes the checks in flight
+  */1 * * * * cd /srv/rollouts && rollgate run --once specs/*.yaml   # from system cron
+
+Checks go to stdout; the scheduler's own log (skipped ticks, errors) to stderr. A spec is due when
+it was never checked or a tick of its schedule passed since its last check; after a sleep, one
+missed tick is caught up, not all of them. A tick that finds the previous check of the same
+rollout still running is skipped.`)
+    .action(async (specs: string[], options: import('./run.js').RunOptions) => {
+      const { runScheduler } = await import('./run.js');
+      process.exitCode = await runScheduler(specs, options);
+    });
+
+  program
     .command('schedule')
     .description("the next check times of a spec's schedule.cron, in its time zone and in UTC")
     .argument('<spec>', 'the rollout spec')

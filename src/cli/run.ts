@@ -1,0 +1,72 @@
+/** `rollgate run <spec...> [--once]`: check every spec on its schedule, from cron or as a service. */
+import { runCheck } from '../runner/run-check.js';
+import { realClock, Scheduler, type ScheduledRollout } from '../schedule/scheduler.js';
+import type { Spec } from '../spec/types.js';
+import { StoreError } from '../store/store-error.js';
+import { RolloutStore } from '../store/rollout-store.js';
+import { EXIT } from './exit-codes.js';
+import { EXIT_OF } from './evaluate.js';
+import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
+
+export interface RunOptions extends Omit<PlaceOptions, 'now'> {
+  once?: boolean;
+  format: 'text' | 'json';
+}
+
+const DEFAULT_SCHEDULE = { cron: '*/5 * * * *', timezone: 'UTC' };
+
+export function runScheduler(specFiles: string[], options: RunOptions): Promise<number> {
+  return withExitCodes('run', async () => {
+    const { root, store } = placeOf(options);
+    const specs = new Map<string, { file: string; spec: Spec }>();
+    for (const file of specFiles) {
+      const spec = await loadSpecOrExit(file);
+      if (specs.has(spec.name)) throw new ExitError(`${file} and ${specs.get(spec.name)!.file} are both rollout \`${spec.name}\`; each rollout runs once`, EXIT.USAGE);
+      specs.set(spec.name, { file, spec });
+    }
+    const log = (line: string) => process.stderr.write(`${new Date(realClock.now()).toISOString()} ${line}\n`);
+    const rollouts: ScheduledRollout[] = [...specs.values()].map(({ spec }) => {
+      if (!spec.schedule) log(`${spec.name}: no \`schedule\` in the spec; checking every 5 minutes (UTC)`);
+      return { name: spec.name, cron: spec.schedule ?? DEFAULT_SCHEDULE, lastCheckMs: new RolloutStore(store, spec.name).load()?.last_check_unix_ms ?? null };
+    });
+
+    const runOne = async (name: string, nowMs: number): Promise<number> => {
+      const entry = specs.get(name)!;
+      // Re-read the spec at every check, so an edit applies without a restart (an invalid one is skipped).
+      let spec = entry.spec;
+      try {
+        spec = await loadSpecOrExit(entry.file);
+        entry.spec = spec;
+      } catch (err) {
+        log(`${name}: ${(err as Error).message}; checking with the last valid spec`);
+      }
+      try {
+        const { record } = await runCheck(spec, { root, store, nowMs, dryRun: false });
+        if (options.format === 'json') process.stdout.write(JSON.stringify(record) + '\n');
+        else process.stdout.write(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision.toUpperCase()} ${record.phase.name} (${record.phase.traffic}%): ${record.reasons[0] ?? ''}\n`);
+        return EXIT_OF[record.decision];
+      } catch (err) {
+        if (err instanceof StoreError) {
+          log(`${name}: ${err.message}`);
+          return err.exitCode;
+        }
+        throw err;
+      }
+    };
+
+    const scheduler = new Scheduler(rollouts, runOne, realClock, log);
+    if (options.once) return scheduler.once();
+
+    const stop = new AbortController();
+    const onSignal = (signal: string) => {
+      if (!stop.signal.aborted) log(`${signal}: finishing the checks in flight, then stopping`);
+      stop.abort();
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    log(`checking ${rollouts.map((r) => `${r.name} (${r.cron.cron} ${r.cron.timezone})`).join(', ')}; stop with Ctrl-C or SIGTERM`);
+    await scheduler.run(stop.signal);
+    log('stopped');
+    return EXIT.OK;
+  });
+}

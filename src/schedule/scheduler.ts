@@ -1,0 +1,106 @@
+/**
+ * The loop behind `rollgate run`: checks each rollout on its own cron, never two checks of one
+ * rollout at once (a tick that finds the previous check still running is skipped, and said),
+ * and after a pause or sleep catches up at most one missed tick. The clock is injected, so
+ * tests drive it on virtual time.
+ */
+import type { CronSpec } from '../spec/types.js';
+import { nextTimes, previousTime } from './cron-times.js';
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    }),
+};
+
+export interface ScheduledRollout {
+  name: string;
+  cron: CronSpec;
+  /** The last check recorded in its state (null: never checked). */
+  lastCheckMs: number | null;
+}
+
+/** Runs one check; resolves with its exit code. */
+export type RunOne = (name: string, nowMs: number) => Promise<number>;
+
+/** Wakes at least this often, so a suspended machine or a clock jump is noticed soon. */
+const MAX_SLEEP_MS = 60_000;
+
+/** When a rollout is next due: now if never checked or a tick passed since its last check. */
+export function firstDue(r: ScheduledRollout, nowMs: number): number {
+  if (r.lastCheckMs === null) return nowMs;
+  const previous = previousTime(r.cron, nowMs);
+  if (previous !== null && previous > r.lastCheckMs) return nowMs;
+  return nextTimes(r.cron, nowMs, 1)[0] ?? Number.POSITIVE_INFINITY;
+}
+
+interface Entry {
+  rollout: ScheduledRollout;
+  due: number;
+  running: Promise<void> | null;
+}
+
+export class Scheduler {
+  private readonly entries: Entry[];
+
+  constructor(
+    rollouts: ScheduledRollout[],
+    private readonly runOne: RunOne,
+    private readonly clock: Clock,
+    private readonly log: (line: string) => void,
+  ) {
+    const now = clock.now();
+    this.entries = rollouts.map((rollout) => ({ rollout, due: firstDue(rollout, now), running: null }));
+  }
+
+  /** Checks every due rollout once, one after another; resolves with the worst exit code. */
+  async once(): Promise<number> {
+    let worst = 0;
+    const now = this.clock.now();
+    for (const e of this.entries) {
+      if (e.due > now) {
+        this.log(`${e.rollout.name}: not due (next check ${new Date(e.due).toISOString()})`);
+        continue;
+      }
+      worst = Math.max(worst, await this.runOne(e.rollout.name, now));
+    }
+    return worst;
+  }
+
+  /** Runs until `signal` aborts, then waits for the checks in flight. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const now = this.clock.now();
+      for (const e of this.entries) {
+        if (e.due > now) continue;
+        if (e.running) {
+          this.log(`${e.rollout.name}: skipped the ${new Date(e.due).toISOString()} tick: the previous check is still running`);
+        } else {
+          e.running = this.runOne(e.rollout.name, now)
+            .then(() => undefined, (err: unknown) => this.log(`${e.rollout.name}: check failed: ${(err as Error).message}`))
+            .finally(() => {
+              e.running = null;
+            });
+        }
+        // At most one catch-up: the next due tick is the first one after now.
+        e.due = nextTimes(e.rollout.cron, now, 1)[0] ?? Number.POSITIVE_INFINITY;
+      }
+      const next = Math.min(...this.entries.map((e) => e.due));
+      await this.clock.sleep(Math.min(MAX_SLEEP_MS, Math.max(0, next - this.clock.now())), signal);
+    }
+    await Promise.all(this.entries.map((e) => e.running));
+  }
+}
