@@ -168,6 +168,22 @@ Example:
       process.exitCode = await runSchedule(spec, options);
     });
 
+  program
+    .command('init')
+    .description('write a commented starter spec that validates')
+    .addOption(new Option('--surface <kind>', 'the kind of surface being rolled out').choices(SURFACE_KINDS).default('custom-command'))
+    .option('--name <name>', 'rollout name (default: the surface kind)')
+    .option('--output <file>', 'where to write it, or - for stdout (default: specs/<name>.yaml)')
+    .option('--force', 'overwrite an existing file')
+    .addHelpText('after', `
+Examples:
+  rollgate init --surface dashboard --name dashboard-2026-02
+  rollgate init --surface voice --output - | less`)
+    .action(async (options: import('./init.js').InitOptions) => {
+      const { runInit } = await import('./init.js');
+      process.exitCode = await runInit(options);
+    });
+
   return program;
 }
 

@@ -1,0 +1,42 @@
+/** `rollgate init [--surface kind] [--name N] [--output FILE]`: writes a commented starter spec. */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import type { SurfaceKind } from '../observe/surface-kind.js';
+import { loadSpecText } from '../spec/load-spec.js';
+import { SCHEMA_DIR } from '../spec/schema-files.js';
+import { starterSpec } from '../spec/starter.js';
+import { EXIT } from './exit-codes.js';
+import { ExitError, withExitCodes } from './common.js';
+
+export interface InitOptions {
+  surface: SurfaceKind;
+  name?: string;
+  output?: string;
+  force?: boolean;
+}
+
+export function runInit(options: InitOptions): Promise<number> {
+  return withExitCodes('init', async () => {
+    const name = options.name ?? options.surface;
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || name.length > 63) {
+      throw new ExitError(`--name ${name}: use lower-case letters, digits and dashes, starting with a letter or digit`, EXIT.USAGE);
+    }
+    const output = options.output ?? `specs/${name}.yaml`;
+    const toStdout = output === '-';
+    const path = resolve(output);
+    const schema = relative(toStdout ? process.cwd() : dirname(path), SCHEMA_DIR + 'rollout-spec.schema.json').split(sep).join('/');
+    const text = starterSpec(options.surface, name, schema);
+    // Never hand out a starter that does not validate.
+    const check = loadSpecText(text, output);
+    if (!check.spec || check.diagnostics.length > 0) throw new Error(`the starter spec does not validate: ${JSON.stringify(check.diagnostics)}`);
+    if (toStdout) {
+      process.stdout.write(text);
+      return EXIT.OK;
+    }
+    if (existsSync(path) && !options.force) throw new ExitError(`${output} already exists; choose another --output, or --force to overwrite it`, EXIT.USAGE);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    process.stdout.write(`wrote ${output}: a ${options.surface} canary rollout (canary-1 5% -> canary-2 25% -> canary-3 50% -> general-availability 100%)\nnext: edit stateDir and the gates, then \`rollgate validate ${output}\`\n`);
+    return EXIT.OK;
+  });
+}
