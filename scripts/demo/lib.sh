@@ -51,6 +51,17 @@ expect_check() {
   fi
 }
 
+# run_steps SPEC ROOT SURFACE CODES DAY "HH:MM decision exit"...: at each instant, a cycle and a check
+run_steps() {
+  local spec=$1 root=$2 surface=$3 codes=$4 day=$5 step
+  shift 5
+  for step in "$@"; do
+    set -- $step
+    cycle "$root" "$surface" "${day}T$1:00Z" "$codes"
+    expect_check "$spec" "$root" "${day}T$1:00Z" "$2" "$3"
+  done
+}
+
 # expect_cmd LABEL EXPECTED-EXIT PATTERN -- command...: a command's exit code and output
 expect_cmd() {
   local label=$1 want=$2 pattern=$3 out code
