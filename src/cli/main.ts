@@ -169,6 +169,27 @@ Example:
     });
 
   program
+    .command('simulate')
+    .description('replay a timeline (scripted or recorded) through the real observation code and engine, on a virtual clock')
+    .argument('<spec>', 'the rollout spec')
+    .requiredOption('--timeline <file>', 'the timeline (schemas/timeline.schema.json)')
+    .option('--spec-b <other>', 'also replay another spec on the same timeline and show where they diverge')
+    .option('--record <dir>', 'save the state at every check instant: a recorded timeline of this run')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addHelpText('after', `
+Examples:
+  rollgate simulate specs/custom-command.yaml --timeline fixtures/timelines/custom-command-healthy.yaml
+  rollgate simulate specs/release.yaml --timeline t.yaml --spec-b specs/release-new.yaml
+  rollgate simulate specs/release.yaml --timeline t.yaml --format json > records.json
+
+Nothing outside a scratch directory is touched and no hook runs. Exit: 0, or 65 for an invalid
+spec or timeline, 66 for a missing file.`)
+    .action(async (spec: string, options: import('./simulate.js').SimulateCliOptions) => {
+      const { runSimulate } = await import('./simulate.js');
+      process.exitCode = await runSimulate(spec, options);
+    });
+
+  program
     .command('init')
     .description('write a commented starter spec that validates')
     .addOption(new Option('--surface <kind>', 'the kind of surface being rolled out').choices(SURFACE_KINDS).default('custom-command'))

@@ -18,6 +18,12 @@ import { evaluateTriggers } from './triggers.js';
 
 export interface CheckOptions {
   dryRun: boolean;
+  /**
+   * List every sub-expression's value in gates[].trace and triggers[].trace (default true).
+   * false (simulate's fast mode) also leaves the messages of passing gates and of triggers that
+   * did not match empty: nothing decided by them needs explaining.
+   */
+  trace?: boolean;
 }
 
 export interface CheckResult {
@@ -117,8 +123,8 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
     return { record, next: { ...state, checks: state.checks + 1, last_check_unix_ms: nowMs, last_decision: 'hold' }, hooks: [], ifHooksFail: null, changed: true };
   }
 
-  const triggers = evaluateTriggers(spec, phase.name, contexts, state.streaks);
-  const gates = evaluateGates(phase, contexts);
+  const triggers = evaluateTriggers(spec, phase.name, contexts, state.streaks, options.trace !== false);
+  const gates = evaluateGates(phase, contexts, options.trace !== false);
   const firedRollback = triggers.results.filter((t) => t.fired && t.action === 'rollback');
   const firedHold = triggers.results.filter((t) => t.fired && t.action === 'hold');
   const triggerErrors = triggers.results.filter((t) => t.matched === null);

@@ -4,7 +4,7 @@ import type { PhaseSpec } from '../spec/types.js';
 import type { GateResult } from './record.js';
 import { blockedBy, ruleData, type CheckContext } from './rule-context.js';
 
-export function evaluateGates(phase: PhaseSpec, ctx: CheckContext): GateResult[] {
+export function evaluateGates(phase: PhaseSpec, ctx: CheckContext, trace = true): GateResult[] {
   const results: GateResult[] = [];
   for (const gate of phase.gates) {
     for (const surface of gate.each ?? [null]) {
@@ -13,7 +13,7 @@ export function evaluateGates(phase: PhaseSpec, ctx: CheckContext): GateResult[]
         results.push({ name: gate.name, phase: gate.declaredIn, surface, result: 'error', message: `cannot be evaluated: ${blocked}`, trace: [] });
         continue;
       }
-      const explained = explainRule(gate.rule, ruleData(ctx, surface));
+      const explained = explainRule(gate.rule, ruleData(ctx, surface), { trace, quietWhen: true });
       const result = !explained.result.ok ? 'error' : explained.result.value ? 'pass' : 'fail';
       results.push({ name: gate.name, phase: gate.declaredIn, surface, result, message: explained.message, trace: explained.trace });
     }

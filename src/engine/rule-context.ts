@@ -18,12 +18,21 @@ export interface CheckContext {
   unusableInputs: Map<string, string>;
 }
 
+/** The data a rule reads, with `surface` bound; built once per surface and check. */
+const bound = new WeakMap<CheckContext, Map<string, Record<string, unknown>>>();
+
 export function ruleData(ctx: CheckContext, surface: string | null): Record<string, unknown> {
-  return surface === null ? ctx.base : { ...ctx.base, surface: ctx.surfaces[surface] };
+  if (surface === null) return ctx.base;
+  let perSurface = bound.get(ctx);
+  if (!perSurface) bound.set(ctx, (perSurface = new Map()));
+  let data = perSurface.get(surface);
+  if (!data) perSurface.set(surface, (data = { ...ctx.base, surface: ctx.surfaces[surface] }));
+  return data;
 }
 
 /** Why the rule cannot be evaluated honestly with this binding, or null when it can. */
 export function blockedBy(rule: unknown, ctx: CheckContext, surface: string | null): string | null {
+  if (ctx.unusableSurfaces.size === 0 && ctx.unusableInputs.size === 0) return null;
   const reads = ruleReads(rule);
   if (reads.computed) {
     const [name, why] = [...ctx.unusableSurfaces][0] ?? [...ctx.unusableInputs][0] ?? [];

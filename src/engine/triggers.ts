@@ -12,8 +12,9 @@ export interface TriggerOutcome {
   streaks: Record<string, Record<string, number>>;
 }
 
-export function evaluateTriggers(spec: Spec, phaseName: string, ctx: CheckContext, previous: Record<string, Record<string, number>>): TriggerOutcome {
-  const streaks: Record<string, Record<string, number>> = structuredClone(previous);
+export function evaluateTriggers(spec: Spec, phaseName: string, ctx: CheckContext, previous: Record<string, Record<string, number>>, trace = true): TriggerOutcome {
+  const streaks: Record<string, Record<string, number>> = {};
+  for (const [name, perSurface] of Object.entries(previous)) streaks[name] = { ...perSurface };
   const results: TriggerResult[] = [];
   for (const trigger of spec.triggers) {
     if (trigger.phases !== null && !trigger.phases.includes(phaseName)) continue;
@@ -22,7 +23,7 @@ export function evaluateTriggers(spec: Spec, phaseName: string, ctx: CheckContex
       const key = surface ?? '';
       const before = own[key] ?? 0;
       const blocked = blockedBy(trigger.when, ctx, surface);
-      const explained = blocked === null ? explainRule(trigger.when, ruleData(ctx, surface)) : null;
+      const explained = blocked === null ? explainRule(trigger.when, ruleData(ctx, surface), { trace, quietWhen: false }) : null;
       let matched: boolean | null = null;
       let message: string;
       let streak = before;

@@ -2,7 +2,7 @@
  * The dashboard's control-state.json (tau-formats §6). The producer writes it without an atomic
  * rename, so a reader may find it half-written: missing or unparsable means running.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 export const CONTROL_STATE_FILE = 'control-state.json';
 
@@ -38,11 +38,14 @@ export function parseControlState(text: string | null): ControlState {
 }
 
 export function readControlState(path: string): ControlState {
-  let text: string | null;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    text = null;
+  let text: string | null = null;
+  // Most surfaces have no control state: look before reading (a thrown ENOENT costs more).
+  if (statSync(path, { throwIfNoEntry: false })) {
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      text = null;
+    }
   }
   return parseControlState(text);
 }

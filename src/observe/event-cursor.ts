@@ -6,7 +6,7 @@
  * rotated files, then the new live file) and notices truncation or replacement (counts the new
  * content from its start, and says so).
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLogFd } from './log-reader.js';
 import { addTally, cloneTally, emptyTally, type LogTally } from './log-tally.js';
@@ -62,32 +62,42 @@ export function rotatedPath(dir: string, k: number): string {
 
 /** Rotated log files that exist, newest first (.1, .2, ...). */
 export function rotatedFiles(dir: string): string[] {
+  let names: Set<string>;
+  try {
+    names = new Set(readdirSync(dir)); // one directory read instead of a stat per possible file
+  } catch {
+    return [];
+  }
   const out: string[] = [];
-  for (let k = 1; k <= MAX_ROTATED; k++) if (existsSync(rotatedPath(dir, k))) out.push(rotatedPath(dir, k));
+  for (let k = 1; k <= MAX_ROTATED; k++) if (names.has(`${EVENTS_LOG}.${k}`)) out.push(rotatedPath(dir, k));
   return out;
 }
 
 export function advanceCursor(dir: string, previous: EventCursor | null): CursorAdvance {
   const live = openIfExists(join(dir, EVENTS_LOG));
-  const rotated = rotatedFiles(dir).map(openIfExists).filter((f): f is OpenFile => f !== null);
+  let rotated: OpenFile[] | null = null;
+  // Rotated files matter only when the live file is not the one the cursor was in.
+  const openRotated = (): OpenFile[] => (rotated ??= rotatedFiles(dir).map(openIfExists).filter((f): f is OpenFile => f !== null));
   try {
-    return advance(previous ?? newCursor(), live, rotated);
+    return advance(previous ?? newCursor(), live, openRotated);
   } finally {
-    for (const f of [live, ...rotated]) if (f) closeSync(f.fd);
+    for (const f of [live, ...(rotated ?? [])]) if (f) closeSync(f.fd);
   }
 }
 
-function advance(previous: EventCursor, live: OpenFile | null, rotated: OpenFile[]): CursorAdvance {
+function advance(previous: EventCursor, live: OpenFile | null, openRotated: () => OpenFile[]): CursorAdvance {
   const read = emptyTally();
   const notes: string[] = [];
   let bytesRead = 0;
   let pendingBytes = 0;
   let position = previous.position;
-  const consume = (file: OpenFile, from: number, final: boolean) => {
-    const r = readLogFd(file.fd, from, final, read);
+  const consume = (file: OpenFile, from: number, final: boolean, knownHead?: string) => {
+    const r = readLogFd(file.fd, from, final, read, file.size);
     bytesRead += r.bytesRead;
     pendingBytes = r.pendingBytes;
-    position = { dev: file.dev, ino: file.ino, offset: r.offset, head: headOf(file, r.offset) };
+    // Past the first HEAD_BYTES the fingerprint no longer changes: reuse the one just verified.
+    const head = knownHead !== undefined && knownHead.length === HEAD_BYTES * 2 ? knownHead : headOf(file, r.offset);
+    position = { dev: file.dev, ino: file.ino, offset: r.offset, head };
   };
   /** Oldest first: files[i] was renamed away before files[i-1]. */
   const readAll = (files: OpenFile[]) => {
@@ -96,11 +106,12 @@ function advance(previous: EventCursor, live: OpenFile | null, rotated: OpenFile
 
   const at = previous.position;
   if (at === null) {
-    readAll(rotated);
+    readAll(openRotated());
     if (live) consume(live, 0, false);
   } else if (live && sameFile(live, at) && live.size >= at.offset && headOf(live, at.offset) === at.head) {
-    consume(live, at.offset, false);
+    consume(live, at.offset, false, at.head);
   } else {
+    const rotated = openRotated();
     const k = rotated.findIndex((f) => sameFile(f, at) && f.size >= at.offset && headOf(f, at.offset) === at.head);
     if (k >= 0) {
       consume(rotated[k]!, at.offset, true);
@@ -123,7 +134,7 @@ function advance(previous: EventCursor, live: OpenFile | null, rotated: OpenFile
   return {
     cursor: { version: 1, position, tally },
     read,
-    logPresent: live !== null || rotated.length > 0,
+    logPresent: live !== null || openRotated().length > 0,
     notes,
     bytesRead,
     pendingBytes,

@@ -20,9 +20,9 @@ export interface LogRead {
   bytesRead: number;
 }
 
-/** Reads fd from `from` to its current end, counting into `tally`. */
-export function readLogFd(fd: number, from: number, final: boolean, tally: LogTally): LogRead {
-  const size = fstatSync(fd).size;
+/** Reads fd from `from` to its end (`knownSize`, or its current size), counting into `tally`. */
+export function readLogFd(fd: number, from: number, final: boolean, tally: LogTally, knownSize?: number): LogRead {
+  const size = knownSize ?? fstatSync(fd).size;
   let buf: Buffer = Buffer.allocUnsafe(CHUNK * 2);
   let pos = from; // file offset of buf[0]
   let have = 0; // bytes in buf

@@ -18,21 +18,31 @@ export function readsZeroWhenMissing<T extends object>(obj: T): T {
 
 export type Lookup = { found: true; value: unknown } | { found: false; missing: string; within: string; isNull: boolean };
 
+const splitCache = new Map<string, string[]>();
+function segmentsOf(path: string): string[] {
+  let segments = splitCache.get(path);
+  if (!segments) {
+    segments = path.split('.');
+    if (splitCache.size < 10_000) splitCache.set(path, segments);
+  }
+  return segments;
+}
+
 /** Resolves a dotted path strictly: own properties only. */
 export function lookup(data: unknown, path: string): Lookup {
   if (path === '') return { found: true, value: data };
   let current: unknown = data;
-  const segments = path.split('.');
+  const segments = segmentsOf(path);
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
-    const within = segments.slice(0, i).join('.');
-    if (FORBIDDEN.has(seg) || current === null || typeof current !== 'object') return { found: false, missing: seg, within, isNull: current === null };
+    const missing = (isNull: boolean): Lookup => ({ found: false, missing: seg, within: segments.slice(0, i).join('.'), isNull });
+    if (FORBIDDEN.has(seg) || current === null || typeof current !== 'object') return missing(current === null);
     if (Object.prototype.hasOwnProperty.call(current, seg)) {
       current = (current as Record<string, unknown>)[seg];
     } else if ((current as { [ZERO_DEFAULT]?: boolean })[ZERO_DEFAULT] === true && i === segments.length - 1) {
       return { found: true, value: 0 };
     } else {
-      return { found: false, missing: seg, within, isNull: false };
+      return missing(false);
     }
   }
   return { found: true, value: current };

@@ -41,11 +41,17 @@ export function show(value: unknown): string {
   return text === undefined ? String(value) : text.length > 120 ? text.slice(0, 117) + '…' : text;
 }
 
+/** Labels of spec sub-expressions, which do not change between checks. */
+const labels = new WeakMap<object, string>();
+
 /** `surface.health.queue_depth` for a var, the compact JSON of anything else. */
 function label(expr: unknown): string {
+  const cached = expr !== null && typeof expr === 'object' ? labels.get(expr) : undefined;
+  if (cached !== undefined) return cached;
   const op = opOf(expr);
-  if (op && op[0] === 'var' && (typeof op[1][0] === 'string' || typeof op[1][0] === 'number')) return String(op[1][0]);
-  return show(expr);
+  const text = op && op[0] === 'var' && (typeof op[1][0] === 'string' || typeof op[1][0] === 'number') ? String(op[1][0]) : show(expr);
+  if (expr !== null && typeof expr === 'object') labels.set(expr, text);
+  return text;
 }
 
 const isLiteral = (expr: unknown) => opOf(expr) === null && (expr === null || typeof expr !== 'object' || Array.isArray(expr));
@@ -101,10 +107,18 @@ function traceLines(expr: unknown, data: unknown, depth: number, out: string[]):
   for (const arg of op[1]) if (!isLiteral(arg)) traceLines(arg, data, depth + 1, out);
 }
 
-export function explainRule(rule: unknown, data: unknown): Explanation {
+export interface ExplainOptions {
+  /** false: skip the sub-expression listing. */
+  trace?: boolean;
+  /** Without a trace, skip the message too when the rule gives this (unremarkable) result. */
+  quietWhen?: boolean;
+}
+
+export function explainRule(rule: unknown, data: unknown, options: ExplainOptions = {}): Explanation {
   const result = evaluateRule(rule, data);
   const trace: string[] = [];
-  traceLines(rule, data, 0, trace);
+  if (options.trace !== false) traceLines(rule, data, 0, trace);
+  else if (result.ok && result.value === options.quietWhen) return { result, message: '', trace };
   const notBoolean = !result.ok && result.error.startsWith('the rule returned');
   return { result, message: notBoolean ? result.error : why(rule, data).join('; '), trace };
 }

@@ -9,9 +9,15 @@ export interface RuleReads {
 
 const PER_ITEM = new Set(['all', 'some', 'none', 'map', 'filter', 'reduce']);
 
+const cache = new WeakMap<object, RuleReads>();
+
+/** Cached per rule object: a spec's rules are read at every check. */
 export function ruleReads(rule: unknown): RuleReads {
+  const cached = rule !== null && typeof rule === 'object' ? cache.get(rule) : undefined;
+  if (cached) return cached;
   const out: RuleReads = { paths: [], computed: false };
   walk(rule, out);
+  if (rule !== null && typeof rule === 'object') cache.set(rule, out);
   return out;
 }
 

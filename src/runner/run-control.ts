@@ -3,7 +3,9 @@ import { userInfo } from 'node:os';
 import { relative } from 'node:path';
 import { checkContext } from '../engine/check.js';
 import { applyAction, type ManualAction } from '../engine/manual-action.js';
+import type { Observations } from '../engine/observations.js';
 import type { DecisionRecord, HookResult, SurfaceSummary } from '../engine/record.js';
+import type { RolloutState } from '../engine/state.js';
 import { runHooks } from '../hooks/run-hooks.js';
 import type { Spec } from '../spec/types.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
@@ -23,6 +25,17 @@ export interface ControlOptions {
 }
 
 export type ControlRun = { ok: false; message: string } | { ok: true; record: DecisionRecord };
+
+/** A phase (re)entered by a manual action starts its event windows at what the logs hold now. */
+export function phaseEntryAt(next: RolloutState, obs: Observations, nowMs: number): RolloutState {
+  if (next.phase.entered_unix_ms !== nowMs || next.phase.checks !== 0) return next;
+  const surfaces = { ...next.surfaces };
+  for (const [name, seen] of Object.entries(obs.surfaces)) {
+    const memory = surfaces[name];
+    if (memory && memory.phase_entry === null) surfaces[name] = { ...memory, phase_entry: seen.events.cursor.tally, phase_entry_position: seen.events.cursor.position };
+  }
+  return { ...next, surfaces };
+}
 
 export function defaultActor(): string {
   try {
@@ -47,15 +60,8 @@ export async function runControl(spec: Spec, action: ManualAction, options: Cont
     const who = { actor: options.actor ?? defaultActor(), reason: options.reason };
     const result = applyAction(spec, before, action, who, options.nowMs, surfaces);
     if (!result.ok) return result;
-    let { record, next } = result;
-
-    // A phase (re)entered now starts its event windows at what the logs hold now.
-    if ((action === 'promote' || action === 'retry') && next.phase.entered_unix_ms === options.nowMs) {
-      for (const [name, seen] of Object.entries(obs.surfaces)) {
-        const memory = next.surfaces[name];
-        if (memory) next.surfaces[name] = { ...memory, phase_entry: seen.events.cursor.tally, phase_entry_position: seen.events.cursor.position };
-      }
-    }
+    let { record } = result;
+    let next = phaseEntryAt(result.next, obs, options.nowMs);
     if (action === 'abort') {
       const incident = writeIncident(store.incidentsDir, spec, record, before, (dir) => resolveIn(options.root, dir));
       record = { ...record, notes: [...record.notes, `incident bundle written to ${relative(store.dir, incident)} in the rollout's store folder`] };

@@ -9,18 +9,21 @@ import { didYouMean } from './suggest.js';
 type Segment = string | number;
 type SchemaNode = Record<string, unknown> & { properties?: Record<string, { description?: string }>; 'x-hint'?: string };
 
-let compiled: ValidateFunction | undefined;
+const compiled = new Map<string, ValidateFunction>();
 
-function validator(): ValidateFunction {
-  if (compiled) return compiled;
+function validator(schema: string): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (validate) return validate;
   const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
   ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
-  compiled = ajv.compile(readSchema('rollout-spec.schema.json'));
-  return compiled;
+  validate = ajv.compile(readSchema(schema));
+  compiled.set(schema, validate);
+  return validate;
 }
 
-export function checkSchema(data: unknown, file: string, sourceMap: SourceMap): Diagnostic[] {
-  const validate = validator();
+/** Validates against one of the shipped schemas (the rollout spec by default). */
+export function checkSchema(data: unknown, file: string, sourceMap: SourceMap, schema = 'rollout-spec.schema.json'): Diagnostic[] {
+  const validate = validator(schema);
   if (validate(data)) return [];
   const errors = dropNoise(validate.errors ?? []);
   const seen = new Set<string>();

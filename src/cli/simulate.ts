@@ -1,0 +1,85 @@
+/** `rollgate simulate <spec> --timeline FILE [--spec-b OTHER] [--format text|json|markdown] [--record DIR]`. */
+import type { DecisionRecord } from '../engine/record.js';
+import { simulate, type SimulationResult } from '../simulate/simulate.js';
+import { loadTimelineFile } from '../simulate/timeline.js';
+import type { Spec } from '../spec/types.js';
+import { EXIT } from './exit-codes.js';
+import { ExitError, loadSpecOrExit, withExitCodes } from './common.js';
+
+export interface SimulateCliOptions {
+  timeline: string;
+  specB?: string;
+  format: 'text' | 'json' | 'markdown';
+  record?: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const row = (r: DecisionRecord) => `${r.decision.padEnd(8)} ${`${r.phase.name} (${r.phase.traffic}%)`.padEnd(28)} ${r.reasons[0] ?? ''}`;
+
+/** Groups consecutive records with the same decision, phase and shape of first reason. */
+function runs(records: DecisionRecord[]): DecisionRecord[][] {
+  const shape = (r: DecisionRecord) => `${r.decision} ${r.phase.name} ${(r.reasons[0] ?? '').replace(/(\d+(ms|[dhms]))+|\d+/g, '#')}`;
+  const out: DecisionRecord[][] = [];
+  for (const r of records) {
+    const last = out[out.length - 1];
+    if (last && shape(last[0]!) === shape(r)) last.push(r);
+    else out.push([r]);
+  }
+  return out;
+}
+
+export function runSimulate(specFile: string, options: SimulateCliOptions): Promise<number> {
+  return withExitCodes('simulate', async () => {
+    const loaded = loadTimelineFile(options.timeline);
+    for (const d of loaded.diagnostics) process.stderr.write(`${d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file}: ${d.severity}: ${d.message}\n`);
+    if (!loaded.timeline) throw new ExitError(`${options.timeline}: the timeline is ${loaded.diagnostics.some((d) => d.code === 'missing-file') ? 'missing' : 'invalid'}`, loaded.diagnostics.some((d) => d.code === 'missing-file') ? EXIT.MISSING : EXIT.INVALID);
+    const timeline = loaded.timeline;
+    const specs: Spec[] = [await loadSpecOrExit(specFile)];
+    if (options.specB) specs.push(await loadSpecOrExit(options.specB));
+    const json = options.format === 'json';
+    const results: SimulationResult[] = specs.map((spec, i) => {
+      try {
+        return simulate(spec, timeline, { trace: json, ...(options.record && i === 0 ? { record: options.record } : {}) });
+      } catch (err) {
+        throw new ExitError(`${options.timeline}: ${(err as Error).message}`, EXIT.INVALID);
+      }
+    });
+    if (json) {
+      const out = results.length === 1 ? results[0]!.records : { a: results[0]!.records, b: results[1]!.records };
+      process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      return EXIT.OK;
+    }
+    const lines: string[] = [];
+    const md = options.format === 'markdown';
+    if (results.length === 1) {
+      const [r] = results;
+      lines.push(md ? `### rollgate simulate: ${specs[0]!.name} on ${timeline.file}\n\n| time | decision | phase | reason |\n| --- | --- | --- | --- |` : `${specs[0]!.name} on ${timeline.file}: ${r!.checks} checks`);
+      // Consecutive checks that decide the same for the same reason make one row, with a count.
+      for (const run of runs(r!.records)) {
+        const first = run[0]!;
+        const repeat = run.length > 1 ? ` (×${run.length}, until ${iso(run[run.length - 1]!.evaluated_unix_ms)})` : '';
+        if (md) lines.push(`| ${iso(first.evaluated_unix_ms)} | ${first.decision}${repeat} | ${first.phase.name} (${first.phase.traffic}%) | ${(first.reasons[0] ?? '').replace(/\|/g, '\\|')} |`);
+        else lines.push(`${iso(first.evaluated_unix_ms)}  ${row(first)}${repeat}`);
+      }
+      lines.push(md ? `\n**End:** ${r!.end.summary}` : `end: ${r!.end.summary}`);
+    } else {
+      // Side by side: every instant where the two specs decide differently, plus the two ends.
+      const [a, b] = results as [SimulationResult, SimulationResult];
+      lines.push(`A ${specs[0]!.file} vs B ${specs[1]!.file} on ${timeline.file}: ${a.checks} checks`);
+      let diverged = 0;
+      for (let i = 0; i < Math.max(a.records.length, b.records.length); i++) {
+        const x = a.records[i];
+        const y = b.records[i];
+        if (x && y && x.decision === y.decision && x.phase.name === y.phase.name) continue;
+        diverged++;
+        const at = (x ?? y)!.evaluated_unix_ms;
+        lines.push(`${iso(at)}  A ${x ? row(x) : '-'}`);
+        lines.push(`${' '.repeat(iso(at).length)}  B ${y ? row(y) : '-'}`);
+      }
+      if (diverged === 0) lines.push('the two specs decide the same at every check');
+      lines.push(`end A: ${a.end.summary}`, `end B: ${b.end.summary}`);
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+    return EXIT.OK;
+  });
+}

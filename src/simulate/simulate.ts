@@ -1,0 +1,228 @@
+/**
+ * Replays a timeline through the same observation code (real files in a scratch directory,
+ * read with the same cursors) and the same pure engine as `rollgate evaluate`, on a virtual
+ * clock. Hooks are not run and nothing is journaled: the records are returned.
+ */
+import { accessSync, appendFileSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { check, checkContext } from '../engine/check.js';
+import { applyAction } from '../engine/manual-action.js';
+import type { DecisionRecord, SurfaceSummary } from '../engine/record.js';
+import type { RolloutState } from '../engine/state.js';
+import { EVENTS_LOG } from '../observe/event-cursor.js';
+import { observe, resolveIn } from '../runner/run-check.js';
+import { phaseEntryAt } from '../runner/run-control.js';
+import { nextTimes } from '../schedule/cron-times.js';
+import type { Spec } from '../spec/types.js';
+import { SurfaceRuntime } from './surface-runtime.js';
+import type { Timeline } from './timeline.js';
+
+const DEFAULT_EVERY_MS = 5 * 60_000;
+/** A guard against a timeline that would run for ever (one check a minute for two years). */
+export const MAX_CHECKS = 1_000_000;
+
+export interface SimulationResult {
+  /** Every record, unless `onRecord` was given (then empty: records are streamed). */
+  records: DecisionRecord[];
+  checks: number;
+  end: { status: string; at: number | null; phase: string; trigger: string | null; summary: string };
+}
+
+export interface SimulateOptions {
+  /** Copy the working tree at every check instant into `<record>/<instant>/` (a recorded timeline). */
+  record?: string;
+  /** Keep the scratch directory (for debugging). */
+  keep?: boolean;
+  /** Fill gates[].trace and triggers[].trace (default true, as `evaluate`). */
+  trace?: boolean;
+  /** Receive each record as it is decided instead of collecting them all. */
+  onRecord?: (record: DecisionRecord) => void;
+}
+
+/** The check instants: the cadence from start to until, plus extra ones, in order. */
+export function checkTimes(spec: Spec, t: Timeline): number[] {
+  const times = new Set<number>(t.checksAt.filter((x) => x >= t.start && x <= t.until));
+  if (t.recorded) {
+    for (const name of readdirSync(t.recorded)) times.add(snapshotInstant(name));
+  } else if (t.every !== null || !spec.schedule) {
+    const every = t.every ?? DEFAULT_EVERY_MS;
+    for (let at = t.start; at <= t.until; at += every) times.add(at);
+  } else {
+    times.add(t.start);
+    let from = t.start;
+    for (;;) {
+      const next = nextTimes(spec.schedule, from, 1)[0];
+      if (next === undefined || next > t.until) break;
+      times.add(next);
+      from = next;
+      if (times.size > MAX_CHECKS) break;
+    }
+  }
+  if (times.size > MAX_CHECKS) throw new Error(`the timeline has more than ${MAX_CHECKS} checks; shorten \`until\` or lengthen \`every\``);
+  return [...times].sort((a, b) => a - b);
+}
+
+/**
+ * Where scratch trees go: memory-backed when the machine has it (a simulation writes a few files
+ * per check, and a disk makes that a hundred times slower), else the temp dir; ROLLGATE_SCRATCH wins.
+ */
+export function scratchBase(): string {
+  if (process.env.ROLLGATE_SCRATCH) return process.env.ROLLGATE_SCRATCH;
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
+export function simulate(spec: Spec, timeline: Timeline, options: SimulateOptions = {}): SimulationResult {
+  const root = mkdtempSync(join(scratchBase(), 'rollgate-simulate-'));
+  try {
+    return replay(spec, timeline, root, options);
+  } finally {
+    if (!options.keep) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function replay(spec: Spec, t: Timeline, root: string, options: SimulateOptions): SimulationResult {
+  const runtimes = new Map<string, SurfaceRuntime>();
+  if (!t.recorded) {
+    for (const s of spec.surfaces) runtimes.set(s.name, new SurfaceRuntime(resolveIn(root, s.stateDir), s.kind, t.surfaces[s.name]));
+    for (const [name, value] of Object.entries(t.inputs)) writeInput(spec, root, name, value);
+  }
+  const records: DecisionRecord[] = [];
+  let checks = 0;
+  let last: { final: DecisionRecord | null; latest: DecisionRecord | null } = { final: null, latest: null };
+  const emit = (r: DecisionRecord) => {
+    const record = clean(r);
+    checks++;
+    last = { final: last.final ?? (record.decision === 'rollback' || record.decision === 'complete' ? record : null), latest: record };
+    if (options.onRecord) options.onRecord(record);
+    else records.push(record);
+  };
+  let state: RolloutState | null = null;
+  let nextEvent = 0;
+  const clean = (r: DecisionRecord): DecisionRecord => ({ ...r, notes: r.notes.map((n) => n.split(root + '/').join('')) });
+
+  for (const now of checkTimes(spec, t)) {
+    if (t.recorded) syncSnapshot(join(t.recorded, snapshotName(now)), root);
+    for (; nextEvent < t.events.length && t.events[nextEvent]!.at <= now; nextEvent++) {
+      const e = t.events[nextEvent]!;
+      for (const [name, value] of Object.entries(e.input ?? {})) writeInput(spec, root, name, value);
+      if (e.control) {
+        const obs = observe(spec, state, root);
+        const result = applyAction(spec, state, e.control.action, { actor: e.control.actor ?? 'timeline', reason: e.control.reason ?? 'simulated' }, e.at, summaries(spec, state, obs, e.at));
+        if (result.ok) {
+          state = phaseEntryAt(result.next, obs, e.at);
+          emit(result.record);
+        }
+      }
+      for (const name of targets(spec, e)) runtimes.get(name)?.apply(e);
+    }
+    for (const runtime of runtimes.values()) runtime.writeCycle(now);
+    if (options.record) cpSync(root, join(options.record, snapshotName(now)), { recursive: true, filter: (src) => !src.includes(`${root}/.rollgate`) });
+    const result = check(spec, state, observe(spec, state, root), now, { dryRun: false, trace: options.trace !== false });
+    emit(result.record);
+    if (result.changed) state = result.next;
+  }
+  for (const runtime of runtimes.values()) runtime.close();
+  return { records, checks, end: endOf(spec, last.final, last.latest) };
+}
+
+/** Which surfaces a runtime event applies to. */
+function targets(spec: Spec, e: Timeline['events'][number]): string[] {
+  if (e.surface) return [e.surface];
+  const touchesRuntime = e.health || e.degrade || e.fail_streak !== undefined || e.recover || e.append || e.lines || e.cycle || e.pause !== undefined || e.state || e.stall !== undefined || e.rotate;
+  return touchesRuntime ? spec.surfaces.map((s) => s.name) : [];
+}
+
+function summaries(spec: Spec, state: RolloutState | null, obs: ReturnType<typeof observe>, nowMs: number): Record<string, SurfaceSummary> {
+  const out: Record<string, SurfaceSummary> = {};
+  for (const [name, s] of Object.entries(checkContext(spec, state, obs, nowMs).surfaces)) {
+    out[name] = { present: s.present, stale: s.stale, health_state: s.health_state, health_reason: s.health_reason, rollout_gate: s.rollout_gate, paused: s.paused };
+  }
+  return out;
+}
+
+function writeInput(spec: Spec, root: string, name: string, value: unknown): void {
+  const input = spec.inputs.find((i) => i.name === name);
+  if (!input) throw new Error(`the timeline sets input \`${name}\`, which the spec does not declare`);
+  const path = resolveIn(root, input.file);
+  if (value === null) {
+    rmSync(path, { force: true });
+    return;
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(value, null, 2));
+}
+
+function endOf(spec: Spec, final: DecisionRecord | null, last: DecisionRecord | null): SimulationResult['end'] {
+  if (!last) return { status: 'not started', at: null, phase: spec.phases[0]!.name, trigger: null, summary: 'no check ran' };
+  if (final?.decision === 'rollback') {
+    const trigger = final.triggers.find((x) => x.fired && x.action === 'rollback')?.name ?? null;
+    const by = trigger ? `trigger ${trigger}` : final.override ? `${final.override.actor} (${final.override.action})` : 'a rollback';
+    return { status: 'rolled_back', at: final.evaluated_unix_ms, phase: final.phase.name, trigger, summary: `rolled back at ${iso(final.evaluated_unix_ms)} in ${final.phase.name} by ${by}` };
+  }
+  if (final?.decision === 'complete') return { status: 'complete', at: final.evaluated_unix_ms, phase: final.phase.name, trigger: null, summary: `completed at ${iso(final.evaluated_unix_ms)}` };
+  return { status: last.status, at: null, phase: last.phase.name, trigger: null, summary: `${last.status} in ${last.phase.name} (${last.phase.traffic}%) at the end of the timeline, ${iso(last.evaluated_unix_ms)}` };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function snapshotName(ms: number): string {
+  return new Date(ms).toISOString().replace(/:/g, '-');
+}
+
+function snapshotInstant(name: string): number {
+  const ms = Date.parse(name.replace(/T(\d\d)-(\d\d)-(\d\d)/, 'T$1:$2:$3'));
+  if (Number.isNaN(ms)) throw new Error(`recorded snapshot folder \`${name}\` is not named like 2026-02-16T09-00-00.000Z`);
+  return ms;
+}
+
+/**
+ * Brings the working tree to a recorded snapshot the way the producer would have: logs grow by
+ * appends (a rotated one is renamed, not copied, so its identity is kept), other files are
+ * rewritten, files absent from the snapshot are removed.
+ */
+function syncSnapshot(snapshot: string, root: string): void {
+  const walk = (rel: string) => {
+    const from = join(snapshot, rel);
+    const to = join(root, rel);
+    mkdirSync(to, { recursive: true });
+    const names = new Set(readdirSync(from));
+    if (names.has(EVENTS_LOG)) syncLogs(from, to);
+    for (const entry of readdirSync(from, { withFileTypes: true })) {
+      if (entry.name.startsWith(EVENTS_LOG)) continue;
+      if (entry.isDirectory()) walk(join(rel, entry.name));
+      else writeFileSync(join(to, entry.name), readFileSync(join(from, entry.name)));
+    }
+    for (const name of readdirSync(to)) if (!names.has(name) && name !== '.rollgate') rmSync(join(to, name), { recursive: true, force: true });
+  };
+  walk('.');
+}
+
+function syncLogs(from: string, to: string): void {
+  const live = join(to, EVENTS_LOG);
+  const want = readFileSync(join(from, EVENTS_LOG));
+  const have = existsSync(live) ? readFileSync(live) : null;
+  const rotatedInSnapshot = existsSync(join(from, `${EVENTS_LOG}.1`)) ? readFileSync(join(from, `${EVENTS_LOG}.1`)) : null;
+  const rotatedHere = existsSync(`${live}.1`) ? readFileSync(`${live}.1`) : null;
+  if (have && rotatedInSnapshot && startsWith(rotatedInSnapshot, have) && !rotatedHere?.equals(rotatedInSnapshot)) {
+    // Rotated since the last snapshot: finish the live file and rename it, as the producer did
+    // (a rename keeps the file's identity, which is how the cursor recognizes a rotation).
+    for (let k = 3; k >= 1; k--) if (existsSync(`${live}.${k}`)) renameSync(`${live}.${k}`, `${live}.${k + 1}`);
+    appendFileSync(live, rotatedInSnapshot.subarray(have.length));
+    renameSync(live, `${live}.1`);
+    writeFileSync(live, want);
+  } else if (have && startsWith(want, have)) {
+    appendFileSync(live, want.subarray(have.length));
+  } else {
+    writeFileSync(live, want);
+  }
+}
+
+function startsWith(whole: Buffer, prefix: Buffer): boolean {
+  return whole.length >= prefix.length && whole.subarray(0, prefix.length).equals(prefix);
+}

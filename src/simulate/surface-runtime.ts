@@ -1,0 +1,89 @@
+/** One simulated surface runtime: keeps its health and writes its state directory at each cycle. */
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTROL_STATE_FILE } from '../observe/control-state.js';
+import { EVENTS_LOG } from '../observe/event-cursor.js';
+import { parseState, STATE_FILE, zeroHealth, type HealthSnapshot } from '../observe/state-file.js';
+import { cycleLine, emptyState } from './producer.js';
+import type { StateMode, SurfaceStart, TimelineEvent } from './timeline.js';
+
+/** How long before a check its snapshot was written (a runtime cycle ends a moment earlier). */
+const WRITTEN_BEFORE_CHECK_MS = 5000;
+const KEEP_ROTATED = 4;
+
+export class SurfaceRuntime {
+  private health: HealthSnapshot = { ...zeroHealth(), last_cycle_discovered: 1, last_cycle_processed: 1, last_cycle_completed: 1 };
+  private state: Record<string, unknown>;
+  private cycle: string[];
+  private pendingLines: string[] = [];
+  private stalled = false;
+  private mode: StateMode;
+  /** The log stays open between cycles, as a producer's would (closed on rotation and at the end). */
+  private logFd: number | null = null;
+
+  constructor(
+    private readonly dir: string,
+    kind: string | null,
+    start: SurfaceStart | undefined,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    if (start?.from) cpSync(start.from, dir, { recursive: true });
+    const existing = existsSync(join(dir, STATE_FILE)) ? parseState(readFileSync(join(dir, STATE_FILE), 'utf8')) : null;
+    this.state = existing?.present ? existing.state : emptyState(kind);
+    if (existing?.present) this.health = existing.health;
+    Object.assign(this.health, start?.health ?? {});
+    this.cycle = start?.cycle ?? ['healthy_cycle'];
+    this.mode = start?.state ?? 'ok';
+    if (start?.paused) this.setPaused(true, 0);
+  }
+
+  apply(e: TimelineEvent): void {
+    const h = this.health;
+    if (e.degrade) Object.assign(h, { failure_streak: Math.max(1, h.failure_streak), last_cycle_failed: Math.max(1, h.last_cycle_failed) });
+    if (e.fail_streak !== undefined) Object.assign(h, { failure_streak: e.fail_streak, last_cycle_failed: e.fail_streak > 0 ? Math.max(1, h.last_cycle_failed) : 0 });
+    if (e.recover) Object.assign(h, { failure_streak: 0, last_cycle_failed: 0, queue_depth: 0 });
+    if (e.health) Object.assign(h, e.health);
+    if (e.cycle) this.cycle = e.cycle;
+    if (e.state) this.mode = e.state;
+    if (e.stall !== undefined) this.stalled = e.stall;
+    if (e.pause !== undefined) this.setPaused(e.pause, e.at);
+    for (const [code, n] of Object.entries(e.append ?? {})) for (let i = 0; i < n; i++) this.pendingLines.push(cycleLine(this.health, [code], e.at));
+    this.pendingLines.push(...(e.lines ?? []));
+    if (e.rotate) this.rotate();
+  }
+
+  /** The runtime's cycle before a check at `nowMs`: its snapshot and its cycle reports. */
+  writeCycle(nowMs: number): void {
+    if (this.stalled) return;
+    const at = nowMs - WRITTEN_BEFORE_CHECK_MS;
+    const degraded = this.health.failure_streak > 0 || this.health.last_cycle_failed > 0;
+    const codes = degraded && !this.cycle.includes('retry_attempted') ? ['retry_attempted', 'retryable_failures_observed', ...this.cycle.filter((c) => c !== 'healthy_cycle')] : this.cycle;
+    this.logFd ??= openSync(join(this.dir, EVENTS_LOG), 'a');
+    writeSync(this.logFd, [...this.pendingLines, cycleLine(this.health, codes, at)].join('\n') + '\n');
+    this.pendingLines = [];
+    const statePath = join(this.dir, STATE_FILE);
+    if (this.mode === 'missing') rmSync(statePath, { force: true });
+    else {
+      const text = JSON.stringify({ ...this.state, health: { ...this.health, updated_unix_ms: at } });
+      writeFileSync(statePath, this.mode === 'corrupt' ? text.slice(0, Math.floor(text.length / 2)) : text);
+    }
+  }
+
+  private setPaused(paused: boolean, atMs: number): void {
+    writeFileSync(join(this.dir, CONTROL_STATE_FILE), JSON.stringify({ schema_version: 1, mode: paused ? 'paused' : 'running', updated_unix_ms: atMs, last_action: null }, null, 2));
+  }
+
+  close(): void {
+    if (this.logFd !== null) closeSync(this.logFd);
+    this.logFd = null;
+  }
+
+  private rotate(): void {
+    this.close();
+    const log = join(this.dir, EVENTS_LOG);
+    if (!existsSync(log)) return;
+    rmSync(`${log}.${KEEP_ROTATED}`, { force: true });
+    for (let k = KEEP_ROTATED - 1; k >= 1; k--) if (existsSync(`${log}.${k}`)) renameSync(`${log}.${k}`, `${log}.${k + 1}`);
+    renameSync(log, `${log}.1`);
+  }
+}

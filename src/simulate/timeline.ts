@@ -1,0 +1,122 @@
+/**
+ * Timelines (schemas/timeline.schema.json): what each runtime writes over time, on a virtual
+ * clock. Loaded with positions like specs, normalized to absolute instants.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { hasErrors, type Diagnostic } from '../spec/diagnostic.js';
+import { parseDuration } from '../spec/duration.js';
+import { parseYaml } from '../spec/parse-yaml.js';
+import { checkSchema } from '../spec/schema-check.js';
+import type { SourceMap } from '../spec/source-map.js';
+
+export const DEFAULT_START = Date.parse('2026-02-16T09:00:00Z');
+const DAY = 86_400_000;
+
+export type StateMode = 'ok' | 'missing' | 'corrupt';
+
+export interface SurfaceStart {
+  from: string | null;
+  health: Record<string, number>;
+  cycle: string[] | null;
+  paused: boolean;
+  state: StateMode;
+}
+
+export interface TimelineEvent {
+  at: number;
+  surface?: string;
+  health?: Record<string, number>;
+  degrade?: true;
+  fail_streak?: number;
+  recover?: true;
+  append?: Record<string, number>;
+  lines?: string[];
+  cycle?: string[];
+  pause?: boolean;
+  state?: StateMode;
+  stall?: boolean;
+  rotate?: true;
+  input?: Record<string, unknown>;
+  control?: { action: 'pause' | 'resume' | 'abort' | 'promote' | 'retry'; reason?: string; actor?: string };
+}
+
+export interface Timeline {
+  file: string;
+  spec: string | null;
+  description: string | null;
+  start: number;
+  until: number;
+  every: number | null;
+  checksAt: number[];
+  surfaces: Record<string, SurfaceStart>;
+  inputs: Record<string, unknown>;
+  events: TimelineEvent[];
+  recorded: string | null;
+}
+
+export type TimelineLoad = { timeline: Timeline; diagnostics: Diagnostic[] } | { timeline: null; diagnostics: Diagnostic[] };
+
+export function loadTimelineFile(file: string): TimelineLoad {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return { timeline: null, diagnostics: [{ severity: 'error', code: missing ? 'missing-file' : 'unreadable', message: missing ? 'no such timeline file' : `cannot read the timeline (${(err as Error).message})`, file, line: 0, col: 0, path: '' }] };
+  }
+  const parsed = parseYaml(text, file);
+  if (!parsed.ok) return { timeline: null, diagnostics: parsed.diagnostics };
+  return normalizeTimeline(parsed.value, file, dirname(resolve(file)), parsed.sourceMap, []);
+}
+
+/** Validates and normalizes a timeline value found at `path` inside `file` (a test case's, or a whole file). */
+export function normalizeTimeline(value: unknown, file: string, baseDir: string, sourceMap: SourceMap, path: (string | number)[]): TimelineLoad {
+  const diagnostics = checkSchema(value, file, sourceMap, 'timeline.schema.json').map((d) => (path.length ? relocate(d, path, sourceMap) : d));
+  if (hasErrors(diagnostics)) return { timeline: null, diagnostics };
+  const raw = value as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- schema-checked above
+  const bad = (where: (string | number)[], message: string) => {
+    const { line, col } = sourceMap.locate([...path, ...where]);
+    diagnostics.push({ severity: 'error', code: 'bad-time', message, file, line, col, path: '' });
+    return 0;
+  };
+  const start = raw.start === undefined ? DEFAULT_START : Date.parse(raw.start);
+  if (Number.isNaN(start) || (raw.start !== undefined && !/(Z|[+-]\d\d:?\d\d)$/.test(raw.start))) bad(['start'], `\`start\` ${raw.start} is not an ISO-8601 instant with a zone, e.g. 2026-02-16T09:00:00Z`);
+  const instant = (v: unknown, where: (string | number)[]): number => {
+    if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)) {
+      const ms = Date.parse(v);
+      return Number.isNaN(ms) ? bad(where, `\`${v}\` is not a valid instant`) : ms;
+    }
+    const ms = parseDuration(v);
+    return ms === null ? bad(where, `\`${String(v)}\` is neither a duration (30m, 1h30m, 2d) nor an instant`) : start + ms;
+  };
+  const every = raw.every === undefined ? null : parseDuration(raw.every);
+  if (raw.every !== undefined && (every === null || every <= 0)) bad(['every'], `\`every\` ${String(raw.every)} is not a positive duration`);
+  const surfaces: Record<string, SurfaceStart> = {};
+  for (const [name, s] of Object.entries((raw.surfaces ?? {}) as Record<string, any>)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    surfaces[name] = { from: s.from ? resolve(baseDir, s.from) : null, health: { ...(s.health ?? {}) }, cycle: s.cycle ?? null, paused: s.paused === true, state: s.state ?? 'ok' };
+  }
+  const events: TimelineEvent[] = ((raw.events ?? []) as Record<string, unknown>[]).map((e, i) => ({ ...(e as Omit<TimelineEvent, 'at'>), at: instant(e.at, ['events', i, 'at']) }));
+  const timeline: Timeline = {
+    file,
+    spec: raw.spec ? resolve(baseDir, raw.spec) : null,
+    description: raw.description ?? null,
+    start,
+    until: raw.until === undefined ? start + DAY : instant(raw.until, ['until']),
+    every,
+    checksAt: ((raw.checks_at ?? []) as unknown[]).map((v, i) => instant(v, ['checks_at', i])),
+    surfaces,
+    inputs: { ...(raw.inputs ?? {}) },
+    events: events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i).map(({ e }) => e),
+    recorded: raw.recorded ? resolve(baseDir, raw.recorded.dir) : null,
+  };
+  if (timeline.until < start) bad(['until'], '`until` is before `start`');
+  return hasErrors(diagnostics) ? { timeline: null, diagnostics } : { timeline, diagnostics };
+}
+
+/** A schema diagnostic of an embedded timeline, moved to its place in the enclosing file. */
+function relocate(d: Diagnostic, path: (string | number)[], sourceMap: SourceMap): Diagnostic {
+  const inner = d.path.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const { line, col } = sourceMap.locate([...path, ...inner], d.code === 'unknown-key' ? 'key' : 'value');
+  return { ...d, line, col };
+}
