@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { eventCounting } from './event-counting.mjs';
+import { simulateThroughput } from './simulate.mjs';
 import { machine } from './lib.mjs';
 
 const { values } = parseArgs({
@@ -12,6 +13,7 @@ const { values } = parseArgs({
     lines: { type: 'string', default: '2000000' },
     'new-lines': { type: 'string', default: '10000' },
     runs: { type: 'string', default: '5' },
+    'simulate-checks': { type: 'string', default: '100000' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
     keep: { type: 'boolean', default: false },
   },
@@ -25,6 +27,7 @@ const started = performance.now();
 try {
   const m = machine();
   const counting = eventCounting({ dir, lines, newLines, runs, log });
+  const sim = await simulateThroughput({ checks: Number(values['simulate-checks']), runs, log });
   const total = (performance.now() - started) / 1000;
   const doc = [
     '# Benchmarks',
@@ -34,10 +37,12 @@ try {
     '',
     counting.markdown,
     '',
+    sim.markdown,
+    '',
   ].join('\n');
   writeFileSync(values.out, doc);
   process.stdout.write(doc);
-  log(`wrote ${values.out}; figures: ${JSON.stringify(counting.figures)}`);
+  log(`wrote ${values.out}; figures: ${JSON.stringify({ ...counting.figures, ...sim.figures })}`);
 } finally {
   if (values.keep) log(`kept the generated files in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });

@@ -9,12 +9,13 @@ import { ROOT } from '../helpers/paths.js';
 it('npm run bench works on a small log and writes its report', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'rollgate-bench-test-')), 'BENCH.md');
   const before = readdirSync(tmpdir()).filter((n) => n.startsWith('rollgate-bench-') && !n.startsWith('rollgate-bench-test')).length;
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/bench/run.mjs'), '--lines', '120000', '--new-lines', '1000', '--runs', '1', '--out', out], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/bench/run.mjs'), '--lines', '120000', '--new-lines', '1000', '--runs', '1', '--simulate-checks', '2000', '--out', out], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   const doc = readFileSync(out, 'utf8');
   expect(doc).toMatch(/Every tool counted the same: 120,000 lines, 121 with case_processing_failed, 1 invalid\./);
   expect(doc).toMatch(/\| \*\*rollgate full scan\*\* \| [\d.]+ m?s \|/);
   expect(doc).toMatch(/Reading 1,000 new lines after a cursor at line 119,000/);
+  expect(doc).toMatch(/### simulate: 2,000 checks\n\n.*\*\*[\d,]+ checks\/s\*\*/);
   const after = readdirSync(tmpdir()).filter((n) => n.startsWith('rollgate-bench-') && !n.startsWith('rollgate-bench-test')).length;
   expect(after).toBe(before); // generated files removed
 });
