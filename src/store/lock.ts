@@ -3,7 +3,7 @@
  * and a token. A lock whose holder is dead (same host, no such pid) or older than an hour is
  * taken over, so a crashed check cannot block a rollout forever.
  */
-import { linkSync, openSync, closeSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { StoreError, writeFailure } from './store-error.js';
 
@@ -26,22 +26,25 @@ export function acquireLock(path: string, nowMs = Date.now()): Lock {
   const mine: Holder = { pid: process.pid, host: hostname(), token: Math.random().toString(36).slice(2), acquired_unix_ms: nowMs };
   let recovered: string | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
+    // Written whole to a temp file, then linked into place: link() fails if a lock exists, and
+    // a lock file is never seen empty or half-written by another check.
+    const temp = `${path}.${process.pid}-${mine.token}`;
     try {
-      const fd = openSync(path, 'wx', 0o644);
-      try {
-        writeSync(fd, JSON.stringify(mine));
-      } finally {
-        closeSync(fd);
-      }
+      writeFileSync(temp, JSON.stringify(mine), { mode: 0o644 });
+      linkSync(temp, path);
       return { recovered, release: () => release(path, mine.token) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(err, path);
+    } finally {
+      rmSync(temp, { force: true });
     }
     const holder = readHolder(path);
     if (holder === undefined) continue; // released meanwhile: try again
     const stale = staleness(holder, nowMs);
     if (stale === null) {
-      throw new StoreError(`the rollout is locked by another check (pid ${holder?.pid ?? '?'} on ${holder?.host ?? '?'} since ${holder ? new Date(holder.acquired_unix_ms).toISOString() : '?'}); try again when it finishes`, 75);
+      throw new StoreError(holder
+        ? `the rollout is locked by another check (pid ${holder.pid} on ${holder.host} since ${new Date(holder.acquired_unix_ms).toISOString()}); try again when it finishes`
+        : `the rollout is locked, but its lock file (${path}) is unreadable; if no check is running, remove it`, 75);
     }
     if (holder && takeOver(path, holder)) recovered = stale;
   }
@@ -66,7 +69,7 @@ function readHolder(path: string): Holder | null | undefined {
 
 /** Why the holder's lock can be taken over, or null when it is live. */
 function staleness(holder: Holder | null, nowMs: number): string | null {
-  if (holder === null) return null; // being written right now, most likely: wait for it
+  if (holder === null) return null; // garbage: never taken over blindly
   if (nowMs - holder.acquired_unix_ms > STALE_LOCK_MS) return `took over a lock held since ${new Date(holder.acquired_unix_ms).toISOString()} (over an hour)`;
   if (holder.host === hostname() && !alive(holder.pid)) return `took over the lock of pid ${holder.pid}, which is no longer running`;
   return null;
