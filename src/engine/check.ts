@@ -340,7 +340,8 @@ function buildContexts(spec: Spec, state: RolloutState, obs: Observations, nowMs
   return { base, surfaces, unusableSurfaces, unusableInputs };
 }
 
-function summarize(surfaces: Record<string, SurfaceContext>): Record<string, SurfaceSummary> {
+/** What a decision record says of each surface. */
+export function summarize(surfaces: Record<string, SurfaceContext>): Record<string, SurfaceSummary> {
   const out: Record<string, SurfaceSummary> = {};
   for (const [name, s] of Object.entries(surfaces)) {
     out[name] = { present: s.present, stale: s.stale, health_state: s.health_state, health_reason: s.health_reason, rollout_gate: s.rollout_gate, paused: s.paused };

@@ -12,11 +12,11 @@ import { runHooks } from '../hooks/run-hooks.js';
 import { readInput } from '../observe/inputs.js';
 import { readSurfaceFiles } from '../observe/read-surface.js';
 import type { Spec } from '../spec/types.js';
-import { writeFileAtomic } from '../store/atomic-file.js';
 import { writeIncident } from '../store/incident.js';
 import { appendRecord } from '../store/journal.js';
 import { acquireLock, type Lock } from '../store/lock.js';
 import { RolloutStore } from '../store/rollout-store.js';
+import { applyHooks } from './apply-hooks.js';
 
 export interface RunCheckOptions {
   /** Where relative stateDir and input paths resolve. */
@@ -87,21 +87,7 @@ export async function runCheck(spec: Spec, options: RunCheckOptions): Promise<Ch
       incident = writeIncident(store.incidentsDir, spec, record, before, (dir) => resolveIn(options.root, dir));
       record = { ...record, notes: [...record.notes, `incident bundle written to ${relative(store.dir, incident)} in the rollout's store folder`] };
     }
-    for (const event of result.hooks) {
-      writeFileAtomic(store.hookRecordPath, JSON.stringify(record, null, 2) + '\n');
-      const run = await runHooks(event, spec.hooks[event], record, hookCtx);
-      hookResults.push(...run.results);
-      if (run.ok) continue;
-      const failed = run.results[run.results.length - 1]!;
-      if ((event === 'promote' || event === 'complete') && result.ifHooksFail) {
-        record = { ...result.ifHooksFail.record, notes: record.notes, reasons: [`the ${event} hook \`${failed.hook}\` failed (${failed.message}), so the phase is kept`, ...record.reasons] };
-        next = result.ifHooksFail.next;
-      } else {
-        next = { ...next, pending_hooks: [{ event, since_unix_ms: options.nowMs, attempts: 1, last_error: `${failed.hook}: ${failed.message}` }] };
-        record = { ...record, reasons: [...record.reasons, `the ${event} hook \`${failed.hook}\` failed (${failed.message}); it is retried at every check until it succeeds`] };
-      }
-    }
-    record = { ...record, hooks: hookResults };
+    ({ record, next } = await applyHooks(spec, result.hooks, { record, next }, result.ifHooksFail, { ...hookCtx, nowMs: options.nowMs }));
     // Journal first: a crash before the state is saved leaves a record for a check the state
     // does not show, which `journal --verify` reports; never a state without its record.
     const appended = appendRecord(store.journalPath, record);

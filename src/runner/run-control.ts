@@ -1,19 +1,18 @@
 /** The edge of a manual action: lock, observe, apply, incident, hooks, audit line, journal, save. */
 import { userInfo } from 'node:os';
 import { relative } from 'node:path';
-import { checkContext } from '../engine/check.js';
+import { checkContext, summarize } from '../engine/check.js';
 import { applyAction, type ManualAction } from '../engine/manual-action.js';
 import type { Observations } from '../engine/observations.js';
-import type { DecisionRecord, HookResult, SurfaceSummary } from '../engine/record.js';
+import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
-import { runHooks } from '../hooks/run-hooks.js';
 import type { Spec } from '../spec/types.js';
-import { writeFileAtomic } from '../store/atomic-file.js';
 import { appendAudit } from '../store/audit.js';
 import { writeIncident } from '../store/incident.js';
 import { appendRecord } from '../store/journal.js';
 import { acquireLock } from '../store/lock.js';
 import { RolloutStore } from '../store/rollout-store.js';
+import { applyHooks } from './apply-hooks.js';
 import { observe, resolveIn } from './run-check.js';
 
 export interface ControlOptions {
@@ -52,11 +51,7 @@ export async function runControl(spec: Spec, action: ManualAction, options: Cont
   try {
     const before = store.load();
     const obs = observe(spec, before, options.root);
-    const ctx = checkContext(spec, before, obs, options.nowMs);
-    const surfaces: Record<string, SurfaceSummary> = {};
-    for (const [name, s] of Object.entries(ctx.surfaces)) {
-      surfaces[name] = { present: s.present, stale: s.stale, health_state: s.health_state, health_reason: s.health_reason, rollout_gate: s.rollout_gate, paused: s.paused };
-    }
+    const surfaces = summarize(checkContext(spec, before, obs, options.nowMs).surfaces);
     const who = { actor: options.actor ?? defaultActor(), reason: options.reason };
     const result = applyAction(spec, before, action, who, options.nowMs, surfaces);
     if (!result.ok) return result;
@@ -66,22 +61,7 @@ export async function runControl(spec: Spec, action: ManualAction, options: Cont
       const incident = writeIncident(store.incidentsDir, spec, record, before, (dir) => resolveIn(options.root, dir));
       record = { ...record, notes: [...record.notes, `incident bundle written to ${relative(store.dir, incident)} in the rollout's store folder`] };
     }
-    const hookResults: HookResult[] = [];
-    for (const event of result.hooks) {
-      writeFileAtomic(store.hookRecordPath, JSON.stringify(record, null, 2) + '\n');
-      const run = await runHooks(event, spec.hooks[event], record, { cwd: options.root, recordPath: store.hookRecordPath });
-      hookResults.push(...run.results);
-      if (run.ok) continue;
-      const failed = run.results[run.results.length - 1]!;
-      if (result.ifHooksFail) {
-        record = { ...result.ifHooksFail.record, reasons: [`the ${event} hook \`${failed.hook}\` failed (${failed.message}), so the phase is kept`, ...record.reasons] };
-        next = result.ifHooksFail.next;
-      } else {
-        next = { ...next, pending_hooks: [{ event, since_unix_ms: options.nowMs, attempts: 1, last_error: `${failed.hook}: ${failed.message}` }] };
-        record = { ...record, reasons: [...record.reasons, `the ${event} hook \`${failed.hook}\` failed (${failed.message}); it is retried at every check until it succeeds`] };
-      }
-    }
-    record = { ...record, hooks: hookResults };
+    ({ record, next } = await applyHooks(spec, result.hooks, { record, next }, result.ifHooksFail, { cwd: options.root, recordPath: store.hookRecordPath, nowMs: options.nowMs }));
     appendAudit(store.auditPath, {
       schema_version: 1, request_id: `rollgate-action-${options.nowMs}`, action, actor: who.actor, reason: who.reason,
       status: 'accepted', timestamp_unix_ms: options.nowMs, control_mode: next.pause ? 'paused' : 'running', rollout: spec.name,

@@ -6,9 +6,9 @@
 import { accessSync, appendFileSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { check, checkContext } from '../engine/check.js';
+import { check, checkContext, summarize } from '../engine/check.js';
 import { applyAction } from '../engine/manual-action.js';
-import type { DecisionRecord, SurfaceSummary } from '../engine/record.js';
+import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
 import { EVENTS_LOG } from '../observe/event-cursor.js';
 import { observe, resolveIn } from '../runner/run-check.js';
@@ -113,7 +113,7 @@ function replay(spec: Spec, t: Timeline, root: string, options: SimulateOptions)
       for (const [name, value] of Object.entries(e.input ?? {})) writeInput(spec, root, name, value);
       if (e.control) {
         const obs = observe(spec, state, root);
-        const result = applyAction(spec, state, e.control.action, { actor: e.control.actor ?? 'timeline', reason: e.control.reason ?? 'simulated' }, e.at, summaries(spec, state, obs, e.at));
+        const result = applyAction(spec, state, e.control.action, { actor: e.control.actor ?? 'timeline', reason: e.control.reason ?? 'simulated' }, e.at, summarize(checkContext(spec, state, obs, e.at).surfaces));
         if (result.ok) {
           state = phaseEntryAt(result.next, obs, e.at);
           emit(result.record);
@@ -136,14 +136,6 @@ function targets(spec: Spec, e: Timeline['events'][number]): string[] {
   if (e.surface) return [e.surface];
   const touchesRuntime = e.health || e.degrade || e.fail_streak !== undefined || e.recover || e.append || e.lines || e.cycle || e.pause !== undefined || e.state || e.stall !== undefined || e.rotate;
   return touchesRuntime ? spec.surfaces.map((s) => s.name) : [];
-}
-
-function summaries(spec: Spec, state: RolloutState | null, obs: ReturnType<typeof observe>, nowMs: number): Record<string, SurfaceSummary> {
-  const out: Record<string, SurfaceSummary> = {};
-  for (const [name, s] of Object.entries(checkContext(spec, state, obs, nowMs).surfaces)) {
-    out[name] = { present: s.present, stale: s.stale, health_state: s.health_state, health_reason: s.health_reason, rollout_gate: s.rollout_gate, paused: s.paused };
-  }
-  return out;
 }
 
 function writeInput(spec: Spec, root: string, name: string, value: unknown): void {

@@ -3,12 +3,11 @@
  * and, when GITHUB_STEP_SUMMARY is set, the Markdown report appended to the job summary.
  */
 import { appendFileSync } from 'node:fs';
+import { githubData as data, githubProperty as prop } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
 import { renderMarkdown } from './markdown.js';
 import { where } from './words.js';
 
-const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const prop = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 export const renderGithub: DecisionRenderer = (r, ctx) => {
   const out: string[] = [];

@@ -1,9 +1,8 @@
 /** JUnit XML: each gate and trigger (per surface) is a test case. */
+import { xml } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
 import { where } from './words.js';
 
-const xml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\uFFFD');
 
 export const renderJunit: DecisionRenderer = (r) => {
   const cases: string[] = [];

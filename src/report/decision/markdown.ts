@@ -1,8 +1,8 @@
 /** Markdown for pull-request comments and job summaries. */
+import { markdownCell as cell } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
-import { gateCounts, minutes, streak, where } from './words.js';
+import { gateCounts, minutes, streak } from './words.js';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const ICON = { promote: '⏫', wait: '⏳', hold: '⏸️', rollback: '⏪', complete: '✅' } as const;
 
 export const renderMarkdown: DecisionRenderer = (r) => {

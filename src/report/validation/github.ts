@@ -1,9 +1,8 @@
 /** GitHub Actions workflow commands: annotations on the spec's lines in pull requests. */
+import { githubData as escapeData, githubProperty as escapeProperty } from '../escape.js';
 import type { ValidationRenderer } from './index.js';
 import { summaryLine } from './summary.js';
 
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 export const renderGithub: ValidationRenderer = (results) => {
   let stdout = '';

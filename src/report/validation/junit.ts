@@ -1,11 +1,8 @@
 /** JUnit XML: one test case per spec file, one failure listing its errors. */
+import { xml } from '../escape.js';
 import type { ValidationRenderer } from './index.js';
 import { errorsOf, where } from './summary.js';
 
-const xml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-    // XML 1.0 cannot carry most control characters, even escaped.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\uFFFD');
 
 export const renderJunit: ValidationRenderer = (results) => {
   const failures = results.filter((r) => errorsOf(r).length > 0).length;

@@ -1,8 +1,8 @@
 /** Markdown for pull-request comments and job summaries. */
+import { markdownCell as cell } from '../escape.js';
 import type { ValidationRenderer } from './index.js';
 import { errorsOf, summaryLine, where } from './summary.js';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export const renderMarkdown: ValidationRenderer = (results) => {
   let out = `### rollgate validate\n\n${summaryLine(results)}\n\n`;
