@@ -190,6 +190,35 @@ spec or timeline, 66 for a missing file.`)
     });
 
   program
+    .command('test')
+    .description('run spec test cases: timelines replayed through the engine, with expected decisions, and gate/trigger coverage')
+    .argument('[paths...]', 'test files, or directories searched for *.test.yaml (default: specs/ and test/specs/)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit', 'github', 'markdown']).default('text'))
+    .option('--require-coverage', 'also fail (exit 1) unless every gate and trigger is tested both ways')
+    .addHelpText('after', `
+Examples:
+  rollgate test                                   # every *.test.yaml under specs/ and test/specs/
+  rollgate test specs/release.test.yaml --require-coverage
+  rollgate test --format junit > rollgate-tests.xml
+  rollgate test --format github                   # annotations on the failing expectation's line
+
+A test file names its spec (default: release.test.yaml tests release.yaml) and lists cases:
+  cases:
+    - name: queue depth 2 holds canary-1
+      timeline: { until: 35m, surfaces: { custom-command: { health: { queue_depth: 2 } } } }
+      expect:
+        - { at: 30m, decision: hold, reason: queue-depth }
+        - { never_promotes_before: 35m }
+See schemas/spec-test.schema.json and README "Testing specs".
+
+Exit: 0 every case passed, 1 a case failed (or coverage is incomplete with --require-coverage),
+65 a test file or its spec is invalid, 66 a test file or its spec is missing, or none was found.`)
+    .action(async (paths: string[], options: import('./test.js').TestCliOptions) => {
+      const { runTestCommand } = await import('./test.js');
+      process.exitCode = await runTestCommand(paths, options);
+    });
+
+  program
     .command('init')
     .description('write a commented starter spec that validates')
     .addOption(new Option('--surface <kind>', 'the kind of surface being rolled out').choices(SURFACE_KINDS).default('custom-command'))

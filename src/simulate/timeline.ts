@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from '../spec/diagnostic.js';
 import { parseDuration } from '../spec/duration.js';
 import { parseYaml } from '../spec/parse-yaml.js';
+import { didYouMean } from '../spec/suggest.js';
 import { checkSchema } from '../spec/schema-check.js';
 import type { SourceMap } from '../spec/source-map.js';
 
@@ -25,6 +26,8 @@ export interface SurfaceStart {
 
 export interface TimelineEvent {
   at: number;
+  /** Its position in the file's `events` (they are sorted by time). */
+  index?: number;
   surface?: string;
   health?: Record<string, number>;
   degrade?: true;
@@ -83,12 +86,8 @@ export function normalizeTimeline(value: unknown, file: string, baseDir: string,
   const start = raw.start === undefined ? DEFAULT_START : Date.parse(raw.start);
   if (Number.isNaN(start) || (raw.start !== undefined && !/(Z|[+-]\d\d:?\d\d)$/.test(raw.start))) bad(['start'], `\`start\` ${raw.start} is not an ISO-8601 instant with a zone, e.g. 2026-02-16T09:00:00Z`);
   const instant = (v: unknown, where: (string | number)[]): number => {
-    if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)) {
-      const ms = Date.parse(v);
-      return Number.isNaN(ms) ? bad(where, `\`${v}\` is not a valid instant`) : ms;
-    }
-    const ms = parseDuration(v);
-    return ms === null ? bad(where, `\`${String(v)}\` is neither a duration (30m, 1h30m, 2d) nor an instant`) : start + ms;
+    const ms = parseInstant(v, start);
+    return typeof ms === 'number' ? ms : bad(where, ms.error);
   };
   const every = raw.every === undefined ? null : parseDuration(raw.every);
   if (raw.every !== undefined && (every === null || every <= 0)) bad(['every'], `\`every\` ${String(raw.every)} is not a positive duration`);
@@ -96,7 +95,7 @@ export function normalizeTimeline(value: unknown, file: string, baseDir: string,
   for (const [name, s] of Object.entries((raw.surfaces ?? {}) as Record<string, any>)) { // eslint-disable-line @typescript-eslint/no-explicit-any
     surfaces[name] = { from: s.from ? resolve(baseDir, s.from) : null, health: { ...(s.health ?? {}) }, cycle: s.cycle ?? null, paused: s.paused === true, state: s.state ?? 'ok' };
   }
-  const events: TimelineEvent[] = ((raw.events ?? []) as Record<string, unknown>[]).map((e, i) => ({ ...(e as Omit<TimelineEvent, 'at'>), at: instant(e.at, ['events', i, 'at']) }));
+  const events: TimelineEvent[] = ((raw.events ?? []) as Record<string, unknown>[]).map((e, i) => ({ ...(e as Omit<TimelineEvent, 'at'>), at: instant(e.at, ['events', i, 'at']), index: i }));
   const timeline: Timeline = {
     file,
     spec: raw.spec ? resolve(baseDir, raw.spec) : null,
@@ -112,6 +111,36 @@ export function normalizeTimeline(value: unknown, file: string, baseDir: string,
   };
   if (timeline.until < start) bad(['until'], '`until` is before `start`');
   return hasErrors(diagnostics) ? { timeline: null, diagnostics } : { timeline, diagnostics };
+}
+
+/** Names a timeline uses that its spec does not have (a typo would otherwise silently do nothing). */
+export function unknownNames(t: Timeline, spec: { surfaces: { name: string }[]; inputs: { name: string }[] }): { path: (string | number)[]; message: string }[] {
+  const surfaces = new Set(spec.surfaces.map((s) => s.name));
+  const inputs = new Set(spec.inputs.map((i) => i.name));
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const surface = (name: string, path: (string | number)[]) => {
+    if (!surfaces.has(name)) out.push({ path, message: `the spec has no surface \`${name}\`${didYouMean(name, surfaces)} (surfaces: ${[...surfaces].join(', ')})` });
+  };
+  const input = (name: string, path: (string | number)[]) => {
+    if (!inputs.has(name)) out.push({ path, message: `the spec declares no input \`${name}\`${didYouMean(name, inputs)}` });
+  };
+  for (const name of Object.keys(t.surfaces)) surface(name, ['surfaces', name]);
+  for (const name of Object.keys(t.inputs)) input(name, ['inputs', name]);
+  for (const e of t.events) {
+    if (e.surface !== undefined) surface(e.surface, ['events', e.index ?? 0, 'surface']);
+    for (const name of Object.keys(e.input ?? {})) input(name, ['events', e.index ?? 0, 'input', name]);
+  }
+  return out;
+}
+
+/** An offset from `start` (30m, 1h30m, 2d) or an ISO-8601 instant, as unix ms; or why it is neither. */
+export function parseInstant(v: unknown, start: number): number | { error: string } {
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)) {
+    const ms = Date.parse(v);
+    return Number.isNaN(ms) || !/(Z|[+-]\d\d:?\d\d)$/.test(v) ? { error: `\`${v}\` is not a valid ISO-8601 instant with a zone` } : ms;
+  }
+  const ms = parseDuration(v);
+  return ms === null ? { error: `\`${String(v)}\` is neither a duration (30m, 1h30m, 2d) nor an instant` } : start + ms;
 }
 
 /** A schema diagnostic of an embedded timeline, moved to its place in the enclosing file. */

@@ -17,7 +17,7 @@ function properties(node: unknown, path = '#'): [string, Node][] {
   return out;
 }
 
-describe.each(['rollout-spec.schema.json', 'context.schema.json', 'decision.schema.json', 'timeline.schema.json'])('schemas/%s', (name) => {
+describe.each(['rollout-spec.schema.json', 'context.schema.json', 'decision.schema.json', 'timeline.schema.json', 'spec-test.schema.json'])('schemas/%s', (name) => {
   const schema = readSchema(name);
 
   it('compiles in Ajv strict mode', () => {

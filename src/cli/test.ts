@@ -1,0 +1,39 @@
+/** `rollgate test [paths...] [--format text|json|junit|github|markdown] [--require-coverage]`. */
+import { TEST_RENDERERS, type TestFormat } from '../report/spec-test/index.js';
+import { bothWays } from '../spec-test/coverage.js';
+import { findTestFiles } from '../spec-test/find-test-files.js';
+import { runTests } from '../spec-test/run-tests.js';
+import { EXIT } from './exit-codes.js';
+import { ExitError, withExitCodes } from './common.js';
+
+export interface TestCliOptions {
+  format: TestFormat;
+  requireCoverage?: boolean;
+}
+
+export function runTestCommand(paths: string[], options: TestCliOptions): Promise<number> {
+  return withExitCodes('test', async () => {
+    const found = findTestFiles(paths);
+    if (found.emptyDirs.length > 0) {
+      throw new ExitError(`no test files (*.test.yaml) in ${found.emptyDirs.join(', ')}; a run that tests nothing never passes`, EXIT.MISSING);
+    }
+    // Progress on a terminal only: CI logs get the report alone.
+    const progress = process.stderr.isTTY && options.format === 'text';
+    let done = 0;
+    const run = await runTests(found.files, {
+      onCase: progress ? (file, c) => process.stderr.write(`\r\x1b[K[${++done}] ${file}: ${c.name}`) : undefined,
+    });
+    if (progress) process.stderr.write('\r\x1b[K');
+    const rendered = TEST_RENDERERS[options.format](run);
+    process.stderr.write(rendered.stderr);
+    process.stdout.write(rendered.stdout);
+    if (run.summary.missing > 0) return EXIT.MISSING;
+    if (run.summary.invalid > 0) return EXIT.INVALID;
+    if (run.summary.failed > 0) return EXIT.HOLD;
+    if (options.requireCoverage && run.coverage.some((c) => c.items.some((i) => !bothWays(i)))) {
+      process.stderr.write('rollgate test: --require-coverage: some gates or triggers are not tested both ways (see the coverage report)\n');
+      return EXIT.HOLD;
+    }
+    return EXIT.OK;
+  });
+}
