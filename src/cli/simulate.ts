@@ -1,7 +1,7 @@
 /** `rollgate simulate <spec> --timeline FILE [--spec-b OTHER] [--format text|json|markdown] [--record DIR]`. */
 import type { DecisionRecord } from '../engine/record.js';
 import { simulate, type SimulationResult } from '../simulate/simulate.js';
-import { loadTimelineFile } from '../simulate/timeline.js';
+import { loadTimelineFile, unknownNames } from '../simulate/timeline.js';
 import type { Spec } from '../spec/types.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, withExitCodes } from './common.js';
@@ -36,6 +36,11 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
     const timeline = loaded.timeline;
     const specs: Spec[] = [await loadSpecOrExit(specFile)];
     if (options.specB) specs.push(await loadSpecOrExit(options.specB));
+    for (const spec of specs) {
+      const unknown = unknownNames(timeline, spec);
+      for (const u of unknown) process.stderr.write(`${timeline.file}: error: ${u.path.join('.')}: ${u.message}\n`);
+      if (unknown.length > 0) throw new ExitError(`${options.timeline}: the timeline does not fit ${spec.file}`, EXIT.INVALID);
+    }
     const json = options.format === 'json';
     const results: SimulationResult[] = specs.map((spec, i) => {
       try {

@@ -3,7 +3,7 @@
  * Pure: the reads and `now` are inputs. Missing, unparsable or stale state never reads as
  * healthy: health `unknown` (or the stale reason) and `rollout_gate: hold`.
  */
-import { evaluateRule, readsZeroWhenMissing } from '../rules/evaluate.js';
+import { evaluateRule, zeroDefaultCopy } from '../rules/evaluate.js';
 import type { ControlState } from './control-state.js';
 import type { EventWindows } from './event-windows.js';
 import { applyPause, classifyHealth, gateOf, reportedReason, type Classification, type HealthState } from './health.js';
@@ -56,7 +56,7 @@ export function buildSurfaceContext(settings: SurfaceSettings, reads: SurfaceRea
   const base = {
     name: settings.name,
     paused,
-    events: pick((w) => readsZeroWhenMissing({ ...w.codes })),
+    events: pick((w) => zeroDefaultCopy(w.codes)),
     cycles: pick((w) => w.cycles),
     invalid_lines: events.total.invalid,
     last_reason_codes: events.total.last?.codes ?? [],

@@ -11,9 +11,12 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 export class RuleError extends Error {}
 
-export function readsZeroWhenMissing<T extends object>(obj: T): T {
-  Object.defineProperty(obj, ZERO_DEFAULT, { value: true, enumerable: false });
-  return obj;
+/** Carries the marker for every zero-default object (a prototype: cheaper than defining it on each). */
+const ZERO_DEFAULT_PROTO: object = Object.defineProperty({}, ZERO_DEFAULT, { value: true, enumerable: false });
+
+/** A copy of `counts` whose missing keys read 0 in rules. */
+export function zeroDefaultCopy<T extends object>(counts: T): T {
+  return Object.assign(Object.create(ZERO_DEFAULT_PROTO) as T, counts);
 }
 
 export type Lookup = { found: true; value: unknown } | { found: false; missing: string; within: string; isNull: boolean };

@@ -104,7 +104,7 @@ function replay(spec: Spec, t: Timeline, root: string, options: SimulateOptions)
   };
   let state: RolloutState | null = null;
   let nextEvent = 0;
-  const clean = (r: DecisionRecord): DecisionRecord => ({ ...r, notes: r.notes.map((n) => n.split(root + '/').join('')) });
+  const clean = (r: DecisionRecord): DecisionRecord => (r.notes.length === 0 ? r : { ...r, notes: r.notes.map((n) => n.split(root + '/').join('')) });
 
   for (const now of checkTimes(spec, t)) {
     if (t.recorded) syncSnapshot(join(t.recorded, snapshotName(now)), root);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRule, readsZeroWhenMissing } from '../../src/rules/evaluate.js';
+import { evaluateRule, zeroDefaultCopy } from '../../src/rules/evaluate.js';
 
 const data = {
-  surface: { health: { queue_depth: 3 }, events: { phase: readsZeroWhenMissing({ retry_attempted: 2 }) }, age_ms: null },
+  surface: { health: { queue_depth: 3 }, events: { phase: zeroDefaultCopy({ retry_attempted: 2 }) }, age_ms: null },
   inputs: { plan: null },
 };
 

@@ -65,3 +65,13 @@ describe('rollgate simulate', () => {
     expect(simulate('specs/custom-command.yaml', '--timeline', join(dir, 'nope.yaml')).code).toBe(66);
   });
 });
+
+describe('rollgate simulate: timelines that do not fit the spec', () => {
+  it('a surface the spec does not have is an error (65) with a suggestion, not a silent no-op', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rollgate-sim-names-'));
+    writeFileSync(join(dir, 't.yaml'), 'until: 10m\nsurfaces:\n  custom-comand: { cycle: [ command_runs_recorded ] }\n');
+    const r = simulate('specs/custom-command.yaml', '--timeline', join(dir, 't.yaml'));
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain('surfaces.custom-comand: the spec has no surface `custom-comand`; did you mean `custom-command`?');
+  });
+});
