@@ -1,0 +1,132 @@
+/**
+ * `rollgate serve`'s HTTP layer (Node's http, no framework): the DESIGN §7 endpoints, the page,
+ * bearer-token auth on mutations, capped bodies, loopback Host checks, bounded SSE streams.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { handleAction } from './actions.js';
+import type { Dashboard } from './dashboard.js';
+import { HttpError } from './http-error.js';
+import { frame } from './sse-hub.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+const PAGE_FILES: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+};
+
+export interface ServeOptions {
+  token: string;
+  root: string;
+  store: string;
+  /** Host names a request may carry (loopback binds refuse others: DNS rebinding). Null: any. */
+  allowedHosts: Set<string> | null;
+}
+
+export function createDashboardServer(dashboard: Dashboard, options: ServeOptions): Server {
+  const server = createServer((req, res) => {
+    route(dashboard, options, req, res).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : 500;
+      if (status === 500) process.stderr.write(`rollgate serve: ${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}\n`);
+      if (!res.headersSent) sendJson(res, status, { schema_version: 1, error: err instanceof HttpError ? err.message : 'internal error; see the server log' });
+      else res.destroy();
+    });
+  });
+  // Slowloris guard: a request must arrive whole within this time.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  return server;
+}
+
+async function route(dashboard: Dashboard, options: ServeOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (options.allowedHosts && !options.allowedHosts.has(host)) throw new HttpError(421, `this server answers to ${[...options.allowedHosts].join(', ')}, not ${host || 'a request without Host'}`);
+  const method = req.method ?? 'GET';
+  const page = PAGE_FILES[url.pathname];
+  if (page) {
+    allow(method, ['GET', 'HEAD']);
+    const body = readFileSync(WEB_DIR + page.file);
+    res.writeHead(200, { 'content-type': page.type, 'cache-control': 'no-cache', 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'", 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+    res.end(method === 'HEAD' ? undefined : body);
+    return;
+  }
+  const p = dashboard.current;
+  switch (url.pathname) {
+    case '/dashboard/health':
+      allow(method, ['GET']);
+      return sendJson(res, 200, p.health);
+    case '/dashboard/widgets':
+      allow(method, ['GET']);
+      return sendJson(res, 200, p.widgets);
+    case '/dashboard/queue-timeline':
+      allow(method, ['GET']);
+      return sendJson(res, 200, p.queueTimeline);
+    case '/dashboard/alerts':
+      allow(method, ['GET']);
+      return sendJson(res, 200, p.alerts);
+    case '/dashboard/stream': {
+      allow(method, ['GET']);
+      const resuming = req.headers['last-event-id'] !== undefined;
+      // A client that resumes may have missed anything: reset, then the whole picture.
+      const first = [...(resuming ? [frame('dashboard.reset', dashboard.sequence, { schema_version: 1, reason: 'reconnected; a full snapshot follows' })] : []), frame('dashboard.snapshot', dashboard.sequence, dashboard.snapshot())];
+      if (!dashboard.hub.open(res, first)) throw new HttpError(503, 'too many open streams; try again later');
+      return;
+    }
+    case '/dashboard/actions': {
+      allow(method, ['POST']);
+      authorize(req, options.token);
+      const body = await readJsonBody(req);
+      const answer = await handleAction(dashboard, body, options);
+      return sendJson(res, 200, answer);
+    }
+    default:
+      throw new HttpError(404, `no such endpoint: ${url.pathname} (see GET /dashboard/health, /dashboard/widgets, /dashboard/queue-timeline, /dashboard/alerts, /dashboard/stream, POST /dashboard/actions)`);
+  }
+}
+
+function allow(method: string, methods: string[]): void {
+  if (!methods.includes(method)) throw new HttpError(405, `${method} is not allowed here; use ${methods.join(' or ')}`);
+}
+
+function authorize(req: IncomingMessage, token: string): void {
+  const header = req.headers.authorization ?? '';
+  const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new HttpError(401, 'a valid `Authorization: Bearer <token>` header is required (the token is in the file given to --token-file, or printed at start-up)');
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    throw new HttpError(413, `the body is ${declared} bytes; the limit is ${MAX_BODY_BYTES}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      req.resume();
+      throw new HttpError(413, `the body is over the ${MAX_BODY_BYTES}-byte limit`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, `the body is not JSON (${(err as Error).message}); send {"action":"pause","rollout":"name","reason":"why"}`);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), 'x-content-type-options': 'nosniff' });
+  res.end(text);
+}
