@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { eventCounting } from './event-counting.mjs';
 import { simulateThroughput } from './simulate.mjs';
+import { serveResponsiveness } from './serve.mjs';
 import { machine } from './lib.mjs';
 
 const { values } = parseArgs({
@@ -28,6 +29,7 @@ try {
   const m = machine();
   const counting = eventCounting({ dir, lines, newLines, runs, log });
   const sim = await simulateThroughput({ checks: Number(values['simulate-checks']), runs, log });
+  const serve = await serveResponsiveness({ log });
   const total = (performance.now() - started) / 1000;
   const doc = [
     '# Benchmarks',
@@ -39,10 +41,12 @@ try {
     '',
     sim.markdown,
     '',
+    serve.markdown,
+    '',
   ].join('\n');
   writeFileSync(values.out, doc);
   process.stdout.write(doc);
-  log(`wrote ${values.out}; figures: ${JSON.stringify({ ...counting.figures, ...sim.figures })}`);
+  log(`wrote ${values.out}; figures: ${JSON.stringify({ ...counting.figures, ...sim.figures, ...serve.figures })}`);
 } finally {
   if (values.keep) log(`kept the generated files in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });

@@ -37,7 +37,8 @@ export function readRolloutView(spec: Spec, root: string, storeDir: string, nowM
     return { spec, state: null, preview: null, previewContexts: null, history: [], error: (err as Error).message };
   }
   const obs = observe(spec, state, root);
-  const preview = check(spec, state, obs, nowMs, { dryRun: true, trace: false }).record;
+  // With traces on, passing gates also say what they saw (the page's "saw" column).
+  const preview = check(spec, state, obs, nowMs, { dryRun: true }).record;
   const previewContexts = checkContext(spec, state, obs, nowMs).surfaces;
   return { spec, state, preview, previewContexts, history: journalTail(store.journalPath), error: null };
 }
