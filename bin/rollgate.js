@@ -1,9 +1,36 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI lives in dist/ (built by `npm run build`, run by `npm ci` through `prepare`).
-import('../dist/cli/main.js').catch((err) => {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
-    process.stderr.write('rollgate: not built yet; run `npm run build` (or `npm ci`) in the rollgate folder first\n');
-    process.exit(70);
-  }
-  throw err;
-});
+// Launcher. The CLI is one bundled file (dist/bundle/rollgate.cjs, built by `npm run build`,
+// run by `npm ci` through `prepare`). It is run through V8's code cache written at build time
+// (dist/bundle/rollgate.cjs.cache): start-up then skips parsing and compiling most of the code
+// a command needs. A missing or stale cache (another Node version) only costs that time back.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+
+const file = fileURLToPath(new URL('../dist/bundle/rollgate.cjs', import.meta.url));
+const cacheFile = `${file}.cache`;
+let source;
+try {
+  source = readFileSync(file, 'utf8');
+} catch {
+  process.stderr.write('rollgate: not built yet; run `npm run build` (or `npm ci`) in the rollgate folder first\n');
+  process.exit(70);
+}
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  cachedData = undefined;
+}
+const script = new Script(Module.wrap(source), { filename: file, cachedData });
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+// The build writes the cache after a representative command (scripts/build/code-cache.mjs).
+if (process.env.ROLLGATE_WRITE_CODE_CACHE === '1') {
+  process.once('beforeExit', () => {
+    writeFileSync(`${cacheFile}.tmp`, script.createCachedData());
+    renameSync(`${cacheFile}.tmp`, cacheFile);
+  });
+}

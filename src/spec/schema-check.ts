@@ -1,5 +1,7 @@
 /** Validates a parsed spec against schemas/rollout-spec.schema.json and explains every failure. */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from './diagnostic.js';
 import { describePath } from './describe-path.js';
 import { readSchema } from './schema-files.js';
@@ -10,10 +12,25 @@ type Segment = string | number;
 type SchemaNode = Record<string, unknown> & { properties?: Record<string, { description?: string }>; 'x-hint'?: string };
 
 const compiled = new Map<string, ValidateFunction>();
+/** Defined only in the CommonJS bundle of the CLI. */
+declare const require: NodeJS.Require | undefined;
+
+/** dist/validators/, written at build time (scripts/build/precompile-schemas.mjs); absent when running from src/. */
+const PRECOMPILED = new URL('../validators/', import.meta.url);
 
 function validator(schema: string): ValidateFunction {
   let validate = compiled.get(schema);
   if (validate) return validate;
+  // Compiling the schema costs more than the rest of a `validate` run: use the build's copy,
+  // bundled into the CLI (a virtual module of scripts/build/bundle.mjs) or beside dist/spec/.
+  try {
+    const bundled = typeof require === 'function' ? (require('rollgate:validators') as Record<string, ValidateFunction>) : undefined;
+    validate = bundled?.[schema] ?? (createRequire(import.meta.url)(fileURLToPath(new URL(schema.replace('.json', '.cjs'), PRECOMPILED))) as ValidateFunction);
+    compiled.set(schema, validate);
+    return validate;
+  } catch {
+    // Not built (tests run from src/): compile now.
+  }
   const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
   ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
   validate = ajv.compile(readSchema(schema));

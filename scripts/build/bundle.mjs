@@ -1,0 +1,34 @@
+// The CLI as one CommonJS file (esbuild), so that start-up reads one file and V8 can reuse its
+// compiled code from a cache (scripts/build/code-cache.mjs). Commands stay lazily initialized:
+// esbuild wraps each dynamically imported module in an init function.
+// dist/bundle/ sits two levels below the package root, like dist/spec/, so the
+// `new URL('../../schemas/', import.meta.url)` lookups resolve the same.
+import { readdirSync } from 'node:fs';
+import { build } from 'esbuild';
+
+/** `rollgate:validators`: the Ajv validators precompiled into dist/validators/, bundled in. */
+const validators = {
+  name: 'rollgate-validators',
+  setup(b) {
+    b.onResolve({ filter: /^rollgate:validators$/ }, () => ({ path: 'validators', namespace: 'rollgate' }));
+    b.onLoad({ filter: /.*/, namespace: 'rollgate' }, () => ({
+      resolveDir: process.cwd(),
+      contents: `module.exports = {\n${readdirSync('dist/validators').filter((f) => f.endsWith('.cjs')).map((f) => `  ${JSON.stringify(f.replace('.cjs', '.json'))}: require('./dist/validators/${f}'),`).join('\n')}\n};\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/bundle/rollgate.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: { 'import.meta.url': '__rollgateUrl' },
+  banner: { js: "var __rollgateUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [validators],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
