@@ -25,12 +25,20 @@ try {
   cachedData = undefined;
 }
 const script = new Script(Module.wrap(source), { filename: file, cachedData });
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
-// The build writes the cache after a representative command (scripts/build/code-cache.mjs).
-if (process.env.ROLLGATE_WRITE_CODE_CACHE === '1') {
-  process.once('beforeExit', () => {
-    writeFileSync(`${cacheFile}.tmp`, script.createCachedData());
-    renameSync(`${cacheFile}.tmp`, cacheFile);
-  });
+const run = () => {
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  return module.exports.done;
+};
+if (process.env.ROLLGATE_WRITE_CODE_CACHE) {
+  // The build's warm-up (scripts/build/code-cache.mjs): run each representative command in turn
+  // (they share the script's compiled functions), then save what V8 compiled.
+  for (const argv of JSON.parse(process.env.ROLLGATE_WRITE_CODE_CACHE)) {
+    process.argv = [process.argv[0], process.argv[1], ...argv];
+    await run();
+  }
+  writeFileSync(`${cacheFile}.tmp`, script.createCachedData());
+  renameSync(`${cacheFile}.tmp`, cacheFile);
+} else {
+  run();
 }

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { eventCounting } from './event-counting.mjs';
 import { simulateThroughput } from './simulate.mjs';
 import { serveResponsiveness } from './serve.mjs';
+import { cliFigures } from './cli.mjs';
 import { machine } from './lib.mjs';
 
 const { values } = parseArgs({
@@ -28,6 +29,7 @@ const started = performance.now();
 try {
   const m = machine();
   const counting = eventCounting({ dir, lines, newLines, runs, log });
+  const cli = await cliFigures({ dir, lines, newLines, runs, log });
   const sim = await simulateThroughput({ checks: Number(values['simulate-checks']), runs, log });
   const serve = await serveResponsiveness({ log });
   const total = (performance.now() - started) / 1000;
@@ -36,6 +38,8 @@ try {
     '',
     `Measured by \`npm run bench\` (\`node scripts/bench/run.mjs\`) on ${m.date}: ${m.cpu}, ${m.memory}, Node ${m.node}. ` +
       `Each figure is compared with a baseline measured in the same run, because these machines are noisy. The whole run took ${total.toFixed(0)} s.`,
+    '',
+    cli.markdown,
     '',
     counting.markdown,
     '',
@@ -46,7 +50,7 @@ try {
   ].join('\n');
   writeFileSync(values.out, doc);
   process.stdout.write(doc);
-  log(`wrote ${values.out}; figures: ${JSON.stringify({ ...counting.figures, ...sim.figures, ...serve.figures })}`);
+  log(`wrote ${values.out}; figures: ${JSON.stringify({ ...cli.figures, ...counting.figures, ...sim.figures, ...serve.figures })}`);
 } finally {
   if (values.keep) log(`kept the generated files in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,24 @@
-// Writes dist/bundle/rollgate.cjs.cache: V8's compiled code after a representative run
-// (validating the largest bundled spec touches YAML, the precompiled schema, the lint, cron).
+// Writes dist/bundle/rollgate.cjs.cache: V8's compiled code after representative commands
+// (validating the largest bundled spec: YAML, the precompiled schema, the lint, cron; and a
+// dry-run check on a sample state: observation, rules, the engine, the text report).
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-rmSync('dist/bundle/rollgate.cjs.cache', { force: true });
-const r = spawnSync(process.execPath, ['bin/rollgate.js', 'validate', 'specs/release.yaml'], { env: { ...process.env, ROLLGATE_WRITE_CODE_CACHE: '1' }, encoding: 'utf8' });
-if (r.status !== 0) {
-  process.stderr.write(`code-cache: the warm-up run failed (exit ${r.status}): ${r.stderr}`);
-  process.exit(1);
+const root = mkdtempSync(join(tmpdir(), 'rollgate-code-cache-'));
+try {
+  cpSync('fixtures/tau-samples/runtime-custom-command-healthy', join(root, '.tau/custom-command'), { recursive: true });
+  const workloads = [
+    ['validate', 'specs/release.yaml'],
+    ['evaluate', 'specs/custom-command.yaml', '--root', root, '--now', '2026-02-16T00:06:00Z', '--dry-run'],
+  ];
+  rmSync('dist/bundle/rollgate.cjs.cache', { force: true });
+  const r = spawnSync(process.execPath, ['bin/rollgate.js'], { env: { ...process.env, ROLLGATE_WRITE_CODE_CACHE: JSON.stringify(workloads) }, encoding: 'utf8' });
+  if (r.status !== 0 && r.status !== 1) {
+    process.stderr.write(`code-cache: the warm-up failed (exit ${r.status}): ${r.stderr}`);
+    process.exit(1);
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
 }

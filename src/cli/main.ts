@@ -285,4 +285,5 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-void main(process.argv);
+/** Settles when the command has finished (the build's code-cache warm-up waits for it). */
+export const done = main(process.argv);
