@@ -246,6 +246,28 @@ Exit: 64 bad options or port in use, 65 invalid spec, 66 missing spec or token f
     });
 
   program
+    .command('journal')
+    .description("list a rollout's decision history; --verify checks the hash chain and that rollout.json agrees with it")
+    .argument('<spec>', 'the rollout spec')
+    .option('--verify', 'check the hash chain, the check numbers and rollout.json against the last record (exit 65 when broken)')
+    .option('--limit <n>', 'show only the last n records')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--root <dir>', 'where relative stateDir and input paths resolve (default: the working directory)')
+    .option('--store <dir>', 'the rollgate store (default: <root>/.rollgate)')
+    .addHelpText('after', `
+Examples:
+  rollgate journal specs/release.yaml --limit 20
+  rollgate journal specs/release.yaml --verify          # for auditors and after an incident
+  rollgate journal specs/release.yaml --format json | jq '.records[] | select(.override)'
+
+Exit: 0 (verified), 65 the journal or rollout.json is broken (the first broken line is named),
+66 the spec is missing.`)
+    .action(async (spec: string, options: import('./journal.js').JournalOptions) => {
+      const { runJournal } = await import('./journal.js');
+      process.exitCode = await runJournal(spec, options);
+    });
+
+  program
     .command('init')
     .description('write a commented starter spec that validates')
     .addOption(new Option('--surface <kind>', 'the kind of surface being rolled out').choices(SURFACE_KINDS).default('custom-command'))

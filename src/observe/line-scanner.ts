@@ -174,7 +174,7 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
   arrays.flush(tally);
   if (lastValidStart >= 0) {
     const last = parseCycleLine(buf.toString('utf8', start + lastValidStart, start + lastValidEnd));
-    if (last.kind === 'valid') tally.last = { codes: last.codes, reason: last.reason };
+    if (last.kind === 'valid') tally.last = lastReport(last.codes, last.reason);
   }
 }
 
@@ -187,7 +187,7 @@ export function scanLinesReference(text: string, tally: LogTally): void {
     if (line.kind === 'valid') {
       tally.cycles++;
       countCodes(tally.codes, line.codes.map((c) => c.trim()));
-      tally.last = { codes: line.codes, reason: line.reason };
+      tally.last = lastReport(line.codes, line.reason);
     } else if (line.kind === 'invalid') {
       tally.invalid++;
     }
@@ -200,4 +200,16 @@ export function takesFastPath(line: string): boolean {
   SIMPLE_LINE.lastIndex = 0;
   if (!SIMPLE_LINE.test(s) || SIMPLE_LINE.lastIndex !== s.length) return false;
   return countFast(s, 0, s.length, new ArrayMemo(s));
+}
+
+/** Longest health_reason and code list kept: they travel into every record and the saved cursor. */
+const MAX_REASON_CHARS = 1000;
+const MAX_CODES = 100;
+
+/** The last report as remembered: a runaway line cannot bloat the state, the journal or the page. */
+function lastReport(codes: string[], reason: string): { codes: string[]; reason: string } {
+  return {
+    codes: codes.length > MAX_CODES ? codes.slice(0, MAX_CODES) : codes,
+    reason: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}… (${reason.length} characters, cut)` : reason,
+  };
 }

@@ -1,7 +1,8 @@
 /** The edge: reads one state directory (state, control state, event log from a cursor). */
-import { join } from 'node:path';
+import { lstatSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { CONTROL_STATE_FILE, readControlState, type ControlState } from './control-state.js';
-import { advanceCursor, type CursorAdvance, type EventCursor } from './event-cursor.js';
+import { advanceCursor, EVENTS_LOG, type CursorAdvance, type EventCursor } from './event-cursor.js';
 import { readStateFile, STATE_FILE, type StateRead } from './state-file.js';
 
 export interface SurfaceFiles {
@@ -11,9 +12,38 @@ export interface SurfaceFiles {
 }
 
 export function readSurfaceFiles(stateDir: string, cursor: EventCursor | null): SurfaceFiles {
+  const events = advanceCursor(stateDir, cursor);
+  const outside = linksOutside(stateDir);
   return {
     state: readStateFile(join(stateDir, STATE_FILE)),
     control: readControlState(join(stateDir, CONTROL_STATE_FILE)),
-    events: advanceCursor(stateDir, cursor),
+    events: outside.length ? { ...events, notes: [...events.notes, ...outside] } : events,
   };
+}
+
+/**
+ * Files of the state directory that are symlinks leading out of it: read like any file (a
+ * deployment may link them on purpose), but said in the record, since whoever can write the
+ * target can now feed this rollout.
+ */
+function linksOutside(stateDir: string): string[] {
+  const notes: string[] = [];
+  let dirReal: string;
+  try {
+    dirReal = realpathSync(stateDir);
+  } catch {
+    return notes;
+  }
+  for (const name of [STATE_FILE, CONTROL_STATE_FILE, EVENTS_LOG]) {
+    const path = join(stateDir, name);
+    try {
+      if (!lstatSync(path).isSymbolicLink()) continue;
+      const target = realpathSync(path);
+      const rel = relative(dirReal, target);
+      if (rel.startsWith('..') || isAbsolute(rel)) notes.push(`${path} is a symlink to ${target}, outside its state directory; it was read, but check who can write it`);
+    } catch {
+      // Absent, or a dangling link: the readers report that.
+    }
+  }
+  return notes;
 }

@@ -13,8 +13,8 @@ import { readInput } from '../observe/inputs.js';
 import { readSurfaceFiles } from '../observe/read-surface.js';
 import type { Spec } from '../spec/types.js';
 import { writeIncident } from '../store/incident.js';
-import { appendRecord } from '../store/journal.js';
 import { acquireLock, type Lock } from '../store/lock.js';
+import { faultPoint } from '../store/fault.js';
 import { RolloutStore } from '../store/rollout-store.js';
 import { applyHooks } from './apply-hooks.js';
 
@@ -60,9 +60,14 @@ export async function runCheck(spec: Spec, options: RunCheckOptions): Promise<Ch
   let lock: Lock | null = null;
   if (!options.dryRun) {
     store.ensure();
-    lock = acquireLock(store.lockPath, options.nowMs);
+    // The lock's age is wall-clock time, never --now: a check replaying the past must not look
+    // like an hour-old lock to a check running now (and be taken over while it is alive).
+    lock = acquireLock(store.lockPath);
   }
   try {
+    faultPoint('holding-lock');
+    // A crash in a previous check's commit is finished (or undone) before anything else.
+    const recoveredNote = options.dryRun ? null : store.recover();
     const before = store.load();
     const result = check(spec, before, observe(spec, before, options.root, options.inputFiles), options.nowMs, { dryRun: options.dryRun });
     let { record, next } = result;
@@ -90,9 +95,9 @@ export async function runCheck(spec: Spec, options: RunCheckOptions): Promise<Ch
     ({ record, next } = await applyHooks(spec, result.hooks, { record, next }, result.ifHooksFail, { ...hookCtx, nowMs: options.nowMs }));
     // Journal first: a crash before the state is saved leaves a record for a check the state
     // does not show, which `journal --verify` reports; never a state without its record.
-    const appended = appendRecord(store.journalPath, record);
+    const appended = store.commit(next, recoveredNote ? { ...record, notes: [...record.notes, recoveredNote] } : record);
+    if (recoveredNote) record = { ...record, notes: [...record.notes, recoveredNote] };
     if (appended.repaired) record = { ...record, notes: [...record.notes, appended.repaired] };
-    store.save(next);
     return { record, before, incident };
   } finally {
     lock?.release();

@@ -9,7 +9,6 @@ import type { RolloutState } from '../engine/state.js';
 import type { Spec } from '../spec/types.js';
 import { appendAudit } from '../store/audit.js';
 import { writeIncident } from '../store/incident.js';
-import { appendRecord } from '../store/journal.js';
 import { acquireLock } from '../store/lock.js';
 import { RolloutStore } from '../store/rollout-store.js';
 import { applyHooks } from './apply-hooks.js';
@@ -47,8 +46,9 @@ export function defaultActor(): string {
 export async function runControl(spec: Spec, action: ManualAction, options: ControlOptions): Promise<ControlRun> {
   const store = new RolloutStore(options.store, spec.name);
   store.ensure();
-  const lock = acquireLock(store.lockPath, options.nowMs);
+  const lock = acquireLock(store.lockPath);
   try {
+    const recoveredNote = store.recover();
     const before = store.load();
     const obs = observe(spec, before, options.root);
     const surfaces = summarize(checkContext(spec, before, obs, options.nowMs).surfaces);
@@ -62,12 +62,14 @@ export async function runControl(spec: Spec, action: ManualAction, options: Cont
       record = { ...record, notes: [...record.notes, `incident bundle written to ${relative(store.dir, incident)} in the rollout's store folder`] };
     }
     ({ record, next } = await applyHooks(spec, result.hooks, { record, next }, result.ifHooksFail, { cwd: options.root, recordPath: store.hookRecordPath, nowMs: options.nowMs }));
+    if (recoveredNote) record = { ...record, notes: [...record.notes, recoveredNote] };
+    const appended = store.commit(next, record);
+    if (appended.repaired) record = { ...record, notes: [...record.notes, appended.repaired] };
+    // Audited once applied: the audit log never lists an action that did not happen.
     appendAudit(store.auditPath, {
       schema_version: 1, request_id: `rollgate-action-${options.nowMs}`, action, actor: who.actor, reason: who.reason,
       status: 'accepted', timestamp_unix_ms: options.nowMs, control_mode: next.pause ? 'paused' : 'running', rollout: spec.name,
     });
-    appendRecord(store.journalPath, record);
-    store.save(next);
     return { ok: true, record };
   } finally {
     lock.release();

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { faultPoint } from './fault.js';
 import { writeFailure } from './store-error.js';
 
 export const GENESIS = 'sha256:' + '0'.repeat(64);
@@ -37,6 +38,11 @@ export function appendRecord(path: string, record: object): Appended {
     const prev = lastLine ? ((JSON.parse(lastLine) as { hash?: string }).hash ?? GENESIS) : GENESIS;
     const hash = recordHash(prev, record);
     const line = JSON.stringify({ ...record, prev_hash: prev, hash }) + '\n';
+    if (process.env.ROLLGATE_FAULT === 'disk-full') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    if (process.env.ROLLGATE_FAULT === 'mid-journal') {
+      writeSync(fd, line.slice(0, line.length >> 1), torn ?? end);
+      faultPoint('mid-journal');
+    }
     writeSync(fd, line, torn ?? end);
     fsyncSync(fd);
     return { hash, repaired };
@@ -95,6 +101,10 @@ export function verifyJournal(path: string): Verification {
       const last = i === lines.length - 1;
       return { ok: false, entries, broken: { line: i + 1, problem: last ? 'a torn last line (a crash mid-append)' : 'a line that is not JSON' } };
     }
+    const previous = entries[entries.length - 1]?.record.check;
+    if (typeof record.check !== 'number' || (previous !== undefined && record.check !== previous + 1)) {
+      return { ok: false, entries, broken: { line: i + 1, problem: previous === undefined ? 'a record without a check number' : `check ${String(record.check)} follows check ${previous} (a check applied twice, or one missing)` } };
+    }
     const { hash, prev_hash: prevHash, ...body } = record;
     if (prevHash !== prev) return { ok: false, entries, broken: { line: i + 1, problem: `prev_hash does not match the hash of the record before it` } };
     if (hash !== recordHash(prev, body)) return { ok: false, entries, broken: { line: i + 1, problem: 'the record does not match its hash (edited?)' } };
@@ -102,4 +112,22 @@ export function verifyJournal(path: string): Verification {
     prev = hash;
   }
   return { ok: true, entries, broken: null };
+}
+
+/** The last complete record of a journal (a torn last line is not one), or null. */
+export function lastJournalRecord(path: string): JournalEntry['record'] | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const { lastLine } = tail(fd);
+    return lastLine ? (JSON.parse(lastLine) as JournalEntry['record']) : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,8 +1,10 @@
 /** The files of one rollout in the store (DESIGN §6): `<store>/<rollout name>/…`. */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RolloutState } from '../engine/state.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { fsyncDir, writeFileAtomic } from './atomic-file.js';
+import { faultPoint } from './fault.js';
+import { appendRecord, lastJournalRecord, type Appended } from './journal.js';
 import { StoreError, writeFailure } from './store-error.js';
 
 export class RolloutStore {
@@ -13,6 +15,8 @@ export class RolloutStore {
   }
 
   get statePath() { return join(this.dir, 'rollout.json'); }
+  /** The next state, written before its record is journaled (see commit()). */
+  get stagedPath() { return join(this.dir, 'rollout.json.next'); }
   get journalPath() { return join(this.dir, 'decisions.jsonl'); }
   get auditPath() { return join(this.dir, 'actions-audit.jsonl'); }
   get lockPath() { return join(this.dir, 'lock'); }
@@ -44,5 +48,96 @@ export class RolloutStore {
 
   save(state: RolloutState): void {
     writeFileAtomic(this.statePath, JSON.stringify(state, null, 2) + '\n');
+  }
+
+  /**
+   * Applies a check or an action: the next state is staged beside rollout.json, the record is
+   * journaled, then the staged state is renamed into place. A crash at any point leaves either
+   * nothing applied (the staged file is discarded by recover()) or a journaled record whose
+   * state recover() rolls forward: never a state without its record, never a check twice.
+   */
+  commit(next: RolloutState, record: object): Appended {
+    writeFileAtomic(this.stagedPath, JSON.stringify(next, null, 2) + '\n');
+    faultPoint('after-stage');
+    let appended: Appended;
+    try {
+      appended = appendRecord(this.journalPath, record);
+    } catch (err) {
+      // Not journaled, so not applied: the staged state goes (recover() would discard it too).
+      rmSync(this.stagedPath, { force: true });
+      throw err;
+    }
+    faultPoint('after-journal');
+    try {
+      renameSync(this.stagedPath, this.statePath);
+    } catch (err) {
+      throw writeFailure(err, this.statePath);
+    }
+    fsyncDir(this.dir);
+    return appended;
+  }
+
+  /**
+   * Finishes or discards a commit a crash interrupted (call under the lock, before load()).
+   * Returns what it did, in a sentence, or null when there was nothing to do.
+   */
+  recover(): string | null {
+    this.sweepTempFiles();
+    if (!existsSync(this.stagedPath)) return null;
+    let staged: RolloutState | null = null;
+    try {
+      staged = JSON.parse(readFileSync(this.stagedPath, 'utf8')) as RolloutState;
+    } catch {
+      staged = null;
+    }
+    const last = lastJournalRecord(this.journalPath);
+    const current = existsSync(this.statePath) ? this.load() : null;
+    try {
+      if (staged && last && last.check === staged.checks && (current?.checks ?? 0) < staged.checks) {
+        renameSync(this.stagedPath, this.statePath);
+        fsyncDir(this.dir);
+        return `completed check ${staged.checks}, which a crash interrupted after it was journaled (its state is now saved)`;
+      }
+      rmSync(this.stagedPath, { force: true });
+      return staged ? `discarded check ${staged.checks}, which a crash interrupted before it was journaled (it was never applied)` : 'discarded an unreadable staged state left by a crash';
+    } catch (err) {
+      throw writeFailure(err, this.stagedPath);
+    }
+  }
+
+  /** Temp files of atomic writes a crash interrupted (the lock holder is the only writer). */
+  private sweepTempFiles(): void {
+    try {
+      for (const name of readdirSync(this.dir)) {
+        if (/\.tmp-\d+-[a-z0-9]+$/.test(name)) rmSync(join(this.dir, name), { force: true });
+        // A lock's own temp and set-aside files, when the process that made them is gone.
+        const lockTemp = /^lock\.(?:stale-)?(\d+)-[a-z0-9]+$/.exec(name);
+        if (lockTemp && !alive(Number(lockTemp[1]))) rmSync(join(this.dir, name), { force: true });
+      }
+    } catch {
+      // No store directory yet: nothing to sweep.
+    }
+  }
+
+  /** What the rollout's state is once recover() has run, without changing anything (status, journal --verify). */
+  effectiveState(): RolloutState | null {
+    const current = this.load();
+    if (!existsSync(this.stagedPath)) return current;
+    try {
+      const staged = JSON.parse(readFileSync(this.stagedPath, 'utf8')) as RolloutState;
+      const last = lastJournalRecord(this.journalPath);
+      return last && last.check === staged.checks && (current?.checks ?? 0) < staged.checks ? staged : current;
+    } catch {
+      return current;
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -135,7 +135,7 @@ describe('the lock and the store', () => {
   it('a lock left by a dead process is taken over, and the record says so', () => {
     const w = new World();
     healthy(w, T0);
-    w.json('.rollgate/custom-command/lock', { pid: 2 ** 22 + 12345, host: hostname(), token: 'dead', acquired_unix_ms: T0 });
+    w.json('.rollgate/custom-command/lock', { pid: 2 ** 22 + 12345, host: hostname(), token: 'dead', acquired_unix_ms: Date.now() });
     const r = w.evaluate('specs/custom-command.yaml', T0);
     expect(r.code).toBe(0);
     expect(r.record.notes).toContain(`took over the lock of pid ${2 ** 22 + 12345}, which is no longer running`);

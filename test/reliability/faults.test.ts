@@ -1,0 +1,124 @@
+/**
+ * Faults around a check, with real processes and files: concurrent checks and manual actions,
+ * a full disk, clock jumps, and a producer caught mid-write.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verifyJournal } from '../../src/store/journal.js';
+import { rollgate } from '../helpers/cli.js';
+import { ROOT } from '../helpers/paths.js';
+import { HOUR, MIN, T0, World } from '../helpers/world.js';
+
+const SPEC = join(ROOT, 'specs/custom-command.yaml');
+const STATE_DIR = '.tau/custom-command';
+const healthy = (w: World, atMs: number) => w.state(STATE_DIR, 'custom-command', atMs - 5000).events(STATE_DIR, ['command_runs_recorded']);
+const store = (w: World, file: string) => w.path('.rollgate/custom-command', file);
+
+function proc(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/rollgate.js'), ...args]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('close', (code) => done({ code, out, err }));
+  });
+}
+
+describe('concurrency', () => {
+  it('20 evaluate and control processes at once: one record per applied check or action, no lost update', async () => {
+    const w = new World();
+    healthy(w, T0);
+    const jobs = Array.from({ length: 20 }, (_, i) => (i % 4 === 1
+      ? { kind: 'control', args: ['control', SPEC, i % 8 === 1 ? 'pause' : 'resume', '--reason', `job ${i}`, '--actor', `op${i}`, '--root', w.root] }
+      : { kind: 'evaluate', args: ['evaluate', SPEC, '--root', w.root, '--now', String(T0), '--format', 'json'] }));
+    const runs = await Promise.all(jobs.map(async (j) => ({ ...j, ...(await proc(j.args)) })));
+    for (const r of runs) expect([0, 1, 64, 65, 75], `${r.args.join(" ")}: ${r.err}`).toContain(r.code); // applied, hold, refused (e.g. resume while running), or locked
+    // Exit 0, 1 and 2 are decisions (control exits with the decision its action records): applied.
+    const applied = runs.filter((r) => r.code === 0 || r.code === 1 || r.code === 2);
+    const journal = verifyJournal(store(w, 'decisions.jsonl'));
+    expect(journal.ok).toBe(true);
+    expect(journal.entries.map((e) => e.record.check)).toEqual(Array.from({ length: applied.length }, (_, i) => i + 1));
+    expect(journal.entries.filter((e) => 'override' in e.record).length).toBe(applied.filter((r) => r.kind === 'control').length);
+    const audit = existsSync(store(w, 'actions-audit.jsonl')) ? readFileSync(store(w, 'actions-audit.jsonl'), 'utf8').trim().split('\n').filter(Boolean) : [];
+    expect(audit.length).toBe(applied.filter((r) => r.kind === 'control').length);
+    const state = JSON.parse(readFileSync(store(w, 'rollout.json'), 'utf8'));
+    expect(state.checks).toBe(applied.length);
+    expect(rollgate(['journal', SPEC, '--root', w.root, '--verify']).code).toBe(0);
+    expect(existsSync(store(w, 'lock'))).toBe(false);
+  });
+});
+
+describe('a full disk', () => {
+  it('the journal cannot be written: exit 73, rollout.json and the journal unchanged, nothing staged left', () => {
+    const w = new World();
+    healthy(w, T0);
+    w.evaluate('specs/custom-command.yaml', T0);
+    const state = readFileSync(store(w, 'rollout.json'), 'utf8');
+    const journal = readFileSync(store(w, 'decisions.jsonl'), 'utf8');
+    healthy(w, T0 + 5 * MIN);
+    const r = rollgate(['evaluate', SPEC, '--root', w.root, '--now', String(T0 + 5 * MIN)], ROOT, { ROLLGATE_FAULT: 'disk-full' });
+    expect(r.code).toBe(73);
+    expect(r.stderr).toMatch(/decisions\.jsonl.*ENOSPC/);
+    expect(readFileSync(store(w, 'rollout.json'), 'utf8')).toBe(state);
+    expect(readFileSync(store(w, 'decisions.jsonl'), 'utf8')).toBe(journal);
+    expect(existsSync(store(w, 'rollout.json.next'))).toBe(false);
+    expect(existsSync(store(w, 'lock'))).toBe(false);
+  });
+});
+
+describe('clock trouble', () => {
+  it('the clock going backwards holds and advances nothing', () => {
+    const w = new World();
+    healthy(w, T0 + 10 * MIN);
+    w.evaluate('specs/custom-command.yaml', T0 + 10 * MIN);
+    const back = w.evaluate('specs/custom-command.yaml', T0 + 2 * MIN);
+    expect(back.code).toBe(1);
+    expect(back.record.reasons[0]).toMatch(/^clock skew: this check is at .* before the previous check/);
+    expect(back.record.phase.name).toBe('canary-1');
+  });
+
+  it('a clock far ahead of the producer never promotes: the state is stale, the soak restarts', () => {
+    const w = new World();
+    healthy(w, T0);
+    w.evaluate('specs/custom-command.yaml', T0);
+    const ahead = w.evaluate('specs/custom-command.yaml', T0 + 48 * HOUR);
+    expect(ahead.code).toBe(1);
+    expect(ahead.record.decision).toBe('hold');
+    expect(ahead.record.reasons.join(' ')).toMatch(/stale/);
+    // The producer catches up: the soak starts again from here, it does not count the jump.
+    healthy(w, T0 + 48 * HOUR + 5 * MIN);
+    const next = w.evaluate('specs/custom-command.yaml', T0 + 48 * HOUR + 5 * MIN);
+    expect(next.record.decision).toBe('wait');
+    expect(next.record.soak.held_ms).toBe(5 * MIN);
+  });
+});
+
+describe('the producer caught mid-write', () => {
+  it('a half-written state.json holds (state unavailable) and the next whole one carries on', () => {
+    const w = new World();
+    healthy(w, T0);
+    w.evaluate('specs/custom-command.yaml', T0);
+    const whole = readFileSync(w.path(STATE_DIR, 'state.json'), 'utf8');
+    writeFileSync(w.path(STATE_DIR, 'state.json'), whole.slice(0, whole.length >> 1));
+    const half = w.evaluate('specs/custom-command.yaml', T0 + 5 * MIN);
+    expect(half.code).toBe(1);
+    expect(half.record.surfaces['custom-command']).toMatchObject({ present: false, rollout_gate: 'hold' });
+    healthy(w, T0 + 10 * MIN);
+    expect(w.evaluate('specs/custom-command.yaml', T0 + 10 * MIN).record.decision).toBe('wait');
+  });
+
+  it('a log rotated between checks: no crash, the rotation noted, nothing counted twice', () => {
+    const w = new World();
+    healthy(w, T0);
+    w.evaluate('specs/custom-command.yaml', T0);
+    const log = w.path(STATE_DIR, 'runtime-events.jsonl');
+    renameSync(log, `${log}.1`); // the producer's rotation: a rename, then a new live file
+    healthy(w, T0 + 5 * MIN);
+    const r = w.evaluate('specs/custom-command.yaml', T0 + 5 * MIN);
+    expect(r.code).toBe(0);
+    expect(r.record.notes.join(' ')).toMatch(/rotated|replaced|truncated/);
+  });
+});
