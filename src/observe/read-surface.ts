@@ -28,21 +28,16 @@ export function readSurfaceFiles(stateDir: string, cursor: EventCursor | null): 
  */
 function linksOutside(stateDir: string): string[] {
   const notes: string[] = [];
-  let dirReal: string;
-  try {
-    dirReal = realpathSync(stateDir);
-  } catch {
-    return notes;
-  }
   for (const name of [STATE_FILE, CONTROL_STATE_FILE, EVENTS_LOG]) {
     const path = join(stateDir, name);
+    // One lstat per file on every check; paths are resolved only for an actual symlink.
+    if (!lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
     try {
-      if (!lstatSync(path).isSymbolicLink()) continue;
       const target = realpathSync(path);
-      const rel = relative(dirReal, target);
+      const rel = relative(realpathSync(stateDir), target);
       if (rel.startsWith('..') || isAbsolute(rel)) notes.push(`${path} is a symlink to ${target}, outside its state directory; it was read, but check who can write it`);
     } catch {
-      // Absent, or a dangling link: the readers report that.
+      // A dangling link: the readers report the file as missing.
     }
   }
   return notes;
