@@ -93,8 +93,6 @@ export async function runCheck(spec: Spec, options: RunCheckOptions): Promise<Ch
       record = { ...record, notes: [...record.notes, `incident bundle written to ${relative(store.dir, incident)} in the rollout's store folder`] };
     }
     ({ record, next } = await applyHooks(spec, result.hooks, { record, next }, result.ifHooksFail, { ...hookCtx, nowMs: options.nowMs }));
-    // Journal first: a crash before the state is saved leaves a record for a check the state
-    // does not show, which `journal --verify` reports; never a state without its record.
     const appended = store.commit(next, recoveredNote ? { ...record, notes: [...record.notes, recoveredNote] } : record);
     if (recoveredNote) record = { ...record, notes: [...record.notes, recoveredNote] };
     if (appended.repaired) record = { ...record, notes: [...record.notes, appended.repaired] };
