@@ -9,32 +9,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLog } from './generate-log.mjs';
-import { fmt, stats, timeCommand } from './lib.mjs';
+import { fmt, timeCommand } from './lib.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const rollgate = (...args) => [process.execPath, `${root}bin/rollgate.js`, ...args];
 const NOW = '2026-02-16T00:06:00Z';
 const STATE_AT = Date.parse('2026-02-16T00:05:00Z');
-
-/** Times `argv` `runs` times after a warm-up; `before` runs untimed before each (e.g. restores a store). */
-function timeRuns(argv, { runs, before, expectExit }) {
-  const once = () => {
-    before?.();
-    const t0 = performance.now();
-    const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const ms = performance.now() - t0;
-    if (expectExit !== undefined && r.status !== expectExit) throw new Error(`${argv.join(' ')} exited ${r.status}, expected ${expectExit}: ${r.stderr}`);
-    return { ms, stdout: r.stdout, status: r.status };
-  };
-  once();
-  const times = [];
-  let last;
-  for (let i = 0; i < runs; i++) {
-    last = once();
-    times.push(last.ms);
-  }
-  return { ...stats(times), stdout: last.stdout, status: last.status };
-}
 
 const BENCH_SPEC = `apiVersion: rollgate/v1
 kind: Rollout
@@ -73,15 +53,15 @@ export async function cliFigures({ dir, lines, newLines, runs, log }) {
   const vs = (s) => s.median / node.median;
 
   log('start-up: --version, validate specs/release.yaml…');
-  const version = timeRuns(rollgate('--version'), { runs: Math.max(runs, 10), expectExit: 0 });
-  const validate = timeRuns(rollgate('validate', `${root}specs/release.yaml`), { runs: Math.max(runs, 10), expectExit: 0 });
+  const version = timeCommand(rollgate('--version'), { runs: Math.max(runs, 10), expectExit: 0 });
+  const validate = timeCommand(rollgate('validate', `${root}specs/release.yaml`), { runs: Math.max(runs, 10), expectExit: 0 });
 
   log('evaluate on a small state…');
   const small = join(dir, 'small');
   mkdirSync(join(small, '.tau'), { recursive: true });
   cpSync(`${root}fixtures/tau-samples/runtime-custom-command-healthy`, join(small, '.tau/custom-command'), { recursive: true });
   const smallStore = join(small, '.rollgate');
-  const evalSmall = timeRuns(rollgate('evaluate', `${root}specs/custom-command.yaml`, '--root', small, '--store', smallStore, '--now', NOW), { runs: Math.max(runs, 10), before: () => rmSync(smallStore, { recursive: true, force: true }), expectExit: 0 });
+  const evalSmall = timeCommand(rollgate('evaluate', `${root}specs/custom-command.yaml`, '--root', small, '--store', smallStore, '--now', NOW), { runs: Math.max(runs, 10), before: () => rmSync(smallStore, { recursive: true, force: true }), expectExit: 0 });
 
   log(`evaluate on a ${lines.toLocaleString('en')}-line log: first check, then ${newLines.toLocaleString('en')} new lines…`);
   const big = join(dir, 'eval');
@@ -92,7 +72,7 @@ export async function cliFigures({ dir, lines, newLines, runs, log }) {
   writeLog(bigLog, 0, lines - newLines);
   const store = join(big, '.rollgate');
   const evaluateArgs = (now) => rollgate('evaluate', join(big, 'bench.yaml'), '--root', big, '--store', store, '--now', now);
-  const first = timeRuns(evaluateArgs(NOW), { runs: Math.min(runs, 3), before: () => rmSync(store, { recursive: true, force: true }), expectExit: 1 });
+  const first = timeCommand(evaluateArgs(NOW), { runs: Math.min(runs, 3), before: () => rmSync(store, { recursive: true, force: true }), expectExit: 1 });
   // The store after the first check: its cursor is where the next check starts.
   const saved = join(big, 'store-after-first');
   rmSync(store, { recursive: true, force: true });
@@ -100,12 +80,12 @@ export async function cliFigures({ dir, lines, newLines, runs, log }) {
   cpSync(store, saved, { recursive: true });
   writeLog(bigLog, lines - newLines, lines, 'a');
   const later = '2026-02-16T00:06:05Z';
-  const incremental = timeRuns(evaluateArgs(later), { runs: Math.max(runs, 10), before: () => { rmSync(store, { recursive: true, force: true }); cpSync(saved, store, { recursive: true }); }, expectExit: 1 });
+  const incremental = timeCommand(evaluateArgs(later), { runs: Math.max(runs, 10), before: () => { rmSync(store, { recursive: true, force: true }); cpSync(saved, store, { recursive: true }); }, expectExit: 1 });
   const record = JSON.parse(spawnSync(evaluateArgs(later)[0], [...evaluateArgs(later).slice(1), '--dry-run', '--format', 'json'], { encoding: 'utf8' }).stdout);
 
   log('the same gate with jq…');
   writeFileSync(join(dir, 'jq-gate.sh'), JQ_GATE);
-  const jq = timeRuns(['bash', join(dir, 'jq-gate.sh'), join(big, 'big')], { runs: Math.min(runs, 3), expectExit: 1 });
+  const jq = timeCommand(['bash', join(dir, 'jq-gate.sh'), join(big, 'big')], { runs: Math.min(runs, 3), expectExit: 1 });
   const jqDecision = jq.stdout.trim();
   if (jqDecision !== record.decision) throw new Error(`the jq gate decided ${jqDecision}, rollgate ${record.decision}: they must agree`);
 

@@ -12,15 +12,19 @@ export function stats(ms) {
   return { median: median(ms), min: Math.min(...ms), max: Math.max(...ms), runs: ms.length };
 }
 
-/** Runs a command `runs` times (after one warm-up run), returns wall times in ms and the last stdout. */
-export function timeCommand(argv, { runs, shell = false, input } = {}) {
+/**
+ * Runs a command `runs` times after one warm-up run; returns wall times in ms and the last stdout.
+ * `before` runs untimed before each run (e.g. to restore a store); `expectExit` checks the exit
+ * code (default: 0, or 0/1 for grep).
+ */
+export function timeCommand(argv, { runs, shell = false, input, before, expectExit } = {}) {
   const once = () => {
+    before?.();
     const t0 = performance.now();
     const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', shell, input, maxBuffer: 64 << 20 });
     const ms = performance.now() - t0;
-    if (r.status !== 0 && !(argv[0] === 'grep' && r.status === 1)) {
-      throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-    }
+    const ok = expectExit !== undefined ? r.status === expectExit : r.status === 0 || (argv[0] === 'grep' && r.status === 1);
+    if (!ok) throw new Error(`${argv.join(' ')} exited ${r.status}${expectExit !== undefined ? `, expected ${expectExit}` : ''}: ${r.stderr}`);
     return { ms, stdout: r.stdout };
   };
   once();

@@ -29,9 +29,6 @@ await build({
   define: { 'import.meta.url': '__rollgateUrl' },
   banner: { js: "var __rollgateUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [validators],
-  // One luxon: cron-parser require()s its CommonJS build, our `import` would pick the ESM one, and
-  // the locale set in src/spec/lint/lint-schedule.ts must reach cron-parser's copy.
-  alias: { luxon: './node_modules/luxon/build/node/luxon.js' },
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -1,6 +1,8 @@
 /** `rollgate journal <spec> [--verify] [--format text|json] [--limit N]`: the decision history, and its audit. */
 import { existsSync } from 'node:fs';
+import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
+import { decisionRow } from '../report/decision-rows.js';
 import { verifyJournal, type JournalEntry } from '../store/journal.js';
 import { RolloutStore } from '../store/rollout-store.js';
 import { EXIT } from './exit-codes.js';
@@ -66,8 +68,8 @@ export function runJournal(specFile: string, options: JournalOptions): Promise<n
     } else {
       const lines: string[] = [`${spec.name}: ${v.entries.length} record${v.entries.length === 1 ? '' : 's'} in ${store.journalPath}`];
       for (const { record: r } of records) {
-        const x = r as unknown as { check: number; evaluated_unix_ms: number; decision: string; phase: { name: string; traffic: number }; reasons: string[]; override?: { actor: string; action: string } };
-        lines.push(`#${String(x.check).padEnd(5)} ${new Date(x.evaluated_unix_ms).toISOString()}  ${x.decision.padEnd(8)} ${`${x.phase.name} (${x.phase.traffic}%)`.padEnd(28)} ${x.override ? `[${x.override.actor}: ${x.override.action}] ` : ''}${x.reasons[0] ?? ''}`);
+        const x = r as unknown as DecisionRecord;
+        lines.push(`#${String(x.check).padEnd(5)} ${new Date(x.evaluated_unix_ms).toISOString()}  ${decisionRow(x)}`);
       }
       if (options.verify) {
         if (v.broken) lines.push(`verify: BROKEN at line ${v.broken.line} of ${store.journalPath}: ${v.broken.problem}; the ${v.entries.length} record${v.entries.length === 1 ? '' : 's'} before it verify`);

@@ -64,11 +64,11 @@ health unknown), 66 the directory does not exist, 64 usage error.`)
       process.exitCode = await runInspect(stateDir, options);
     });
 
-  const withPlace = (cmd: Command) =>
+  const withRootStore = (cmd: Command) =>
     cmd
       .option('--root <dir>', 'where relative stateDir and input paths resolve (default: the working directory)')
-      .option('--store <dir>', 'where rollout state lives (default: <root>/.rollgate)')
-      .option('--now <instant>', 'the instant of the check: ISO-8601 with a zone, or unix ms (default: the clock)');
+      .option('--store <dir>', 'where rollout state lives (default: <root>/.rollgate)');
+  const withPlace = (cmd: Command) => withRootStore(cmd).option('--now <instant>', 'the instant of the check: ISO-8601 with a zone, or unix ms (default: the clock)');
 
   withPlace(program
     .command('evaluate')
@@ -131,13 +131,11 @@ makes no sense now (e.g. resume when not paused): nothing is changed.`)
       process.exitCode = await runControlCommand(spec, action, options);
     });
 
-  program
+  withRootStore(program
     .command('run')
     .description('check every spec on its own schedule.cron, as a long-running service (or once, for system cron)')
     .argument('<spec...>', 'rollout specs')
     .option('--once', 'check every due spec once and exit with the worst exit code (for system cron, CI schedules, Kubernetes CronJobs)')
-    .option('--root <dir>', 'where relative stateDir and input paths resolve (default: the working directory)')
-    .option('--store <dir>', 'where rollout state lives (default: <root>/.rollgate)')
     .addOption(new Option('--format <format>', 'one line per check (text) or one decision record per line (json)').choices(['text', 'json']).default('text'))
     .addHelpText('after', `
 Examples:
@@ -147,7 +145,7 @@ Examples:
 Checks go to stdout; the scheduler's own log (skipped ticks, errors) to stderr. A spec is due when
 it was never checked or a tick of its schedule passed since its last check; after a sleep, one
 missed tick is caught up, not all of them. A tick that finds the previous check of the same
-rollout still running is skipped.`)
+rollout still running is skipped.`))
     .action(async (specs: string[], options: import('./run.js').RunOptions) => {
       const { runScheduler } = await import('./run.js');
       process.exitCode = await runScheduler(specs, options);
@@ -218,7 +216,7 @@ Exit: 0 every case passed, 1 a case failed (or coverage is incomplete with --req
       process.exitCode = await runTestCommand(paths, options);
     });
 
-  program
+  withRootStore(program
     .command('serve')
     .description('serve the dashboard: the JSON API of DESIGN §7, a live event stream and a page, for the given rollouts')
     .argument('<spec...>', 'the rollout specs to show')
@@ -226,8 +224,6 @@ Exit: 0 every case passed, 1 a case failed (or coverage is incomplete with --req
     .option('--host <host>', 'address to bind; anything but loopback needs --token-file', '127.0.0.1')
     .option('--token-file <file>', 'file holding the bearer token that actions need (default on loopback: a fresh token, printed at start)')
     .option('--schedule', "also run each spec's scheduled checks in this process (like `rollgate run`)")
-    .option('--root <dir>', 'where relative stateDir and input paths resolve (default: the working directory)')
-    .option('--store <dir>', 'the rollgate store (default: <root>/.rollgate)')
     .addHelpText('after', `
 Examples:
   rollgate serve specs/release.yaml                      # http://127.0.0.1:8787/ (the token is printed)
@@ -239,21 +235,19 @@ Examples:
 Endpoints: GET / (the page), /dashboard/health, /dashboard/widgets, /dashboard/queue-timeline,
 /dashboard/alerts, /dashboard/stream (SSE), POST /dashboard/actions (pause, resume, refresh, abort,
 promote, retry; audited like rollgate control). Stops on SIGINT or SIGTERM (exit 0).
-Exit: 64 bad options or port in use, 65 invalid spec, 66 missing spec or token file.`)
+Exit: 64 bad options or port in use, 65 invalid spec, 66 missing spec or token file.`))
     .action(async (specs: string[], options: import('./serve.js').ServeCliOptions) => {
       const { runServe } = await import('./serve.js');
       process.exitCode = await runServe(specs, options);
     });
 
-  program
+  withRootStore(program
     .command('journal')
     .description("list a rollout's decision history; --verify checks the hash chain and that rollout.json agrees with it")
     .argument('<spec>', 'the rollout spec')
     .option('--verify', 'check the hash chain, the check numbers and rollout.json against the last record (exit 65 when broken)')
     .option('--limit <n>', 'show only the last n records')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--root <dir>', 'where relative stateDir and input paths resolve (default: the working directory)')
-    .option('--store <dir>', 'the rollgate store (default: <root>/.rollgate)')
     .addHelpText('after', `
 Examples:
   rollgate journal specs/release.yaml --limit 20
@@ -261,7 +255,7 @@ Examples:
   rollgate journal specs/release.yaml --format json | jq '.records[] | select(.override)'
 
 Exit: 0 (verified), 65 the journal or rollout.json is broken (the first broken line is named),
-66 the spec is missing.`)
+66 the spec is missing.`))
     .action(async (spec: string, options: import('./journal.js').JournalOptions) => {
       const { runJournal } = await import('./journal.js');
       process.exitCode = await runJournal(spec, options);

@@ -1,9 +1,9 @@
 /** `rollgate run <spec...> [--once]`: check every spec on its schedule, from cron or as a service. */
 import { runCheck } from '../runner/run-check.js';
+import { scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler, type ScheduledRollout } from '../schedule/scheduler.js';
 import type { Spec } from '../spec/types.js';
 import { StoreError } from '../store/store-error.js';
-import { RolloutStore } from '../store/rollout-store.js';
 import { EXIT } from './exit-codes.js';
 import { EXIT_OF } from './evaluate.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
@@ -12,8 +12,6 @@ export interface RunOptions extends Omit<PlaceOptions, 'now'> {
   once?: boolean;
   format: 'text' | 'json';
 }
-
-const DEFAULT_SCHEDULE = { cron: '*/5 * * * *', timezone: 'UTC' };
 
 export function runScheduler(specFiles: string[], options: RunOptions): Promise<number> {
   return withExitCodes('run', async () => {
@@ -27,7 +25,7 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
     const log = (line: string) => process.stderr.write(`${new Date(realClock.now()).toISOString()} ${line}\n`);
     const rollouts: ScheduledRollout[] = [...specs.values()].map(({ spec }) => {
       if (!spec.schedule) log(`${spec.name}: no \`schedule\` in the spec; checking every 5 minutes (UTC)`);
-      return { name: spec.name, cron: spec.schedule ?? DEFAULT_SCHEDULE, lastCheckMs: new RolloutStore(store, spec.name).load()?.last_check_unix_ms ?? null };
+      return scheduledRollout(spec, store);
     });
 
     const runOne = async (name: string, nowMs: number): Promise<number> => {

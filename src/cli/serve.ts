@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { runCheck } from '../runner/run-check.js';
+import { scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler } from '../schedule/scheduler.js';
 import { Dashboard } from '../server/dashboard.js';
 import { createDashboardServer } from '../server/http-server.js';
 import type { Spec } from '../spec/types.js';
-import { RolloutStore } from '../store/rollout-store.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 
@@ -55,7 +55,7 @@ export function runServe(specFiles: string[], options: ServeCliOptions): Promise
     if (options.schedule) {
       const byName = new Map(specs.map((s) => [s.name, s]));
       const scheduler = new Scheduler(
-        specs.map((s) => ({ name: s.name, cron: s.schedule ?? { cron: '*/5 * * * *', timezone: 'UTC' }, lastCheckMs: new RolloutStore(store, s.name).load()?.last_check_unix_ms ?? null })),
+        specs.map((s) => scheduledRollout(s, store)),
         async (name, nowMs) => {
           const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
           process.stderr.write(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)\n`);

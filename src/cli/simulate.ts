@@ -1,5 +1,5 @@
 /** `rollgate simulate <spec> --timeline FILE [--spec-b OTHER] [--format text|json|markdown] [--record DIR]`. */
-import type { DecisionRecord } from '../engine/record.js';
+import { decisionRow, decisionRuns, isoSeconds, runRow } from '../report/decision-rows.js';
 import { simulate, type SimulationResult } from '../simulate/simulate.js';
 import { loadTimelineFile, unknownNames } from '../simulate/timeline.js';
 import type { Spec } from '../spec/types.js';
@@ -11,21 +11,6 @@ export interface SimulateCliOptions {
   specB?: string;
   format: 'text' | 'json' | 'markdown';
   record?: string;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-const row = (r: DecisionRecord) => `${r.decision.padEnd(8)} ${`${r.phase.name} (${r.phase.traffic}%)`.padEnd(28)} ${r.reasons[0] ?? ''}`;
-
-/** Groups consecutive records with the same decision, phase and shape of first reason. */
-function runs(records: DecisionRecord[]): DecisionRecord[][] {
-  const shape = (r: DecisionRecord) => `${r.decision} ${r.phase.name} ${(r.reasons[0] ?? '').replace(/(\d+(ms|[dhms]))+|\d+/g, '#')}`;
-  const out: DecisionRecord[][] = [];
-  for (const r of records) {
-    const last = out[out.length - 1];
-    if (last && shape(last[0]!) === shape(r)) last.push(r);
-    else out.push([r]);
-  }
-  return out;
 }
 
 export function runSimulate(specFile: string, options: SimulateCliOptions): Promise<number> {
@@ -60,11 +45,11 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
       const [r] = results;
       lines.push(md ? `### rollgate simulate: ${specs[0]!.name} on ${timeline.file}\n\n| time | decision | phase | reason |\n| --- | --- | --- | --- |` : `${specs[0]!.name} on ${timeline.file}: ${r!.checks} checks`);
       // Consecutive checks that decide the same for the same reason make one row, with a count.
-      for (const run of runs(r!.records)) {
+      for (const run of decisionRuns(r!.records)) {
         const first = run[0]!;
-        const repeat = run.length > 1 ? ` (×${run.length}, until ${iso(run[run.length - 1]!.evaluated_unix_ms)})` : '';
-        if (md) lines.push(`| ${iso(first.evaluated_unix_ms)} | ${first.decision}${repeat} | ${first.phase.name} (${first.phase.traffic}%) | ${(first.reasons[0] ?? '').replace(/\|/g, '\\|')} |`);
-        else lines.push(`${iso(first.evaluated_unix_ms)}  ${row(first)}${repeat}`);
+        const repeat = run.length > 1 ? ` (×${run.length}, until ${isoSeconds(run[run.length - 1]!.evaluated_unix_ms)})` : '';
+        if (md) lines.push(`| ${isoSeconds(first.evaluated_unix_ms)} | ${first.decision}${repeat} | ${first.phase.name} (${first.phase.traffic}%) | ${(first.reasons[0] ?? '').replace(/\|/g, '\\|')} |`);
+        else lines.push(runRow(run));
       }
       lines.push(md ? `\n**End:** ${r!.end.summary}` : `end: ${r!.end.summary}`);
     } else {
@@ -78,8 +63,8 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
         if (x && y && x.decision === y.decision && x.phase.name === y.phase.name) continue;
         diverged++;
         const at = (x ?? y)!.evaluated_unix_ms;
-        lines.push(`${iso(at)}  A ${x ? row(x) : '-'}`);
-        lines.push(`${' '.repeat(iso(at).length)}  B ${y ? row(y) : '-'}`);
+        lines.push(`${isoSeconds(at)}  A ${x ? decisionRow(x) : '-'}`);
+        lines.push(`${' '.repeat(isoSeconds(at).length)}  B ${y ? decisionRow(y) : '-'}`);
       }
       if (diverged === 0) lines.push('the two specs decide the same at every check');
       lines.push(`end A: ${a.end.summary}`, `end B: ${b.end.summary}`);

@@ -35,6 +35,8 @@ export interface CheckResult {
   ifHooksFail: { record: DecisionRecord; next: RolloutState } | null;
   /** False when the check changes nothing (a terminal rollout repeating its decision). */
   changed: boolean;
+  /** The data the rules read at this check (the dashboard shows surface ages and health from it). */
+  context: CheckContext;
 }
 
 export function startState(spec: Spec, nowMs: number): RolloutState {
@@ -99,7 +101,7 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
       reasons: [`the rollout ${decision === 'rollback' ? 'was rolled back' : 'completed'} at check ${when} (${at(at_unix_ms)}); nothing changes`, ...reasons],
       next: decision === 'rollback' ? '`rollgate control retry` starts it again from the first phase' : 'nothing more to do',
     });
-    return { record, next: state, hooks: [], ifHooksFail: null, changed: false };
+    return { record, next: state, hooks: [], ifHooksFail: null, changed: false, context: contexts };
   }
 
   // Clock skew: time went backwards; nothing advances.
@@ -110,7 +112,7 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
       reasons: [`clock skew: this check is at ${at(nowMs)}, before the previous check at ${at(state.last_check_unix_ms)}; nothing advances until the clock passes it`],
       next: 'the next check after the previous check time decides again',
     });
-    return { record, next: { ...state, checks: state.checks + 1, last_decision: 'hold' }, hooks: [], ifHooksFail: null, changed: true };
+    return { record, next: { ...state, checks: state.checks + 1, last_decision: 'hold' }, hooks: [], ifHooksFail: null, changed: true, context: contexts };
   }
 
   if (!phase) {
@@ -120,7 +122,7 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
       reasons: [`the rollout is in phase \`${state.phase.name}\`, which the spec no longer has; restore the phase, or start again with \`rollgate control retry\``],
       next: 'holding until the spec has the phase again',
     });
-    return { record, next: { ...state, checks: state.checks + 1, last_check_unix_ms: nowMs, last_decision: 'hold' }, hooks: [], ifHooksFail: null, changed: true };
+    return { record, next: { ...state, checks: state.checks + 1, last_check_unix_ms: nowMs, last_decision: 'hold' }, hooks: [], ifHooksFail: null, changed: true, context: contexts };
   }
 
   const triggers = evaluateTriggers(spec, phase.name, contexts, state.streaks, options.trace !== false);
@@ -236,7 +238,7 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
       },
     };
   }
-  return { record, next, hooks, ifHooksFail, changed: true };
+  return { record, next, hooks, ifHooksFail, changed: true, context: contexts };
 }
 
 /** The data rules read at a check, built exactly as check() builds it (status displays, tests). */

@@ -25,8 +25,8 @@ function gateOf(v: RolloutView): 'pass' | 'hold' {
   return v.state?.last_decision ? (v.state.last_decision === 'hold' || v.state.last_decision === 'rollback' ? 'hold' : 'pass') : v.preview.rollout_gate;
 }
 
-export function healthPayload(views: RolloutView[], nowMs: number) {
-  const alerts = alertsOf(views);
+/** `alerts`: alertsOf(views), which the caller has anyway (the alerts payload). */
+export function healthPayload(views: RolloutView[], nowMs: number, alerts: Alert[]) {
   const overall: Overall = alerts.some((a) => a.severity === 'critical') ? 'critical' : alerts.some((a) => a.severity === 'warning') ? 'warning' : 'ok';
   return {
     schema_version: 1 as const,
@@ -103,8 +103,8 @@ function surfaceRows(v: RolloutView) {
 
 const historyPoint = (r: DecisionRecord) => ({ t: r.evaluated_unix_ms, check: r.check, decision: r.decision, phase: r.phase.name, index: r.phase.index, traffic: r.decision === 'rollback' ? 0 : r.phase.traffic, override: r.override?.action ?? null });
 
-export function alertsPayload(views: RolloutView[], nowMs: number) {
-  return { schema_version: 1 as const, generated_unix_ms: nowMs, alerts: alertsOf(views) };
+export function alertsPayload(alerts: Alert[], nowMs: number) {
+  return { schema_version: 1 as const, generated_unix_ms: nowMs, alerts };
 }
 
 /** Everything an on-call engineer should look at, worst first. */

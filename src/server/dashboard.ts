@@ -11,7 +11,7 @@ import { STATE_FILE } from '../observe/state-file.js';
 import { resolveIn } from '../runner/run-check.js';
 import type { Spec } from '../spec/types.js';
 import { RolloutStore } from '../store/rollout-store.js';
-import { alertsPayload, healthPayload, queueTimelinePayload, widgetsPayload } from './dashboard-model.js';
+import { alertsOf, alertsPayload, healthPayload, queueTimelinePayload, widgetsPayload } from './dashboard-model.js';
 import { recentCycles, type SurfaceTimeline } from './queue-timeline.js';
 import { readRolloutView, type RolloutView } from './rollout-view.js';
 import { SseHub } from './sse-hub.js';
@@ -74,15 +74,16 @@ export class Dashboard {
   }
 
   /** Reads everything again and tells every stream. */
-  rebuild(): void {
+  rebuild(fingerprint = this.files()): void {
     const nowMs = this.now();
     const views: RolloutView[] = this.specs.map((s) => readRolloutView(s, this.options.root, this.options.store, nowMs));
     const timelines = new Map<string, Map<string, SurfaceTimeline>>();
     for (const s of this.specs) timelines.set(s.name, new Map(s.surfaces.map((x) => [x.name, recentCycles(resolveIn(this.options.root, x.stateDir))])));
-    this.payloads = { health: healthPayload(views, nowMs), widgets: widgetsPayload(views, nowMs), alerts: alertsPayload(views, nowMs), queueTimeline: queueTimelinePayload(views, timelines, nowMs) };
+    const alerts = alertsOf(views);
+    this.payloads = { health: healthPayload(views, nowMs, alerts), widgets: widgetsPayload(views, nowMs), alerts: alertsPayload(alerts, nowMs), queueTimeline: queueTimelinePayload(views, timelines, nowMs) };
     this.seq++;
     this.builtAt = nowMs;
-    this.fingerprint = this.files();
+    this.fingerprint = fingerprint;
     this.hub.broadcast('dashboard.snapshot', this.seq, this.snapshot());
   }
 
@@ -90,7 +91,8 @@ export class Dashboard {
   start(): void {
     const poll = () => {
       try {
-        if (this.files() !== this.fingerprint || this.now() - this.builtAt >= (this.options.refreshMs ?? 30_000)) this.rebuild();
+        const fingerprint = this.files();
+        if (fingerprint !== this.fingerprint || this.now() - this.builtAt >= (this.options.refreshMs ?? 30_000)) this.rebuild(fingerprint);
       } catch (err) {
         process.stderr.write(`rollgate serve: refresh failed: ${(err as Error).message}\n`);
       }

@@ -1,8 +1,8 @@
 /** Recent cycle reports of a surface, read from the end of its event log (tau-formats §3). */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCycleLine } from '../observe/cycle-line.js';
 import { EVENTS_LOG } from '../observe/event-cursor.js';
+import { tailLines } from './tail-lines.js';
 
 const TAIL_BYTES = 256 * 1024;
 
@@ -24,44 +24,27 @@ export interface SurfaceTimeline {
 }
 
 export function recentCycles(stateDir: string, limit = 60): SurfaceTimeline {
-  const empty: SurfaceTimeline = { reports: [], reason_codes: {}, invalid_lines: 0 };
-  let fd: number;
-  try {
-    fd = openSync(join(stateDir, EVENTS_LOG), 'r');
-  } catch {
-    return empty;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const start = Math.max(0, size - TAIL_BYTES);
-    const buf = Buffer.alloc(size - start);
-    readSync(fd, buf, 0, buf.length, start);
-    const lines = buf.toString('utf8').split('\n');
-    if (start > 0) lines.shift();
-    if (lines[lines.length - 1] === '') lines.pop();
-    const out: SurfaceTimeline = { reports: [], reason_codes: {}, invalid_lines: 0 };
-    for (const line of lines.slice(-limit)) {
-      const parsed = parseCycleLine(line);
-      if (parsed.kind === 'blank') continue;
-      if (parsed.kind === 'invalid') {
-        out.invalid_lines++;
-        continue;
-      }
-      // Valid per the reference reading; the numeric fields are optional and read leniently.
-      const raw = JSON.parse(line) as Record<string, unknown>;
-      const num = (k: string) => (typeof raw[k] === 'number' ? (raw[k] as number) : 0);
-      out.reports.push({
-        timestamp_unix_ms: num('timestamp_unix_ms'),
-        health_state: typeof raw.health_state === 'string' ? raw.health_state : 'unknown',
-        queue_depth: num('backlog_cases'),
-        queued_cases: num('queued_cases'),
-        failed_cases: num('failed_cases'),
-        reason_codes: parsed.codes,
-      });
-      for (const code of parsed.codes) out.reason_codes[code] = (out.reason_codes[code] ?? 0) + 1;
+  const lines = tailLines(join(stateDir, EVENTS_LOG), TAIL_BYTES);
+  const out: SurfaceTimeline = { reports: [], reason_codes: {}, invalid_lines: 0 };
+  for (const line of lines.slice(-limit)) {
+    const parsed = parseCycleLine(line);
+    if (parsed.kind === 'blank') continue;
+    if (parsed.kind === 'invalid') {
+      out.invalid_lines++;
+      continue;
     }
-    return out;
-  } finally {
-    closeSync(fd);
+    // Valid per the reference reading; the numeric fields are optional and read leniently.
+    const raw = JSON.parse(line) as Record<string, unknown>;
+    const num = (k: string) => (typeof raw[k] === 'number' ? (raw[k] as number) : 0);
+    out.reports.push({
+      timestamp_unix_ms: num('timestamp_unix_ms'),
+      health_state: typeof raw.health_state === 'string' ? raw.health_state : 'unknown',
+      queue_depth: num('backlog_cases'),
+      queued_cases: num('queued_cases'),
+      failed_cases: num('failed_cases'),
+      reason_codes: parsed.codes,
+    });
+    for (const code of parsed.codes) out.reason_codes[code] = (out.reason_codes[code] ?? 0) + 1;
   }
+  return out;
 }

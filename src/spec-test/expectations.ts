@@ -3,6 +3,7 @@
  * failures out, each with the expected and the actual decisions side by side.
  */
 import type { DecisionRecord, GateResult } from '../engine/record.js';
+import { decisionRow, decisionRuns, isoSeconds, runRow } from '../report/decision-rows.js';
 import { formatDuration } from '../spec/duration.js';
 import type { Spec } from '../spec/types.js';
 import type { Expectation } from './test-file.js';
@@ -17,12 +18,8 @@ export interface ExpectationFailure {
   actual: string[];
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-
-/** `2026-02-16T09:30:00Z  hold     canary-1 (5%)  gate `queue-depth` failed ...` */
-export function recordRow(r: DecisionRecord): string {
-  return `${iso(r.evaluated_unix_ms)}  ${r.decision.padEnd(8)} ${`${r.phase.name} (${r.phase.traffic}%)`.padEnd(28)} ${r.override ? `[${r.override.actor}: ${r.override.action}] ` : ''}${r.reasons[0] ?? ''}`;
-}
+const iso = isoSeconds;
+const recordRow = (r: DecisionRecord) => `${iso(r.evaluated_unix_ms)}  ${decisionRow(r)}`;
 
 /** The record of the check at `at` (not a manual action's record at the same instant). */
 function checkAt(records: DecisionRecord[], at: number): DecisionRecord | undefined {
@@ -45,26 +42,9 @@ function causesOf(r: DecisionRecord): string[] {
   return r.triggers.filter((t) => t.fired && t.action === 'rollback').map((t) => t.name);
 }
 
-/**
- * The decision history up to `until` (or all of it), consecutive checks with the same decision
- * and phase folded into one row, at most `limit` rows (the last ones).
- */
+/** The decision history up to `until` (or all of it) as runs, at most `limit` rows (the last ones). */
 export function history(records: DecisionRecord[], until = Infinity, limit = 12): string[] {
-  const rows: string[] = [];
-  let run: DecisionRecord[] = [];
-  const flush = () => {
-    if (run.length === 0) return;
-    const last = run[run.length - 1]!;
-    rows.push(recordRow(run[0]!) + (run.length > 1 ? ` (×${run.length}, until ${iso(last.evaluated_unix_ms)})` : ''));
-    run = [];
-  };
-  for (const r of records) {
-    if (r.evaluated_unix_ms > until) break;
-    const first = run[0];
-    if (first && (first.decision !== r.decision || first.phase.name !== r.phase.name || first.override || r.override)) flush();
-    run.push(r);
-  }
-  flush();
+  const rows = decisionRuns(records.filter((r) => r.evaluated_unix_ms <= until)).map(runRow);
   return rows.length > limit ? [`… ${rows.length - limit} earlier rows`, ...rows.slice(-limit)] : rows;
 }
 

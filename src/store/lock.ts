@@ -3,8 +3,9 @@
  * and a token. A lock whose holder is dead (same host, no such pid) or older than an hour is
  * taken over, so a crashed check cannot block a rollout forever.
  */
-import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { StoreError, writeFailure } from './store-error.js';
 
 export const STALE_LOCK_MS = 60 * 60_000;
@@ -73,6 +74,25 @@ function staleness(holder: Holder | null, nowMs: number): string | null {
   if (nowMs - holder.acquired_unix_ms > STALE_LOCK_MS) return `took over a lock held since ${new Date(holder.acquired_unix_ms).toISOString()} (over an hour)`;
   if (holder.host === hostname() && !alive(holder.pid)) return `took over the lock of pid ${holder.pid}, which is no longer running`;
   return null;
+}
+
+/**
+ * Removes the lock's temp and set-aside files (`lock.<pid>-<token>`, `lock.stale-<pid>-<id>`)
+ * whose process is gone: a kill between writing one and removing it leaves it behind.
+ */
+export function removeDeadLockFiles(path: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // no store directory yet
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? /^(?:stale-)?(\d+)-[a-z0-9]+$/.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid !== undefined && !alive(Number(pid))) rmSync(join(dir, name), { force: true });
+  }
 }
 
 function alive(pid: number): boolean {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { RolloutState } from '../engine/state.js';
 import { fsyncDir, writeFileAtomic } from './atomic-file.js';
 import { faultPoint } from './fault.js';
+import { removeDeadLockFiles } from './lock.js';
 import { appendRecord, lastJournalRecord, type Appended } from './journal.js';
 import { StoreError, writeFailure } from './store-error.js';
 
@@ -83,20 +84,14 @@ export class RolloutStore {
    */
   recover(): string | null {
     this.sweepTempFiles();
-    if (!existsSync(this.stagedPath)) return null;
-    let staged: RolloutState | null = null;
+    const interrupted = this.interrupted();
+    if (!interrupted) return null;
+    const { staged, journaled } = interrupted;
     try {
-      staged = JSON.parse(readFileSync(this.stagedPath, 'utf8')) as RolloutState;
-    } catch {
-      staged = null;
-    }
-    const last = lastJournalRecord(this.journalPath);
-    const current = existsSync(this.statePath) ? this.load() : null;
-    try {
-      if (staged && last && last.check === staged.checks && (current?.checks ?? 0) < staged.checks) {
+      if (journaled) {
         renameSync(this.stagedPath, this.statePath);
         fsyncDir(this.dir);
-        return `completed check ${staged.checks}, which a crash interrupted after it was journaled (its state is now saved)`;
+        return `completed check ${staged!.checks}, which a crash interrupted after it was journaled (its state is now saved)`;
       }
       rmSync(this.stagedPath, { force: true });
       return staged ? `discarded check ${staged.checks}, which a crash interrupted before it was journaled (it was never applied)` : 'discarded an unreadable staged state left by a crash';
@@ -105,39 +100,36 @@ export class RolloutStore {
     }
   }
 
-  /** Temp files of atomic writes a crash interrupted (the lock holder is the only writer). */
+  /**
+   * A commit a crash interrupted, if the staged file is there: the staged state (null when
+   * unreadable) and whether its record made it into the journal (then it is the real state).
+   */
+  private interrupted(): { staged: RolloutState | null; journaled: boolean } | null {
+    if (!existsSync(this.stagedPath)) return null;
+    let staged: RolloutState | null;
+    try {
+      staged = JSON.parse(readFileSync(this.stagedPath, 'utf8')) as RolloutState;
+    } catch {
+      staged = null;
+    }
+    const last = lastJournalRecord(this.journalPath);
+    const journaled = staged !== null && last !== null && last.check === staged.checks && (this.load()?.checks ?? 0) < staged.checks;
+    return { staged, journaled };
+  }
+
+  /** Temp files of atomic writes and of the lock that a crash left (the lock holder is the only writer). */
   private sweepTempFiles(): void {
     try {
-      for (const name of readdirSync(this.dir)) {
-        if (/\.tmp-\d+-[a-z0-9]+$/.test(name)) rmSync(join(this.dir, name), { force: true });
-        // A lock's own temp and set-aside files, when the process that made them is gone.
-        const lockTemp = /^lock\.(?:stale-)?(\d+)-[a-z0-9]+$/.exec(name);
-        if (lockTemp && !alive(Number(lockTemp[1]))) rmSync(join(this.dir, name), { force: true });
-      }
+      for (const name of readdirSync(this.dir)) if (/\.tmp-\d+-[a-z0-9]+$/.test(name)) rmSync(join(this.dir, name), { force: true });
     } catch {
       // No store directory yet: nothing to sweep.
     }
+    removeDeadLockFiles(this.lockPath);
   }
 
   /** What the rollout's state is once recover() has run, without changing anything (status, journal --verify). */
   effectiveState(): RolloutState | null {
-    const current = this.load();
-    if (!existsSync(this.stagedPath)) return current;
-    try {
-      const staged = JSON.parse(readFileSync(this.stagedPath, 'utf8')) as RolloutState;
-      const last = lastJournalRecord(this.journalPath);
-      return last && last.check === staged.checks && (current?.checks ?? 0) < staged.checks ? staged : current;
-    } catch {
-      return current;
-    }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const interrupted = this.interrupted();
+    return interrupted?.journaled ? interrupted.staged : this.load();
   }
 }

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSpecText } from '../../src/spec/load-spec.js';
 import { rollgate } from '../helpers/cli.js';
-import { MINIMAL, ROOT } from '../helpers/paths.js';
+import { MINIMAL } from '../helpers/paths.js';
 import { T0, World } from '../helpers/world.js';
 
-const SPEC = join(ROOT, 'specs/custom-command.yaml');
 const STATE_DIR = '.tau/custom-command';
 const healthy = (w: World, atMs: number) => w.state(STATE_DIR, 'custom-command', atMs - 5000).events(STATE_DIR, ['command_runs_recorded']);
 

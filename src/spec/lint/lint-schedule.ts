@@ -1,6 +1,5 @@
 /** `schedule` and `promotionWindow`: 5-field cron expressions and real IANA time zones. */
 import { CronExpressionParser } from 'cron-parser';
-import { Settings } from 'luxon';
 import { didYouMean } from '../suggest.js';
 import { isRecord, type Reporter } from './reporter.js';
 
@@ -23,9 +22,6 @@ export function cronProblem(expression: string, timezone = 'UTC'): string | unde
     return `it has ${fields.length} field${fields.length === 1 ? '' : 's'}; ${CRON_HELP}`;
   }
   try {
-    // cron-parser's dates are luxon's. Left unset, luxon asks Intl for the system locale, which
-    // costs a tenth of a `validate` run; dates here are never formatted for people.
-    Settings.defaultLocale ||= 'en-US';
     CronExpressionParser.parse(expression, { tz: timezone }).next();
     return undefined;
   } catch (err) {

@@ -1,0 +1,29 @@
+/** Decision records as one-line rows, for `simulate`, `journal` and the failures of `rollgate test`. */
+import type { DecisionRecord } from '../engine/record.js';
+
+/** An instant to the second: `2026-02-16T09:30:00Z`. */
+export const isoSeconds = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** `hold     canary-1 (5%)                [ann: pause] paused by ann: INC-7` (no time). */
+export function decisionRow(r: DecisionRecord): string {
+  return `${r.decision.padEnd(8)} ${`${r.phase.name} (${r.phase.traffic}%)`.padEnd(28)} ${r.override ? `[${r.override.actor}: ${r.override.action}] ` : ''}${r.reasons[0] ?? ''}`;
+}
+
+/** Consecutive records with the same decision, phase and first reason (numbers aside) make one run. */
+export function decisionRuns(records: readonly DecisionRecord[]): DecisionRecord[][] {
+  const shape = (r: DecisionRecord) => `${r.decision} ${r.phase.name} ${r.override ? 'override' : ''} ${(r.reasons[0] ?? '').replace(/(\d+(ms|[dhms]))+|\d+/g, '#')}`;
+  const out: DecisionRecord[][] = [];
+  for (const r of records) {
+    const last = out[out.length - 1];
+    if (last && shape(last[0]!) === shape(r)) last.push(r);
+    else out.push([r]);
+  }
+  return out;
+}
+
+/** A run as one row: `2026-02-16T09:00:00Z  wait … (×6, until 2026-02-16T09:25:00Z)`. */
+export function runRow(run: readonly DecisionRecord[]): string {
+  const first = run[0]!;
+  const repeat = run.length > 1 ? ` (×${run.length}, until ${isoSeconds(run[run.length - 1]!.evaluated_unix_ms)})` : '';
+  return `${isoSeconds(first.evaluated_unix_ms)}  ${decisionRow(first)}${repeat}`;
+}
