@@ -9,6 +9,12 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 
+// `rollgate … | head` closes our stdout early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const file = fileURLToPath(new URL('../dist/bundle/rollgate.cjs', import.meta.url));
 const cacheFile = `${file}.cache`;
 let source;

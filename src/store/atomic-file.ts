@@ -8,7 +8,7 @@ export function writeFileAtomic(path: string, content: string): void {
   try {
     const fd = openSync(temp, 'wx', 0o644);
     try {
-      writeSync(fd, content);
+      writeAll(fd, Buffer.from(content));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -22,6 +22,18 @@ export function writeFileAtomic(path: string, content: string): void {
       // nothing was created, or it is already gone
     }
     throw writeFailure(err, path);
+  }
+}
+
+/**
+ * Writes every byte or throws. A write on a full disk can be short without an error (the next
+ * one raises ENOSPC): a single writeSync would leave a cut file and carry on.
+ */
+export function writeAll(fd: number, buf: Buffer, position: number | null = null): void {
+  for (let done = 0; done < buf.length; ) {
+    const n = writeSync(fd, buf, done, buf.length - done, position === null ? null : position + done);
+    if (n <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    done += n;
   }
 }
 

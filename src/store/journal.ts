@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { writeAll } from './atomic-file.js';
 import { faultPoint } from './fault.js';
 import { writeFailure } from './store-error.js';
 
@@ -43,8 +44,19 @@ export function appendRecord(path: string, record: object): Appended {
       writeSync(fd, line.slice(0, line.length >> 1), torn ?? end);
       faultPoint('mid-journal');
     }
-    writeSync(fd, line, torn ?? end);
-    fsyncSync(fd);
+    const at = torn ?? end;
+    try {
+      writeAll(fd, Buffer.from(line), at);
+      fsyncSync(fd);
+    } catch (err) {
+      // Never leave a part of this record behind: the check it records is not applied.
+      try {
+        ftruncateSync(fd, at);
+      } catch {
+        // The next append cuts a torn line off anyway.
+      }
+      throw err;
+    }
     return { hash, repaired };
   } catch (err) {
     throw writeFailure(err, path);

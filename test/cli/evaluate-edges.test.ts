@@ -44,6 +44,18 @@ describe('hooks', () => {
     expect(seen.record).toBe('promote');
   });
 
+  it('a hook argument that tries shell injection reaches the program as one literal string', () => {
+    const w = new World();
+    const marker = w.path('pwned');
+    const attack = `$(touch ${marker}); \`touch ${marker}\`; touch ${marker} && echo x | tee ${marker}`;
+    const spec = hookSpec(w, `  promote: [ { run: [ node, -e, "require('fs').writeFileSync('argv.json', JSON.stringify(process.argv.slice(1)))", ${JSON.stringify(attack)} ] } ]\n`);
+    healthy(w, T0);
+    const r = w.evaluate(spec, T0);
+    expect(r.record.hooks).toEqual([expect.objectContaining({ event: 'promote', ok: true })]);
+    expect(JSON.parse(readFileSync(w.path('argv.json'), 'utf8'))).toEqual([attack]);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('a failed promote hook keeps the phase (hold) and the next check promotes', () => {
     const w = new World();
     w.raw('flag', 'fail');

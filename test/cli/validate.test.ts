@@ -111,4 +111,16 @@ describe('rollgate validate', () => {
     expect(help.stdout).toContain('Exit: 0 all valid (warnings allowed), 65 any invalid, 66 a file is missing.');
     expect(rollgate(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
+
+  it('a reader that closes the pipe early (`| head`) ends the command quietly', async () => {
+    const { spawn } = await import('node:child_process');
+    const { ROOT } = await import('../helpers/paths.js');
+    const child = spawn(process.execPath, [ROOT + 'bin/rollgate.js', 'simulate', 'specs/release.yaml', '--timeline', 'fixtures/timelines/release-healthy.yaml', '--format', 'json'], { cwd: ROOT });
+    let err = '';
+    child.stderr.on('data', (c) => (err += c));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(err).toBe('');
+    expect(code).toBe(0);
+  });
 });

@@ -2,8 +2,9 @@
  * Faults around a check, with real processes and files: concurrent checks and manual actions,
  * a full disk, clock jumps, and a producer caught mid-write.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyJournal } from '../../src/store/journal.js';
@@ -66,6 +67,67 @@ describe('a full disk', () => {
     expect(readFileSync(store(w, 'decisions.jsonl'), 'utf8')).toBe(journal);
     expect(existsSync(store(w, 'rollout.json.next'))).toBe(false);
     expect(existsSync(store(w, 'lock'))).toBe(false);
+  });
+});
+
+/** A small tmpfs mounted over `dir` (root with mount rights, as on the CI machine), or false. */
+function mountTmpfs(dir: string, size: string): boolean {
+  mkdirSync(dir, { recursive: true });
+  return spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]).status === 0;
+}
+const umount = (dir: string) => spawnSync('umount', [dir]);
+
+describe('a real read-only or full filesystem under the store', () => {
+  // Root ignores permission bits, so a read-only store needs a read-only mount; where mounting is
+  // not allowed, test/cli/evaluate-edges.test.ts covers the unwritable store by other means.
+  const canMount = process.getuid?.() === 0 && (() => {
+    const probe = mkdtempSync(join(tmpdir(), 'rollgate-mount-probe-'));
+    const ok = mountTmpfs(probe, '64k');
+    if (ok) umount(probe);
+    return ok;
+  })();
+
+  it.runIf(canMount)('remounted read-only between checks: exit 73, the state and the journal unchanged', () => {
+    const w = new World();
+    const storeDir = w.path('.rollgate');
+    expect(mountTmpfs(storeDir, '1m')).toBe(true);
+    try {
+      healthy(w, T0);
+      w.evaluate('specs/custom-command.yaml', T0);
+      const state = readFileSync(store(w, 'rollout.json'), 'utf8');
+      const journal = readFileSync(store(w, 'decisions.jsonl'), 'utf8');
+      expect(spawnSync('mount', ['-o', 'remount,ro', storeDir]).status).toBe(0);
+      healthy(w, T0 + 5 * MIN);
+      const r = rollgate(['evaluate', SPEC, '--root', w.root, '--now', String(T0 + 5 * MIN)]);
+      expect(r.code).toBe(73);
+      expect(r.stderr).toMatch(/EROFS/);
+      expect(readFileSync(store(w, 'rollout.json'), 'utf8')).toBe(state);
+      expect(readFileSync(store(w, 'decisions.jsonl'), 'utf8')).toBe(journal);
+    } finally {
+      umount(storeDir);
+    }
+  });
+
+  it.runIf(canMount)('a store filesystem that fills up: exit 73 at some check, every applied check journaled, the journal verifies', () => {
+    const w = new World();
+    const storeDir = w.path('.rollgate');
+    expect(mountTmpfs(storeDir, '128k'));
+    try {
+      let code: number | null = 0;
+      let now = T0;
+      for (let i = 0; i < 200 && code !== 73; i++, now += 5 * MIN) {
+        healthy(w, now);
+        code = rollgate(['evaluate', SPEC, '--root', w.root, '--now', String(now)]).code;
+      }
+      expect(code).toBe(73);
+      const state = JSON.parse(readFileSync(store(w, 'rollout.json'), 'utf8'));
+      const journal = verifyJournal(store(w, 'decisions.jsonl'));
+      expect(journal.ok).toBe(true);
+      expect(state.checks).toBe(journal.entries.length);
+      expect(existsSync(store(w, 'rollout.json.next'))).toBe(false);
+    } finally {
+      umount(storeDir);
+    }
   });
 });
 

@@ -1,10 +1,8 @@
 /** Hostile and absurd input: each gets a clear result and a documented exit code, never a wrong pass. */
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSpecText } from '../../src/spec/load-spec.js';
-import { rollgate } from '../helpers/cli.js';
 import { MINIMAL } from '../helpers/paths.js';
 import { T0, World } from '../helpers/world.js';
 
@@ -30,17 +28,6 @@ describe('hostile specs', () => {
     expect(deep.spec).toBeNull();
     expect(deep.diagnostics[0]!.message).toMatch(/deep|nest/i);
   });
-
-  it('a hook argument that tries shell injection reaches the program as a literal string', () => {
-    const w = new World();
-    healthy(w, T0);
-    const marker = join(tmpdir(), `rollgate-pwned-${process.pid}`);
-    const spec = w.path('inject.yaml');
-    writeFileSync(spec, MINIMAL.replace(/\n*$/, '\n') + `hooks:\n  promote:\n    - { run: [ node, -e, "require('fs').writeFileSync(process.argv[1], 'argv')", "$(touch ${marker}); \`touch ${marker}\`" ], timeout: 5s }\n`);
-    const v = rollgate(['validate', spec]);
-    expect(v.code).toBe(0);
-    expect(existsSync(marker)).toBe(false);
-  });
 });
 
 describe('hostile state directories', () => {
@@ -53,6 +40,8 @@ describe('hostile state directories', () => {
     const r = w.evaluate('specs/custom-command.yaml', T0);
     expect(r.code).toBe(0);
     expect(r.record.decision).toBe('wait');
+    // The 10 MB health_reason is not carried into the record (nor the saved cursor, nor the journal).
+    expect(r.record.surfaces['custom-command']!.health_reason).toMatch(/^x{1000}… \(10485760 characters, cut\)$/);
   });
 
   it('a 50 MB state.json is read within its limit; past the limit it is unavailable and holds', () => {
