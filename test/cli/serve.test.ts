@@ -1,6 +1,6 @@
 /** `rollgate serve` as a real process: start-up, the printed token, refusals, clean stop. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,25 @@ describe('rollgate serve', () => {
     });
     expect(rebound).toBe(421);
     expect(await served.stop()).toBe(0);
+  });
+
+  it('--schedule runs the specs\' checks in the same process, and the dashboard shows them', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rollgate-serve-schedule-'));
+    cpSync(join(ROOT, 'fixtures/tau-samples/runtime-dashboard-healthy'), join(root, '.tau/dashboard'), { recursive: true });
+    const served = await start(['specs/dashboard.yaml', '--port', '0', '--root', root, '--schedule']);
+    try {
+      // Never checked before, so the first check is due at once.
+      let health: { rollouts: { last_decision: string | null }[] } = { rollouts: [{ last_decision: null }] };
+      for (let i = 0; i < 50 && health.rollouts[0]!.last_decision === null; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        health = (await (await fetch(served.base + '/dashboard/health')).json()) as typeof health;
+      }
+      expect(health.rollouts[0]!.last_decision).toBe('hold'); // the sample state is months old: stale
+      expect(served.stderr()).toMatch(/dashboard check 1: hold canary-1 \(5%\)/);
+      expect(existsSync(join(root, '.rollgate/dashboard/decisions.jsonl'))).toBe(true);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
   });
 
   it('refuses to listen beyond loopback without a token file, and checks the token file', () => {
