@@ -74,6 +74,10 @@ export function loadTestFile(file: string): TestFileLoad {
   const parsed = parseYaml(text, file);
   if (!parsed.ok) return { testFile: null, missing: false, diagnostics: parsed.diagnostics };
   const { value, sourceMap } = parsed;
+  if (isObject(value) && 'apiVersion' in value && 'phases' in value) {
+    const tests = basename(file).replace(/\.ya?ml$/i, '.test.yaml');
+    return { testFile: null, missing: false, diagnostics: [{ severity: 'error', code: 'not-a-test-file', message: `this is a rollout spec, not a test file; its cases go in ${tests} beside it (see \`rollgate test --help\`)`, file, line: 1, col: 1, path: '' }] };
+  }
   const diagnostics = checkSchema(value, file, sourceMap, 'spec-test.schema.json');
   if (hasErrors(diagnostics)) return { testFile: null, missing: false, diagnostics };
   const raw = value as Raw;

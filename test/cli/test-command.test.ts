@@ -126,6 +126,12 @@ describe('rollgate test', () => {
     expect(r.stderr).toContain('this expectation says when but not what');
   });
 
+  it('a rollout spec given as a test file is named for what it is (65)', () => {
+    const r = rollgate(['test', 'specs/custom-command.yaml']);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toBe('specs/custom-command.yaml:1:1: error: this is a rollout spec, not a test file; its cases go in custom-command.test.yaml beside it (see `rollgate test --help`)\n');
+  });
+
   it('a missing test file or spec is 66; an invalid spec is 65; an empty directory never passes', () => {
     expect(rollgate(['test', 'specs/nope.test.yaml']).code).toBe(66);
     const noSpec = project(HEADER + QUEUE_CASE, 'other.test.yaml');
