@@ -38,7 +38,7 @@ Examples:
 Exit: 0 all valid (warnings allowed), 65 any invalid, 66 a file is missing.`)
     .action(async (specs: string[], options: { format: (typeof VALIDATE_FORMATS)[number] }) => {
       const { runValidate } = await import('./validate.js');
-      process.exitCode = await runValidate(specs, options);
+      process.exitCode = runValidate(specs, options);
     });
 
   program

@@ -1,5 +1,5 @@
 /** Expands the spec arguments of a command: a directory stands for the specs directly inside it. */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface SpecPaths {
@@ -10,16 +10,16 @@ export interface SpecPaths {
 
 const isSpecFile = (name: string) => /\.ya?ml$/i.test(name) && !/\.test\.ya?ml$/i.test(name);
 
-export async function expandSpecPaths(args: readonly string[]): Promise<SpecPaths> {
+export function expandSpecPaths(args: readonly string[]): SpecPaths {
   const files: string[] = [];
   const emptyDirs: string[] = [];
   for (const arg of args) {
-    const info = await stat(arg).catch(() => undefined);
+    const info = statSync(arg, { throwIfNoEntry: false });
     if (!info?.isDirectory()) {
       files.push(arg);
       continue;
     }
-    const names = (await readdir(arg)).filter(isSpecFile).sort();
+    const names = readdirSync(arg).filter(isSpecFile).sort();
     if (names.length === 0) emptyDirs.push(arg);
     files.push(...names.map((n) => join(arg, n)));
   }

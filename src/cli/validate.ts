@@ -8,9 +8,9 @@ export interface ValidateOptions {
   format: ValidateFormat;
 }
 
-export async function runValidate(args: string[], options: ValidateOptions): Promise<number> {
-  const { files, emptyDirs } = await expandSpecPaths(args);
-  const results: SpecResult[] = await Promise.all(files.map(loadSpecFile));
+export function runValidate(args: string[], options: ValidateOptions): number {
+  const { files, emptyDirs } = expandSpecPaths(args);
+  const results: SpecResult[] = files.map(loadSpecFile);
   for (const dir of emptyDirs) {
     results.push({
       file: dir, spec: null, missing: true,

@@ -76,7 +76,7 @@ async function runFile(file: string, tallies: Map<string, CoverageTally>, option
   const loaded = loadTestFile(file);
   if (!loaded.testFile) return { ...base, status: loaded.missing ? 'missing' : 'invalid', diagnostics: loaded.diagnostics };
   const tf = loaded.testFile;
-  const specLoad = await loadSpecFile(shown(tf.spec));
+  const specLoad = loadSpecFile(shown(tf.spec));
   const diagnostics = [...loaded.diagnostics, ...specLoad.diagnostics];
   if (!specLoad.spec) {
     if (specLoad.missing) diagnostics.push({ severity: 'error', code: 'missing-spec', message: `the spec under test, ${tf.spec}, does not exist; set \`spec:\` in the test file`, file, line: 1, col: 1, path: '' });

@@ -3,7 +3,7 @@
  * (no disk); `loadSpecFile` adds the read. Neither throws on bad input: everything is a diagnostic.
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { hasErrors, byPosition, type Diagnostic } from './diagnostic.js';
 import { lintSpec } from './lint/index.js';
 import { normalizeSpec } from './normalize.js';
@@ -62,22 +62,27 @@ function tooLarge(file: string, size: number): SpecResult {
   return wholeFileError(file, 'too-large', `the spec is ${(size / 1024 / 1024).toFixed(1)} MiB; rollgate reads specs up to 1 MiB (a rollout spec is a few KB), so check that this is the right file`);
 }
 
-export async function loadSpecFile(file: string): Promise<SpecResult> {
+/**
+ * Reads and checks one spec file. Synchronous on purpose: a command reads a few small files, and
+ * the thread-pool round trips of async reads cost more (~5 ms of a ~85 ms `validate`) than they save.
+ */
+export function loadSpecFile(file: string): SpecResult {
   const failure = (code: string, message: string, missing = false): SpecResult => ({
     file, spec: null, missing, diagnostics: [{ severity: 'error', code, message, file, line: 0, col: 0, path: '' }],
   });
   let bytes: Buffer;
   try {
-    const handle = await open(file, 'r');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; for a regular file it changes nothing.
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       // Look before reading: a device, a FIFO or a huge file must not hang or exhaust memory.
-      const info = await handle.stat();
+      const info = fstatSync(fd);
       if (info.isDirectory()) return failure('unreadable', 'this is a directory; name the spec files in it (e.g. specs/*.yaml)');
       if (!info.isFile()) return failure('unreadable', 'this is not a regular file (a device, socket or pipe); name a spec file');
       if (info.size > MAX_SPEC_BYTES) return tooLarge(file, info.size);
-      bytes = await handle.readFile();
+      bytes = readFileSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

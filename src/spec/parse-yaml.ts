@@ -4,18 +4,24 @@
  */
 import { LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
-import { SourceMap } from './source-map.js';
+import { DocumentSourceMap, type SourceMap } from './source-map.js';
+import { parseYamlFast } from './yaml-fast.js';
+import { MAX_ALIASES, MAX_DEPTH } from './yaml-limits.js';
 
-/** More aliases than a hand-written spec ever needs; a bomb needs thousands. */
-export const MAX_ALIASES = 100;
-/** Deeper than any real spec (a rule nested 60 levels is unreadable anyway). */
-export const MAX_DEPTH = 64;
 
 export type ParsedYaml =
   | { ok: true; value: unknown; sourceMap: SourceMap }
   | { ok: false; diagnostics: Diagnostic[] };
 
 export function parseYaml(text: string, file: string): ParsedYaml {
+  // Plain documents (nearly every spec) take the fast path; the rest, and every error, this one.
+  const fast = parseYamlFast(text);
+  if (fast) return { ok: true, value: fast.value, sourceMap: fast.sourceMap };
+  return parseYamlFully(text, file);
+}
+
+/** The `yaml` library's reading: every YAML feature, and the diagnostics. */
+export function parseYamlFully(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
   const at = (offset: number) => lines.linePos(offset);
   const fail = (code: string, message: string, offset = 0): ParsedYaml => {
@@ -73,7 +79,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   if (nestsTooDeep(value, 0)) {
     return fail('too-deep', `the spec nests deeper than ${MAX_DEPTH} levels; flatten the rule`, 0);
   }
-  return { ok: true, value, sourceMap: new SourceMap(doc, lines) };
+  return { ok: true, value, sourceMap: new DocumentSourceMap(doc, lines) };
 }
 
 function yamlDiagnostic(e: YAMLError, text: string, file: string, at: (o: number) => { line: number; col: number }): Diagnostic {

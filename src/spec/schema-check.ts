@@ -1,5 +1,5 @@
 /** Validates a parsed spec against schemas/rollout-spec.schema.json and explains every failure. */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from './diagnostic.js';
@@ -31,6 +31,8 @@ function validator(schema: string): ValidateFunction {
   } catch {
     // Not built (tests run from src/): compile now.
   }
+  // Loaded only here: Ajv's compiler is a fifth of the CLI bundle and a built CLI never needs it.
+  const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
   const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
   ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
   validate = ajv.compile(readSchema(schema));

@@ -9,6 +9,7 @@ export interface Run {
 }
 
 export function rollgate(args: string[], cwd = ROOT, env: Record<string, string> = {}): Run {
-  const r = spawnSync(process.execPath, [ROOT + 'bin/rollgate.js', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', ...env } });
+  // maxBuffer: spawnSync kills a child whose output passes 1 MiB, which reads as a crash (code null).
+  const r = spawnSync(process.execPath, [ROOT + 'bin/rollgate.js', ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

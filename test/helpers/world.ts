@@ -109,7 +109,7 @@ export class World {
 }
 
 export async function spec(file: string): Promise<Spec> {
-  const r = await loadSpecFile(join(ROOT, file));
+  const r = loadSpecFile(join(ROOT, file));
   if (!r.spec) throw new Error(`${file}: ${JSON.stringify(r.diagnostics)}`);
   return r.spec;
 }

@@ -28,7 +28,7 @@ export async function serveSamples(options: Partial<DashboardOptions> = {}): Pro
   mkdirSync(join(root, '.tau'));
   cpSync(join(ROOT, 'fixtures/tau-samples/runtime-custom-command-healthy'), join(root, '.tau/custom-command'), { recursive: true });
   cpSync(join(ROOT, 'fixtures/tau-samples/runtime-dashboard-healthy'), join(root, '.tau/dashboard'), { recursive: true });
-  const specs = [(await loadSpecFile(join(ROOT, 'specs/custom-command.yaml'))).spec!, (await loadSpecFile(join(ROOT, 'specs/dashboard.yaml'))).spec!];
+  const specs = [loadSpecFile(join(ROOT, 'specs/custom-command.yaml')).spec!, loadSpecFile(join(ROOT, 'specs/dashboard.yaml')).spec!];
   const store = join(root, '.rollgate');
   const dashboard = new Dashboard(specs, { root, store, now: () => SAMPLE_NOW, pollMs: 50, ...options });
   const server = createDashboardServer(dashboard, { token: TOKEN, root, store, allowedHosts: null });

@@ -9,31 +9,60 @@ export function lintSchedules(report: Reporter): void {
   for (const key of ['schedule', 'promotionWindow'] as const) {
     const entry = report.data[key];
     if (!isRecord(entry)) continue;
-    const zone = typeof entry.timezone === 'string' ? entry.timezone : 'UTC';
-    const zoneOk = typeof entry.timezone !== 'string' || checkTimeZone(entry.timezone, key, report);
-    if (typeof entry.cron === 'string') checkCron(entry.cron, zoneOk ? zone : 'UTC', key, report);
+    if (typeof entry.timezone === 'string') checkTimeZone(entry.timezone, key, report);
+    if (typeof entry.cron === 'string') checkCron(entry.cron, key, report);
   }
 }
 
 /** Cron problem in words, or undefined when the expression is a valid 5-field one. */
-export function cronProblem(expression: string, timezone = 'UTC'): string | undefined {
+export function cronProblem(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/).filter((f) => f !== '');
   if (fields.length !== 5) {
     return `it has ${fields.length} field${fields.length === 1 ? '' : 's'}; ${CRON_HELP}`;
   }
+  // Month and weekday names (THU, MAR) are the only letters that may hold an H.
+  if (fields.some((f) => /H/.test(f.replace(/[a-z]{3}/gi, '')))) {
+    return `\`H\` picks a random value each time the expression is read, so every check would see another schedule; write the value you want, e.g. \`17\``;
+  }
   try {
-    CronExpressionParser.parse(expression, { tz: timezone }).next();
+    parseCronFields(expression);
     return undefined;
   } catch (err) {
     return `${(err as Error).message.replace(/\.$/, '')}; ${CRON_HELP}`;
   }
 }
 
+/** Thrown by the getter below; means "every field parsed". */
+const FIELDS_PARSED = Symbol('cron fields parsed');
+
+/**
+ * cron-parser's own field parser, stopped before it builds the expression's first date. That
+ * date is a luxon DateTime whose first use loads ICU's calendar data (~12 ms of a ~90 ms
+ * `validate`), and a syntax check needs no date: `parse` reads `currentDate` only after every
+ * field has parsed (test/spec/cron-syntax.test.ts holds this to the full parse + `next()`).
+ */
+export function parseCronFields(expression: string): void {
+  const options = {
+    get currentDate(): never {
+      throw FIELDS_PARSED;
+    },
+  };
+  try {
+    CronExpressionParser.parse(expression, options);
+  } catch (err) {
+    if (err === FIELDS_PARSED) return;
+    throw err;
+  }
+}
+
+/** Zones every runtime has; most specs use one of these, and need no ICU lookup at all. */
+const FIXED_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
 /** IANA names the runtime knows; listing them is ~10× cheaper than a first DateTimeFormat in a zone. */
 let zones: Set<string> | undefined;
 
 export function isTimeZone(zone: string): boolean {
-  zones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
+  if (FIXED_ZONES.has(zone)) return true;
+  zones ??= new Set(Intl.supportedValuesOf('timeZone'));
   if (zones.has(zone)) return true;
   // Aliases (US/Pacific, Europe/Kiev) are valid too but not listed: ask the formatter.
   try {
@@ -44,14 +73,13 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-function checkCron(expression: string, zone: string, key: string, report: Reporter): void {
-  const problem = cronProblem(expression, zone);
+function checkCron(expression: string, key: string, report: Reporter): void {
+  const problem = cronProblem(expression);
   if (problem) report.error('bad-cron', `\`${key}.cron\` \`${expression}\` is not a valid cron expression: ${problem}`, [key, 'cron']);
 }
 
-function checkTimeZone(zone: string, key: string, report: Reporter): boolean {
-  if (isTimeZone(zone)) return true;
+function checkTimeZone(zone: string, key: string, report: Reporter): void {
+  if (isTimeZone(zone)) return;
   const known = Intl.supportedValuesOf('timeZone');
   report.error('bad-timezone', `\`${key}.timezone\` \`${zone}\` is not a known time zone` + (didYouMean(zone, known) || '; use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`'), [key, 'timezone']);
-  return false;
 }
