@@ -1,9 +1,9 @@
 /** Side inputs (harness reports, sign-offs, browser summaries): JSON or YAML files, read leniently about presence, strictly about content. */
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { parse as parseYamlText } from 'yaml';
 import type { InputObservation } from '../engine/observations.js';
 import type { InputSpec } from '../spec/types.js';
+import { yamlLibrary } from '../spec/yaml-library.js';
 
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
@@ -16,7 +16,7 @@ export function readInput(input: InputSpec, root: string, override?: string): In
   const format = /\.json$/i.test(file) ? 'json' : /\.ya?ml$/i.test(file) ? 'yaml' : input.format;
   try {
     const text = readFileSync(file, 'utf8');
-    const value: unknown = format === 'json' ? JSON.parse(text) : parseYamlText(text, { maxAliasCount: 100, uniqueKeys: true });
+    const value: unknown = format === 'json' ? JSON.parse(text) : yamlLibrary().parse(text, { maxAliasCount: 100, uniqueKeys: true });
     return { status: 'loaded', file, value: value ?? null };
   } catch (err) {
     return { status: 'invalid', file, error: `cannot be parsed as ${format.toUpperCase()}: ${(err as Error).message.split('\n')[0]}` };

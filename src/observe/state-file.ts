@@ -20,8 +20,11 @@ export type StateRead =
   | { present: true; state: Record<string, unknown>; health: HealthSnapshot; kind: DetectedKind; bytes: number }
   | { present: false; reason: string };
 
+const ZERO_HEALTH = Object.fromEntries(HEALTH_FIELDS.map((f) => [f, 0])) as HealthSnapshot;
+
+/** A fresh all-zero snapshot (a copy: callers fill it in). */
 export function zeroHealth(): HealthSnapshot {
-  return Object.fromEntries(HEALTH_FIELDS.map((f) => [f, 0])) as HealthSnapshot;
+  return { ...ZERO_HEALTH };
 }
 
 /** Pure: the text of a state.json -> what it says, or why it cannot be used. */

@@ -2,10 +2,11 @@
  * YAML text -> plain value + source map. Syntax errors, duplicate keys, alias bombs and absurd
  * nesting become diagnostics with positions; nothing here throws on bad input.
  */
-import { LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import type { Document, YAMLError } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
 import { DocumentSourceMap, type SourceMap } from './source-map.js';
 import { parseYamlFast } from './yaml-fast.js';
+import { yamlLibrary } from './yaml-library.js';
 import { MAX_ALIASES, MAX_DEPTH } from './yaml-limits.js';
 
 
@@ -22,6 +23,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 
 /** The `yaml` library's reading: every YAML feature, and the diagnostics. */
 export function parseYamlFully(text: string, file: string): ParsedYaml {
+  const { LineCounter, parseAllDocuments, visit } = yamlLibrary();
   const lines = new LineCounter();
   const at = (offset: number) => lines.linePos(offset);
   const fail = (code: string, message: string, offset = 0): ParsedYaml => {

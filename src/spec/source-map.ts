@@ -1,5 +1,6 @@
 /** Finds where a value of the parsed spec sits in the YAML source, for `file:line:col` messages. */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 
 export interface Position {
   line: number;
@@ -76,6 +77,7 @@ export class DocumentSourceMap implements SourceMap {
   ) {}
 
   locate(path: readonly (string | number)[], part: 'key' | 'value' = 'value'): Position {
+    const { isMap, isPair, isSeq } = yamlLibrary();
     let node: unknown = this.doc.contents;
     let at: Position = this.start(node) ?? { line: 1, col: 1 };
     for (let i = 0; i < path.length; i++) {
@@ -102,7 +104,7 @@ export class DocumentSourceMap implements SourceMap {
   }
 
   private deref(node: unknown): unknown {
-    return isAlias(node) ? node.resolve(this.doc) : node;
+    return yamlLibrary().isAlias(node) ? node.resolve(this.doc) : node;
   }
 
   private start(node: unknown): Position | undefined {
@@ -113,7 +115,7 @@ export class DocumentSourceMap implements SourceMap {
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (yamlLibrary().isScalar(key)) return String(key.value);
   if (typeof key === 'string' || typeof key === 'number') return String(key);
   return undefined;
 }
