@@ -1,13 +1,14 @@
 /** The benchmark runs end to end on a small log, every counter agrees, and it cleans up. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ROOT } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 it('npm run bench works on a small log and writes its report', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'rollgate-bench-test-')), 'BENCH.md');
+  const out = join(tempDir('bench-test'), 'BENCH.md');
   const before = readdirSync(tmpdir()).filter((n) => n.startsWith('rollgate-bench-') && !n.startsWith('rollgate-bench-test')).length;
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts/bench/run.mjs'), '--lines', '120000', '--new-lines', '1000', '--runs', '1', '--simulate-checks', '2000', '--out', out], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);

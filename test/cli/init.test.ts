@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rollgate } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 describe('rollgate init', () => {
   it.each(['dashboard', 'custom-command', 'voice', 'memory', 'deployment', 'browser'])('writes a %s starter that validates without warnings', (kind) => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollgate-init-'));
+    const dir = tempDir('init');
     const r = rollgate(['init', '--surface', kind, '--name', `${kind}-canary`], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`wrote specs/${kind}-canary.yaml`);
@@ -18,7 +18,7 @@ describe('rollgate init', () => {
   });
 
   it('refuses to overwrite without --force; --output - prints; a bad name is a usage error', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollgate-init-'));
+    const dir = tempDir('init');
     expect(rollgate(['init'], dir).code).toBe(0);
     const again = rollgate(['init'], dir);
     expect(again.code).toBe(64);

@@ -1,12 +1,12 @@
 /** `rollgate serve` as a real process: start-up, the printed token, refusals, clean stop. */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rollgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function start(args: string[]): Promise<{ base: string; token: string | null; stop: () => Promise<number | null>; stderr: () => string }> {
   const child = spawn(process.execPath, [ROOT + 'bin/rollgate.js', 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -33,7 +33,7 @@ function start(args: string[]): Promise<{ base: string; token: string | null; st
 
 describe('rollgate serve', () => {
   it('binds loopback, prints the URL with a fresh token, answers, and stops cleanly on SIGTERM', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'rollgate-serve-cli-'));
+    const root = tempDir('serve-cli');
     const served = await start(['specs/custom-command.yaml', '--port', '0', '--root', root]);
     const health = (await (await fetch(served.base + '/dashboard/health')).json()) as { schema_version: number; overall: string };
     expect(health.schema_version).toBe(1);
@@ -54,7 +54,7 @@ describe('rollgate serve', () => {
   });
 
   it('--schedule runs the specs\' checks in the same process, and the dashboard shows them', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'rollgate-serve-schedule-'));
+    const root = tempDir('serve-schedule');
     cpSync(join(ROOT, 'fixtures/tau-samples/runtime-dashboard-healthy'), join(root, '.tau/dashboard'), { recursive: true });
     const served = await start(['specs/dashboard.yaml', '--port', '0', '--root', root, '--schedule']);
     try {
@@ -76,7 +76,7 @@ describe('rollgate serve', () => {
     const open = rollgate(['serve', 'specs/custom-command.yaml', '--host', '0.0.0.0', '--port', '0']);
     expect(open.code).toBe(64);
     expect(open.stderr).toContain('--host 0.0.0.0 listens beyond this machine: give --token-file');
-    const dir = mkdtempSync(join(tmpdir(), 'rollgate-serve-token-'));
+    const dir = tempDir('serve-token');
     writeFileSync(join(dir, 'short'), 'abc\n');
     const short = rollgate(['serve', 'specs/custom-command.yaml', '--port', '0', '--token-file', join(dir, 'short')]);
     expect(short.code).toBe(64);

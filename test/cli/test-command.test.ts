@@ -1,14 +1,14 @@
 /** `rollgate test`: spec test files run as a user and CI run them, through the built CLI. */
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rollgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** A scratch project: specs/custom-command.yaml and one test file with the given body. */
 function project(testBody: string, testName = 'custom-command.test.yaml'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rollgate-test-cmd-'));
+  const dir = tempDir('test-cmd');
   mkdirSync(join(dir, 'specs'));
   copyFileSync(join(ROOT, 'specs/custom-command.yaml'), join(dir, 'specs/custom-command.yaml'));
   writeFileSync(join(dir, 'specs', testName), testBody);
@@ -141,7 +141,7 @@ describe('rollgate test', () => {
     const badSpec = project(HEADER + QUEUE_CASE);
     writeFileSync(join(badSpec, 'specs/custom-command.yaml'), 'apiVersion: rollgate/v1\nkind: Rollout\nmetadata: { name: x }\n');
     expect(rollgate(['test'], badSpec).code).toBe(65);
-    const empty = mkdtempSync(join(tmpdir(), 'rollgate-test-empty-'));
+    const empty = tempDir('test-empty');
     const none = rollgate(['test'], empty);
     expect(none.code).toBe(66);
     expect(none.stderr).toContain('no test files (*.test.yaml) in specs or test/specs; a run that tests nothing never passes');

@@ -2,8 +2,7 @@
  * A scratch working directory with Tau-format surfaces that tests change between checks,
  * checked with the real `rollgate evaluate` process (or in-process for long rollouts).
  */
-import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DecisionRecord } from '../../src/engine/record.js';
 import { runCheck } from '../../src/runner/run-check.js';
@@ -11,6 +10,7 @@ import { loadSpecFile } from '../../src/spec/load-spec.js';
 import type { Spec } from '../../src/spec/types.js';
 import { rollgate } from './cli.js';
 import { ROOT } from './paths.js';
+import { tempDir } from './temp-dir.js';
 
 export const T0 = Date.parse('2026-02-16T09:00:00Z'); // a Monday, inside Berlin business hours
 export const MIN = 60_000;
@@ -31,7 +31,7 @@ export interface Evaluation {
 }
 
 export class World {
-  readonly root = mkdtempSync(join(tmpdir(), 'rollgate-world-'));
+  readonly root = tempDir('world');
 
   constructor() {
     mkdirSync(join(this.root, 'scripts/demo'), { recursive: true });

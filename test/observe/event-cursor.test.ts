@@ -1,9 +1,9 @@
 /** The incremental event cursor on real files: appends, half-written lines, rotation, truncation. */
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { advanceCursor, type EventCursor } from '../../src/observe/event-cursor.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
 const log = () => join(dir, 'runtime-events.jsonl');
@@ -12,7 +12,7 @@ const minimal = (code: string) => JSON.stringify({ reason_codes: [code], health_
 const codes = (c: EventCursor) => ({ ...c.tally.codes });
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rollgate-cursor-'));
+  dir = tempDir('cursor');
 });
 
 describe('reading an event log incrementally', () => {

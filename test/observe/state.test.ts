@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseControlState } from '../../src/observe/control-state.js';
 import { applyPause, classifyHealth } from '../../src/observe/health.js';
 import { parseState, readStateFile, zeroHealth } from '../../src/observe/state-file.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 describe('state.json', () => {
   it('missing health fields read 0; extra keys are ignored', () => {
@@ -39,7 +39,7 @@ describe('state.json', () => {
   });
 
   it('a missing file is unavailable, never healthy; the producer\'s temp files are ignored', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollgate-state-'));
+    const dir = tempDir('state');
     writeFileSync(join(dir, '.state.json.tmp-4242'), '{"health":{}}');
     expect(readStateFile(join(dir, 'state.json'))).toEqual({ present: false, reason: 'state.json does not exist (the runtime has not written it yet)' });
     writeFileSync(join(dir, 'state.json'), '{"schema_version":1,"health":{"queue_depth":1}}');

@@ -3,14 +3,14 @@
  * a full disk, clock jumps, and a producer caught mid-write.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyJournal } from '../../src/store/journal.js';
 import { rollgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
 import { HOUR, MIN, T0, World } from '../helpers/world.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const SPEC = join(ROOT, 'specs/custom-command.yaml');
 const STATE_DIR = '.tau/custom-command';
@@ -81,7 +81,7 @@ describe('a real read-only or full filesystem under the store', () => {
   // Root ignores permission bits, so a read-only store needs a read-only mount; where mounting is
   // not allowed, test/cli/evaluate-edges.test.ts covers the unwritable store by other means.
   const canMount = process.getuid?.() === 0 && (() => {
-    const probe = mkdtempSync(join(tmpdir(), 'rollgate-mount-probe-'));
+    const probe = tempDir('mount-probe');
     const ok = mountTmpfs(probe, '64k');
     if (ok) umount(probe);
     return ok;

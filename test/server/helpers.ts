@@ -1,13 +1,13 @@
 /** A served dashboard over real HTTP on 127.0.0.1, on the producer's real sample state directories. */
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dashboard, type DashboardOptions } from '../../src/server/dashboard.js';
 import { createDashboardServer } from '../../src/server/http-server.js';
 import { loadSpecFile } from '../../src/spec/load-spec.js';
 import { ROOT } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 /** Just after the samples' last snapshots (2026-02-16T00:05:00Z): fresh. */
@@ -24,7 +24,7 @@ export interface Served {
 
 /** custom-command and dashboard rollouts whose surfaces are copies of tau-samples. */
 export async function serveSamples(options: Partial<DashboardOptions> = {}): Promise<Served> {
-  const root = mkdtempSync(join(tmpdir(), 'rollgate-serve-'));
+  const root = tempDir('serve');
   mkdirSync(join(root, '.tau'));
   cpSync(join(ROOT, 'fixtures/tau-samples/runtime-custom-command-healthy'), join(root, '.tau/custom-command'), { recursive: true });
   cpSync(join(ROOT, 'fixtures/tau-samples/runtime-dashboard-healthy'), join(root, '.tau/dashboard'), { recursive: true });

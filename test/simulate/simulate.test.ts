@@ -1,11 +1,11 @@
 /** `rollgate simulate`: timelines replayed through the real observation code and engine. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DecisionRecord } from '../../src/engine/record.js';
 import { rollgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const simulate = (...args: string[]) => rollgate(['simulate', ...args]);
 
@@ -38,7 +38,7 @@ describe('rollgate simulate', () => {
   });
 
   it('--spec-b shows where two specs diverge on the same timeline', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollgate-spec-b-'));
+    const dir = tempDir('spec-b');
     const b = join(dir, 'custom-command.yaml');
     writeFileSync(b, readFileSync(join(ROOT, 'specs/custom-command.yaml'), 'utf8').replace('    consecutive: 2\n', '    consecutive: 3\n'));
     const r = simulate('specs/custom-command.yaml', '--timeline', 'fixtures/timelines/custom-command-degraded.yaml', '--spec-b', b);
@@ -49,7 +49,7 @@ describe('rollgate simulate', () => {
   });
 
   it('a timeline recorded from the state directories gives the same decisions as the scripted one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollgate-recorded-'));
+    const dir = tempDir('recorded');
     const scripted = JSON.parse(simulate('specs/custom-command.yaml', '--timeline', 'fixtures/timelines/custom-command-degraded.yaml', '--format', 'json', '--record', join(dir, 'snapshots')).stdout) as DecisionRecord[];
     writeFileSync(join(dir, 'recorded.yaml'), 'recorded: { dir: snapshots }\n');
     const replayed = JSON.parse(simulate('specs/custom-command.yaml', '--timeline', join(dir, 'recorded.yaml'), '--format', 'json').stdout) as DecisionRecord[];
@@ -57,7 +57,7 @@ describe('rollgate simulate', () => {
   });
 
   it('a timeline with a typo is an error at its line and column (65); a missing one is 66', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollgate-bad-timeline-'));
+    const dir = tempDir('bad-timeline');
     writeFileSync(join(dir, 't.yaml'), 'until: 1h\nevents:\n  - { at: 10m, degarde: true }\n');
     const r = simulate('specs/custom-command.yaml', '--timeline', join(dir, 't.yaml'));
     expect(r.code).toBe(65);
@@ -68,7 +68,7 @@ describe('rollgate simulate', () => {
 
 describe('rollgate simulate: timelines that do not fit the spec', () => {
   it('a surface the spec does not have is an error (65) with a suggestion, not a silent no-op', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rollgate-sim-names-'));
+    const dir = tempDir('sim-names');
     writeFileSync(join(dir, 't.yaml'), 'until: 10m\nsurfaces:\n  custom-comand: { cycle: [ command_runs_recorded ] }\n');
     const r = simulate('specs/custom-command.yaml', '--timeline', join(dir, 't.yaml'));
     expect(r.code).toBe(65);

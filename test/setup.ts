@@ -1,0 +1,5 @@
+/** Runs in every test file (vitest.config.ts `setupFiles`). */
+import { afterAll } from 'vitest';
+import { removeTempDirs } from './helpers/temp-dir.js';
+
+afterAll(removeTempDirs);
