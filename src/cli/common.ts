@@ -16,7 +16,7 @@ export class ExitError extends Error {
 }
 
 /** The spec, or an ExitError with the diagnostics already printed. */
-export async function loadSpecOrExit(file: string): Promise<Spec> {
+export function loadSpecOrExit(file: string): Spec {
   const result = loadSpecFile(file);
   for (const d of result.diagnostics) {
     process.stderr.write(`${d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file}: ${d.severity}: ${d.message}\n`);

@@ -17,7 +17,7 @@ export function runControlCommand(specFile: string, action: ManualAction, option
     if (!options.reason || options.reason.trim() === '') {
       throw new ExitError(`${action} needs --reason "…": every manual action is recorded with why`, EXIT.USAGE);
     }
-    const spec = await loadSpecOrExit(specFile);
+    const spec = loadSpecOrExit(specFile);
     const place = placeOf(options);
     const result = await runControl(spec, action, { ...place, reason: options.reason.trim(), ...(options.actor ? { actor: options.actor } : {}) });
     if (!result.ok) throw new ExitError(`cannot ${action}: ${result.message}; nothing was changed`, EXIT.USAGE);

@@ -18,7 +18,7 @@ export const EXIT_OF: Record<Decision, number> = { promote: EXIT.OK, wait: EXIT.
 
 export function runEvaluate(specFile: string, options: EvaluateOptions): Promise<number> {
   return withExitCodes('evaluate', async () => {
-    const spec = await loadSpecOrExit(specFile);
+    const spec = loadSpecOrExit(specFile);
     const place = placeOf(options);
     const inputFiles: Record<string, string> = {};
     for (const [name, file] of Object.entries((options.input ?? []).reduce<Record<string, string>>((acc, v) => collectPair(v, acc), {}))) {

@@ -34,7 +34,7 @@ export function agreement(state: RolloutState | null, last: JournalEntry['record
 
 export function runJournal(specFile: string, options: JournalOptions): Promise<number> {
   return withExitCodes('journal', async () => {
-    const spec = await loadSpecOrExit(specFile);
+    const spec = loadSpecOrExit(specFile);
     const { store: storeDir } = placeOf(options);
     const store = new RolloutStore(storeDir, spec.name);
     const limit = options.limit === undefined ? Infinity : Number(options.limit);

@@ -10,6 +10,10 @@ import { SURFACE_KINDS } from '../observe/surface-kind.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+/** `--format`, text by default; the choices are checked by commander (64 for another). */
+const formatOption = (choices: readonly string[], description = 'output format') =>
+  new Option('--format <format>', description).choices(choices).default('text');
+
 export function buildProgram(): Command {
   const program = new Command('rollgate')
     .description('Declarative canary rollouts: validate specs, check gates and triggers, decide promote / wait / hold / rollback.')
@@ -28,7 +32,7 @@ Docs: README.md, schemas/rollout-spec.schema.json`);
     .command('validate')
     .description('check specs against the schema and the semantic rules (unknown keys, var paths, operators, durations, cron, time zones, references)')
     .argument('<spec...>', 'spec files, or directories whose *.yaml files are specs')
-    .addOption(new Option('--format <format>', 'output format').choices(VALIDATE_FORMATS).default('text'))
+    .addOption(formatOption(VALIDATE_FORMATS))
     .addHelpText('after', `
 Examples:
   rollgate validate specs/release.yaml
@@ -46,7 +50,7 @@ Exit: 0 all valid (warnings allowed), 65 any invalid, 66 a file is missing.`)
     .description("the producer-compatible status report of one surface's state directory (tau-formats §5), plus rollgate's extras")
     .argument('<stateDir>', 'directory holding state.json and runtime-events.jsonl, e.g. .tau/dashboard')
     .addOption(new Option('--surface <kind>', 'surface kind, when detection from state.json is not wanted').choices(SURFACE_KINDS))
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json']))
     .option('--transport-health', 'print the transport-health view ({transport, target, state_path, health}) instead')
     .option('--stale-after <duration>', 'report the state stale (and the gate hold) when older than this, e.g. 15m')
     .option('--now <instant>', 'the current instant for staleness: ISO-8601 or unix ms (default: the clock)')
@@ -77,7 +81,7 @@ health unknown), 66 the directory does not exist, 64 usage error.`)
     .option('--dry-run', 'decide, print, and change nothing (no state, no journal, no hooks)')
     .option('--explain', 'show the full trace of every gate and trigger')
     .option('--input <name=file>', 'read input <name> from <file> instead of the spec\'s path (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit', 'github', 'markdown']).default('text'))
+    .addOption(formatOption(['text', 'json', 'junit', 'github', 'markdown']))
     .addHelpText('after', `
 Examples:
   rollgate evaluate specs/custom-command.yaml
@@ -95,7 +99,7 @@ Exit: 0 promote, wait or complete; 1 hold; 2 rollback; 64 usage; 65 invalid spec
     .command('status')
     .description('where a rollout stands, surface health, and what a check would decide now; changes nothing')
     .argument('<spec>', 'the rollout spec'))
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json']))
     .addHelpText('after', `
 Example:
   rollgate status specs/release.yaml`)
@@ -111,7 +115,7 @@ Example:
     .addArgument(new Argument('<action>', 'what to do').choices(['pause', 'resume', 'abort', 'promote', 'retry'])))
     .option('--reason <text>', 'why (required: it is recorded in the journal and the audit log)')
     .option('--actor <name>', 'who (default: the OS user)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json']))
     .addHelpText('after', `
 Examples:
   rollgate control specs/release.yaml pause --reason "waiting for the DB migration"
@@ -136,7 +140,7 @@ makes no sense now (e.g. resume when not paused): nothing is changed.`)
     .description('check every spec on its own schedule.cron, as a long-running service (or once, for system cron)')
     .argument('<spec...>', 'rollout specs')
     .option('--once', 'check every due spec once and exit with the worst exit code (for system cron, CI schedules, Kubernetes CronJobs)')
-    .addOption(new Option('--format <format>', 'one line per check (text) or one decision record per line (json)').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json'], 'one line per check (text) or one decision record per line (json)'))
     .addHelpText('after', `
 Examples:
   rollgate run specs/*.yaml                      # a service: Ctrl-C or SIGTERM finishes the checks in flight
@@ -157,7 +161,7 @@ rollout still running is skipped.`))
     .argument('<spec>', 'the rollout spec')
     .option('--count <n>', 'how many times to list', '10')
     .option('--from <instant>', 'list the times after this instant: ISO-8601 or unix ms (default: now)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json']))
     .addHelpText('after', `
 Example:
   rollgate schedule specs/release.yaml --count 5 --from 2026-03-29T00:00:00Z`)
@@ -173,7 +177,7 @@ Example:
     .requiredOption('--timeline <file>', 'the timeline (schemas/timeline.schema.json)')
     .option('--spec-b <other>', 'also replay another spec on the same timeline and show where they diverge')
     .option('--record <dir>', 'save the state at every check instant: a recorded timeline of this run')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(formatOption(['text', 'json', 'markdown']))
     .addHelpText('after', `
 Examples:
   rollgate simulate specs/custom-command.yaml --timeline fixtures/timelines/custom-command-healthy.yaml
@@ -191,7 +195,7 @@ spec or timeline, 66 for a missing file.`)
     .command('test')
     .description('run spec test cases: timelines replayed through the engine, with expected decisions, and gate/trigger coverage')
     .argument('[paths...]', 'test files, or directories searched for *.test.yaml (default: specs/ and test/specs/)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit', 'github', 'markdown']).default('text'))
+    .addOption(formatOption(['text', 'json', 'junit', 'github', 'markdown']))
     .option('--require-coverage', 'also fail (exit 1) unless every gate and trigger is tested both ways')
     .addHelpText('after', `
 Examples:
@@ -247,7 +251,7 @@ Exit: 64 bad options or port in use, 65 invalid spec, 66 missing spec or token f
     .argument('<spec>', 'the rollout spec')
     .option('--verify', 'check the hash chain, the check numbers and rollout.json against the last record (exit 65 when broken)')
     .option('--limit <n>', 'show only the last n records')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json']))
     .addHelpText('after', `
 Examples:
   rollgate journal specs/release.yaml --limit 20

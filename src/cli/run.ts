@@ -18,7 +18,7 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
     const { root, store } = placeOf(options);
     const specs = new Map<string, { file: string; spec: Spec }>();
     for (const file of specFiles) {
-      const spec = await loadSpecOrExit(file);
+      const spec = loadSpecOrExit(file);
       if (specs.has(spec.name)) throw new ExitError(`${file} and ${specs.get(spec.name)!.file} are both rollout \`${spec.name}\`; each rollout runs once`, EXIT.USAGE);
       specs.set(spec.name, { file, spec });
     }
@@ -33,7 +33,7 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
       // Re-read the spec at every check, so an edit applies without a restart (an invalid one is skipped).
       let spec = entry.spec;
       try {
-        spec = await loadSpecOrExit(entry.file);
+        spec = loadSpecOrExit(entry.file);
         entry.spec = spec;
       } catch (err) {
         log(`${name}: ${(err as Error).message}; checking with the last valid spec`);

@@ -12,7 +12,7 @@ export interface ScheduleOptions {
 
 export function runSchedule(specFile: string, options: ScheduleOptions): Promise<number> {
   return withExitCodes('schedule', async () => {
-    const spec = await loadSpecOrExit(specFile);
+    const spec = loadSpecOrExit(specFile);
     if (!spec.schedule) {
       throw new ExitError(`${specFile} has no \`schedule\`; add one, e.g. \`schedule: { cron: "*/5 * * * *", timezone: UTC }\``, EXIT.USAGE);
     }

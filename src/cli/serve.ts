@@ -30,7 +30,7 @@ export function runServe(specFiles: string[], options: ServeCliOptions): Promise
     const token = readToken(options.tokenFile, loopback, options.host);
     const specs: Spec[] = [];
     for (const file of specFiles) {
-      const spec = await loadSpecOrExit(file);
+      const spec = loadSpecOrExit(file);
       if (specs.some((s) => s.name === spec.name)) throw new ExitError(`${file}: rollout \`${spec.name}\` is served twice`, EXIT.USAGE);
       specs.push(spec);
     }

@@ -19,8 +19,8 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
     for (const d of loaded.diagnostics) process.stderr.write(`${d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file}: ${d.severity}: ${d.message}\n`);
     if (!loaded.timeline) throw new ExitError(`${options.timeline}: the timeline is ${loaded.diagnostics.some((d) => d.code === 'missing-file') ? 'missing' : 'invalid'}`, loaded.diagnostics.some((d) => d.code === 'missing-file') ? EXIT.MISSING : EXIT.INVALID);
     const timeline = loaded.timeline;
-    const specs: Spec[] = [await loadSpecOrExit(specFile)];
-    if (options.specB) specs.push(await loadSpecOrExit(options.specB));
+    const specs: Spec[] = [loadSpecOrExit(specFile)];
+    if (options.specB) specs.push(loadSpecOrExit(options.specB));
     for (const spec of specs) {
       const unknown = unknownNames(timeline, spec);
       for (const u of unknown) process.stderr.write(`${timeline.file}: error: ${u.path.join('.')}: ${u.message}\n`);

@@ -13,7 +13,7 @@ export interface StatusOptions extends PlaceOptions {
 
 export function runStatus(specFile: string, options: StatusOptions): Promise<number> {
   return withExitCodes('status', async () => {
-    const spec = await loadSpecOrExit(specFile);
+    const spec = loadSpecOrExit(specFile);
     const { root, store, nowMs } = placeOf(options);
     const rollout = new RolloutStore(store, spec.name);
     const state = rollout.load();

@@ -22,17 +22,17 @@ export function readSurfaceFiles(stateDir: string, cursor: EventCursor | null): 
 }
 
 /**
- * Files of the state directory that are symlinks leading out of it: read like any file (a
- * deployment may link them on purpose), but said in the record, since whoever can write the
- * target can now feed this rollout.
- */
-/**
  * The last answer per directory, with the directory's identity and mtime: a file can only turn
  * into a symlink by changing the directory's entries (which changes its mtime), so one stat of
  * the directory stands for three lstats on most checks of a long-running process.
  */
 const linkCache = new Map<string, { key: string; notes: string[] }>();
 
+/**
+ * Files of the state directory that are symlinks leading out of it: read like any file (a
+ * deployment may link them on purpose), but said in the record, since whoever can write the
+ * target can now feed this rollout.
+ */
 function linksOutside(stateDir: string): string[] {
   const dir = statSync(stateDir, { throwIfNoEntry: false });
   const key = dir ? `${dir.dev}:${dir.ino}:${dir.mtimeMs}:${dir.ctimeMs}` : '';
@@ -48,7 +48,7 @@ function scanLinks(stateDir: string): string[] {
   const notes: string[] = [];
   for (const name of [STATE_FILE, CONTROL_STATE_FILE, EVENTS_LOG]) {
     const path = join(stateDir, name);
-    // One lstat per file on every check; paths are resolved only for an actual symlink.
+    // Paths are resolved only for an actual symlink.
     if (!lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
     try {
       const target = realpathSync(path);

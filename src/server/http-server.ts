@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { handleAction } from './actions.js';
-import type { Dashboard } from './dashboard.js';
+import type { Dashboard, Payloads } from './dashboard.js';
 import { HttpError } from './http-error.js';
 import { frame } from './sse-hub.js';
 
@@ -17,6 +17,14 @@ const PAGE_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+};
+
+/** GET endpoints that answer with one cached payload. */
+const PAYLOAD_ENDPOINTS: Record<string, keyof Payloads> = {
+  '/dashboard/health': 'health',
+  '/dashboard/widgets': 'widgets',
+  '/dashboard/queue-timeline': 'queueTimeline',
+  '/dashboard/alerts': 'alerts',
 };
 
 export interface ServeOptions {
@@ -55,20 +63,12 @@ async function route(dashboard: Dashboard, options: ServeOptions, req: IncomingM
     res.end(method === 'HEAD' ? undefined : body);
     return;
   }
-  const p = dashboard.current;
+  const payload = PAYLOAD_ENDPOINTS[url.pathname];
+  if (payload) {
+    allow(method, ['GET']);
+    return sendJson(res, 200, dashboard.current[payload]);
+  }
   switch (url.pathname) {
-    case '/dashboard/health':
-      allow(method, ['GET']);
-      return sendJson(res, 200, p.health);
-    case '/dashboard/widgets':
-      allow(method, ['GET']);
-      return sendJson(res, 200, p.widgets);
-    case '/dashboard/queue-timeline':
-      allow(method, ['GET']);
-      return sendJson(res, 200, p.queueTimeline);
-    case '/dashboard/alerts':
-      allow(method, ['GET']);
-      return sendJson(res, 200, p.alerts);
     case '/dashboard/stream': {
       allow(method, ['GET']);
       const resuming = req.headers['last-event-id'] !== undefined;
@@ -85,7 +85,7 @@ async function route(dashboard: Dashboard, options: ServeOptions, req: IncomingM
       return sendJson(res, 200, answer);
     }
     default:
-      throw new HttpError(404, `no such endpoint: ${url.pathname} (see GET /dashboard/health, /dashboard/widgets, /dashboard/queue-timeline, /dashboard/alerts, /dashboard/stream, POST /dashboard/actions)`);
+      throw new HttpError(404, `no such endpoint: ${url.pathname} (see GET ${[...Object.keys(PAYLOAD_ENDPOINTS), '/dashboard/stream'].join(', ')}, POST /dashboard/actions)`);
   }
 }
 

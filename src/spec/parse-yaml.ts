@@ -9,7 +9,6 @@ import { parseYamlFast } from './yaml-fast.js';
 import { yamlLibrary } from './yaml-library.js';
 import { MAX_ALIASES, MAX_DEPTH } from './yaml-limits.js';
 
-
 export type ParsedYaml =
   | { ok: true; value: unknown; sourceMap: SourceMap }
   | { ok: false; diagnostics: Diagnostic[] };
@@ -17,7 +16,7 @@ export type ParsedYaml =
 export function parseYaml(text: string, file: string): ParsedYaml {
   // Plain documents (nearly every spec) take the fast path; the rest, and every error, this one.
   const fast = parseYamlFast(text);
-  if (fast) return { ok: true, value: fast.value, sourceMap: fast.sourceMap };
+  if (fast) return { ok: true, ...fast };
   return parseYamlFully(text, file);
 }
 

@@ -111,7 +111,7 @@ function build(text: string, events: Event[]): FastParse | undefined {
         fallBack();
     }
   }
-  if (!root || documents !== 1) return undefined;
+  if (!root) return undefined; // an empty document
   return { value: root.value as Record<string, unknown>, sourceMap: new OffsetSourceMap(text, root.node) };
 }
 

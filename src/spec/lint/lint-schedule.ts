@@ -60,10 +60,10 @@ const FIXED_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
 /** IANA names the runtime knows; listing them is ~10× cheaper than a first DateTimeFormat in a zone. */
 let zones: Set<string> | undefined;
 
+const knownZones = (): Set<string> => (zones ??= new Set(Intl.supportedValuesOf('timeZone')));
+
 export function isTimeZone(zone: string): boolean {
-  if (FIXED_ZONES.has(zone)) return true;
-  zones ??= new Set(Intl.supportedValuesOf('timeZone'));
-  if (zones.has(zone)) return true;
+  if (FIXED_ZONES.has(zone) || knownZones().has(zone)) return true;
   // Aliases (US/Pacific, Europe/Kiev) are valid too but not listed: ask the formatter.
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -80,6 +80,5 @@ function checkCron(expression: string, key: string, report: Reporter): void {
 
 function checkTimeZone(zone: string, key: string, report: Reporter): void {
   if (isTimeZone(zone)) return;
-  const known = Intl.supportedValuesOf('timeZone');
-  report.error('bad-timezone', `\`${key}.timezone\` \`${zone}\` is not a known time zone` + (didYouMean(zone, known) || '; use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`'), [key, 'timezone']);
+  report.error('bad-timezone', `\`${key}.timezone\` \`${zone}\` is not a known time zone` + (didYouMean(zone, knownZones()) || '; use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`'), [key, 'timezone']);
 }
