@@ -178,7 +178,8 @@ function explain(e: ErrorObject, data: unknown, file: string, sourceMap: SourceM
 
 function firstSentence(text: string | undefined): string {
   if (!text) return '';
-  const end = text.search(/\.(\s|$)/);
+  // A full stop ends it, but not the one in "e.g." or "i.e.".
+  const end = text.search(/(?<!\b(?:e\.g|i\.e))\.(\s|$)/);
   const s = end >= 0 ? text.slice(0, end) : text;
   return s.charAt(0).toLowerCase() + s.slice(1);
 }

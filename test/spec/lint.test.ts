@@ -114,6 +114,11 @@ describe('structure', () => {
     expect(found[0]!.message).toMatch(/^trigger `health-regression` is missing `action` \(what a fired trigger does/);
   });
 
+  it('the sentence naming what a missing key is for is not cut at "e.g."', () => {
+    const found = loadSpecText('apiVersion: rollgate/v1\nkind: Rollout\nmetadata: { name: x }\nsurfaces: { a: { stateDir: a } }\n', 'x.yaml').diagnostics;
+    expect(found.map((d) => d.message)).toContain("the spec is missing `phases` (the rollout's phases in order, e.g. canary-1 5% → canary-2 25% → canary-3 50% → general-availability 100%)");
+  });
+
   it('a wrong enum value suggests the right one', () => {
     const found = only(minimalWith('action: rollback', 'action: rolback'), 'error');
     expect(found[0]!.message).toBe('`action` in trigger `health-regression` is `rolback`; expected one of `rollback`, `hold`; did you mean `rollback`?');
