@@ -1,6 +1,6 @@
 // `npm run bench`: measures everything in one run on this machine and writes BENCHMARKS.md.
 //   node scripts/bench/run.mjs [--lines N] [--runs N] [--out FILE] [--keep]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,20 @@ const lines = Number(values.lines);
 const newLines = Number(values['new-lines']);
 const runs = Number(values.runs);
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
-const dir = mkdtempSync(join(tmpdir(), 'rollgate-bench-'));
+// A run stopped by Ctrl-C or a kill cannot clean up (its work is synchronous, so no handler
+// would run in time): each run's directory carries its pid, and the next run removes those of
+// runs that are gone, so the ~440 MB of generated logs never pile up.
+for (const name of readdirSync(tmpdir())) {
+  const pid = /^rollgate-bench-(\d+)-/.exec(name)?.[1];
+  if (pid && !alive(Number(pid))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+}
+const dir = mkdtempSync(join(tmpdir(), `rollgate-bench-${process.pid}-`));
+const cleanUp = () => {
+  if (!values.keep) return rmSync(dir, { recursive: true, force: true });
+  const kept = dir.replace(`-${process.pid}-`, '-kept-'); // out of the next run's sweep
+  renameSync(dir, kept);
+  log(`kept the generated files in ${kept}`);
+};
 const started = performance.now();
 try {
   const m = machine();
@@ -52,6 +65,14 @@ try {
   process.stdout.write(doc);
   log(`wrote ${values.out}; figures: ${JSON.stringify({ ...cli.figures, ...counting.figures, ...sim.figures, ...serve.figures })}`);
 } finally {
-  if (values.keep) log(`kept the generated files in ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
+  cleanUp();
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
 }
