@@ -1,0 +1,75 @@
+/**
+ * JSON as the producer's serde reads it: JSON.parse, plus the one thing JSON.parse lets
+ * through that serde refuses: an object with the same key twice (JSON.parse keeps the last
+ * value, so `"queue_depth":5,"queue_depth":0` would read 0). rollgate refuses such text.
+ */
+
+export type StrictJson = { ok: true; value: unknown } | { ok: false; error: string };
+
+export function parseStrictJson(text: string): StrictJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+  // Scalars and texts without a second key cannot repeat one.
+  if (value === null || typeof value !== 'object') return { ok: true, value };
+  const duplicate = findDuplicateKey(text);
+  return duplicate ? { ok: false, error: duplicate } : { ok: true, value };
+}
+
+/**
+ * Walks JSON text already known to be valid: a string followed by `:` is a key of the object
+ * on top of the stack. Returns a sentence naming the first repeated key and where it is.
+ */
+export function findDuplicateKey(text: string): string | null {
+  const stack: (Set<string> | null)[] = [];
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 /* { */) stack.push(new Set());
+    else if (c === 91 /* [ */) stack.push(null);
+    else if (c === 125 /* } */ || c === 93 /* ] */) stack.pop();
+    else if (c === 34 /* " */) {
+      const end = stringEnd(text, i);
+      let j = end + 1;
+      while (j < n && isWs(text.charCodeAt(j))) j++;
+      const keys = stack[stack.length - 1];
+      if (keys && text.charCodeAt(j) === 58 /* : */) {
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        if (keys.has(key)) return `duplicate key ${JSON.stringify(key)} at ${position(text, i)}`;
+        keys.add(key);
+      }
+      i = end;
+    }
+  }
+  return null;
+}
+
+/** Index of the quote closing the string that opens at `start`. */
+function stringEnd(text: string, start: number): number {
+  let q = text.indexOf('"', start + 1);
+  while (q > 0) {
+    let backslashes = 0;
+    for (let k = q - 1; text.charCodeAt(k) === 92 /* \ */; k--) backslashes++;
+    if (backslashes % 2 === 0) return q;
+    q = text.indexOf('"', q + 1);
+  }
+  return text.length;
+}
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function position(text: string, index: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let k = text.indexOf('\n'); k !== -1 && k < index; k = text.indexOf('\n', k + 1)) {
+    line++;
+    lineStart = k + 1;
+  }
+  return `line ${line} column ${index - lineStart + 1}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * The one way rollgate opens a file someone else writes (producer state, event logs, control
+ * state, inputs): non-blocking, so a FIFO or a device in its place cannot stall a check or the
+ * server; regular files only; never throws. Every error is a sentence a record can carry.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { basename } from 'node:path';
+
+export interface OpenedFile {
+  fd: number;
+  stat: Stats;
+}
+
+export type OpenResult = { ok: true; file: OpenedFile } | { ok: false; missing: boolean; reason: string };
+
+const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** What an errno means for a file we wanted to read. */
+export function describeOpenError(name: string, err: unknown): { missing: boolean; reason: string } {
+  const code = (err as NodeJS.ErrnoException)?.code ?? 'EIO';
+  switch (code) {
+    case 'ENOENT':
+      return { missing: true, reason: `${name} does not exist` };
+    case 'ENOTDIR':
+      return { missing: true, reason: `${name} cannot exist: a part of its path is not a directory` };
+    case 'ELOOP':
+      return { missing: false, reason: `${name} cannot be read: its path is a symlink loop (ELOOP)` };
+    case 'EACCES':
+    case 'EPERM':
+      return { missing: false, reason: `${name} cannot be read: permission denied (${code})` };
+    case 'EISDIR':
+      return { missing: false, reason: `${name} is a directory, not a file` };
+    case 'ENAMETOOLONG':
+      return { missing: false, reason: `${name} cannot be read: its path is too long` };
+    default:
+      return { missing: false, reason: `${name} cannot be read (${code})` };
+  }
+}
+
+/** Opens `path` for reading without blocking; anything but a regular file is refused. */
+export function openUntrusted(path: string, name = basename(path)): OpenResult {
+  let fd: number;
+  try {
+    fd = openSync(path, FLAGS);
+  } catch (err) {
+    return { ok: false, ...describeOpenError(name, err) };
+  }
+  let stat: Stats;
+  try {
+    stat = fstatSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    return { ok: false, ...describeOpenError(name, err) };
+  }
+  if (!stat.isFile()) {
+    closeSync(fd);
+    return { ok: false, missing: false, reason: `${name} is ${kindOf(stat)}, not a regular file` };
+  }
+  return { ok: true, file: { fd, stat } };
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a file';
+}
+
+export type ReadResult = { ok: true; bytes: Buffer } | { ok: false; missing: boolean; reason: string };
+
+/** Reads a whole regular file of at most `maxBytes`, without blocking on what is not one. */
+export function readUntrusted(path: string, maxBytes: number, name = basename(path)): ReadResult {
+  const opened = openUntrusted(path, name);
+  if (!opened.ok) return opened;
+  const { fd, stat } = opened.file;
+  try {
+    if (stat.size > maxBytes) return { ok: false, missing: false, reason: `${name} is ${stat.size} bytes, over the ${maxBytes}-byte limit` };
+    const buf = Buffer.alloc(stat.size);
+    let got = 0;
+    while (got < stat.size) {
+      const n = readSync(fd, buf, got, stat.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return { ok: true, bytes: got === buf.length ? buf : buf.subarray(0, got) };
+  } catch (err) {
+    return { ok: false, ...describeOpenError(name, err) };
+  } finally {
+    closeSync(fd);
+  }
+}
