@@ -110,9 +110,9 @@ Example:
 
   withPlace(program
     .command('control')
-    .description('steer a rollout by hand: pause, resume, abort (roll back now), promote (one phase now), retry (start again after a rollback)')
+    .description('steer a rollout by hand: pause, resume, abort (roll back now), promote (one phase now), retry (start again after a rollback), acknowledge (lost or unreadable event lines), reset-clock (after a clock jump forward)')
     .argument('<spec>', 'the rollout spec')
-    .addArgument(new Argument('<action>', 'what to do').choices(['pause', 'resume', 'abort', 'promote', 'retry'])))
+    .addArgument(new Argument('<action>', 'what to do').choices(['pause', 'resume', 'abort', 'promote', 'retry', 'acknowledge', 'reset-clock'])))
     .option('--reason <text>', 'why (required: it is recorded in the journal and the audit log)')
     .option('--actor <name>', 'who (default: the OS user)')
     .addOption(formatOption(['text', 'json']))
@@ -123,10 +123,16 @@ Examples:
   rollgate control specs/release.yaml abort --reason "error budget burnt"
   rollgate control specs/release.yaml promote --reason "hotfix approved by the CAB"
   rollgate control specs/release.yaml retry --reason "fixed in 2026.02.2"
+  rollgate control specs/release.yaml acknowledge --reason "log rotated away during the disk incident"
+  rollgate control specs/release.yaml reset-clock --reason "check at 2026-03-01 ran with a wrong clock"
 
 pause holds every check until resume (triggers still evaluate and can still roll back); abort
 rolls back now (hooks, incident bundle); promote advances one phase now, skipping the rest of
 its soak (recorded as an override); retry starts a rolled-back rollout from its first phase.
+acknowledge accepts event lines that were lost or unreadable (checks hold while a rule reads
+such a window): the affected windows and the soak restart at this action. reset-clock undoes
+a clock jump forward (every check holds as "clock skew" until the clock passes the last
+check): checks are timed from now again and the soak restarts.
 Each action is appended to actions-audit.jsonl and to the decision journal.
 Exit: the decision's code (0 promote/wait/complete, 1 hold, 2 rollback); 64 when the action
 makes no sense now (e.g. resume when not paused): nothing is changed.`)

@@ -15,6 +15,7 @@ import { gateOfDecision, type DecisionRecord, type GateResult, type PhaseRef, ty
 import type { CheckContext } from './rule-context.js';
 import { isTerminal, type Decision, type RolloutState, type SurfaceMemory } from './state.js';
 import { evaluateTriggers } from './triggers.js';
+import { unknownWindows, type WindowName } from './window-doubt.js';
 
 export interface CheckOptions {
   dryRun: boolean;
@@ -109,7 +110,7 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
     const record = base({
       decision: 'hold',
       status: state.status,
-      reasons: [`clock skew: this check is at ${at(nowMs)}, before the previous check at ${at(state.last_check_unix_ms)}; nothing advances until the clock passes it`],
+      reasons: [`clock skew: this check is at ${at(nowMs)}, before the previous check at ${at(state.last_check_unix_ms)}; nothing advances until the clock passes it; if the previous check ran with a wrong clock, \`rollgate control <spec> reset-clock --reason …\` undoes it`],
       next: 'the next check after the previous check time decides again',
     });
     return { record, next: { ...state, checks: state.checks + 1, last_decision: 'hold' }, hooks: [], ifHooksFail: null, changed: true, context: contexts };
@@ -146,6 +147,8 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
     reasons.push(...firedHold.map(triggerReason), ...triggerErrors.map((t) => `trigger \`${t.name}\`${on(t.surface)} ${t.message}; an erroring trigger holds`));
   } else if (paused) {
     decision = 'hold';
+    // A gate failing while paused still restarts the soak: a pause must not hide a failure.
+    restartSoak = failing.length > 0;
     if (state.pause) reasons.push(`paused by ${state.pause.actor} since ${at(state.pause.since_unix_ms)}: ${state.pause.reason}`);
     for (const name of pausedSurfaces) reasons.push(`surface \`${name}\` is paused by its operator (control-state.json mode: paused)`);
   } else if (failing.length > 0) {
@@ -294,6 +297,7 @@ function nextSentence(decision: Decision, phase: PhaseSpec, nextPhase: PhaseSpec
 function buildContexts(spec: Spec, state: RolloutState, obs: Observations, nowMs: number, phase: PhaseSpec, notes: string[]): CheckContext {
   const surfaces: Record<string, SurfaceContext> = {};
   const unusableSurfaces = new Map<string, string>();
+  const doubtful = new Map<string, Map<WindowName, string>>();
   for (const s of spec.surfaces) {
     const seen = obs.surfaces[s.name];
     const memory = state.surfaces[s.name];
@@ -314,6 +318,8 @@ function buildContexts(spec: Spec, state: RolloutState, obs: Observations, nowMs
     );
     surfaces[s.name] = context;
     if (!context.present || context.stale) unusableSurfaces.set(s.name, context.health_reason);
+    const unknown = unknownWindows(windows, total, memory?.accepted_doubt);
+    if (unknown.size > 0) doubtful.set(s.name, unknown);
     for (const note of seen?.events.notes ?? []) notes.push(`surface \`${s.name}\`: ${note}`);
     if (seen?.control.note) notes.push(`surface \`${s.name}\`: ${seen.control.note}`);
   }
@@ -339,7 +345,7 @@ function buildContexts(spec: Spec, state: RolloutState, obs: Observations, nowMs
     surfaces,
     inputs,
   };
-  return { base, surfaces, unusableSurfaces, unusableInputs };
+  return { base, surfaces, unusableSurfaces, unusableInputs, unknownWindows: doubtful };
 }
 
 /** What a decision record says of each surface. */
@@ -366,6 +372,7 @@ function rememberSurfaces(spec: Spec, state: RolloutState, obs: Observations, en
       phase_entry_position: fresh ? (cursor?.position ?? null) : (memory?.phase_entry_position ?? null),
       last_check: total,
       check_before: memory?.last_check ?? null,
+      ...(memory?.accepted_doubt ? { accepted_doubt: memory.accepted_doubt } : {}),
     };
   }
   return out;

@@ -8,9 +8,19 @@ import { formatDuration } from '../spec/duration.js';
 import type { HookEvent, Spec } from '../spec/types.js';
 import { startState } from './check.js';
 import { gateOfDecision, type DecisionRecord, type SurfaceSummary } from './record.js';
-import type { Decision, RolloutState } from './state.js';
+import type { EventCursor } from '../observe/event-cursor.js';
+import type { Decision, RolloutState, SurfaceMemory } from './state.js';
+import { acceptDoubt, type WindowName } from './window-doubt.js';
 
-export const MANUAL_ACTIONS = ['pause', 'resume', 'abort', 'promote', 'retry'] as const;
+/** What the edge read at the action, for the actions that depend on it (acknowledge). */
+export interface ActionObservation {
+  /** Surface name -> its event windows that cannot be trusted, and why. */
+  unknownWindows: Map<string, Map<WindowName, string>>;
+  /** Surface name -> the event cursor after this read. */
+  cursors: Record<string, EventCursor>;
+}
+
+export const MANUAL_ACTIONS = ['pause', 'resume', 'abort', 'promote', 'retry', 'acknowledge', 'reset-clock'] as const;
 export type ManualAction = (typeof MANUAL_ACTIONS)[number];
 
 export interface Who {
@@ -24,7 +34,7 @@ export type ActionResult =
 
 const at = (ms: number) => new Date(ms).toISOString();
 
-export function applyAction(spec: Spec, previous: RolloutState | null, action: ManualAction, who: Who, nowMs: number, surfaces: Record<string, SurfaceSummary>): ActionResult {
+export function applyAction(spec: Spec, previous: RolloutState | null, action: ManualAction, who: Who, nowMs: number, surfaces: Record<string, SurfaceSummary>, seen: ActionObservation = { unknownWindows: new Map(), cursors: {} }): ActionResult {
   const refuse = (message: string): ActionResult => ({ ok: false, message });
   const status = previous?.status ?? 'not started';
   const terminal = status === 'rolled_back' || status === 'complete';
@@ -92,6 +102,46 @@ export function applyAction(spec: Spec, previous: RolloutState | null, action: M
         ok: true, hooks: [last ? 'complete' : 'promote'], next, record: main,
         ifHooksFail: { next: kept, record: record('hold', kept, reasons, 'the phase is kept; try again once the hook works') },
       };
+    }
+    case 'acknowledge': {
+      if (terminal) return refuse(`the rollout is ${status}; there is nothing to acknowledge`);
+      if (seen.unknownWindows.size === 0) return refuse('no event window is unknown: no lines were lost and no unreadable line may carry reason codes, so there is nothing to acknowledge');
+      const memories: Record<string, SurfaceMemory> = { ...state.surfaces };
+      const accepted: string[] = [];
+      for (const [name, windows] of seen.unknownWindows) {
+        const cursor = seen.cursors[name];
+        if (!cursor) continue;
+        const tally = cursor.tally;
+        // The windows start again here, as at a phase entry; the doubt up to here is accepted.
+        memories[name] = {
+          cursor, phase_entry: tally, phase_entry_position: state.surfaces[name]?.phase_entry_position ?? cursor.position,
+          last_check: tally, check_before: tally, accepted_doubt: acceptDoubt(tally),
+        };
+        accepted.push(`surface \`${name}\`: ${[...windows].map(([w, why]) => `${w} (${why})`).join('; ')}`);
+      }
+      const next = counted({
+        ...state, surfaces: memories, last_decision: 'hold',
+        last_check_unix_ms: Math.max(nowMs, state.last_check_unix_ms ?? nowMs),
+        phase: { ...state.phase, soak_start_unix_ms: nowMs, passing_checks: 0 },
+      });
+      const reasons = [`acknowledged by ${by}: the unknown event windows restart at this check, and so does ${phase.name}'s soak`, ...accepted.map((a) => `accepted: ${a}`)];
+      return { ok: true, hooks: [], ifHooksFail: null, next, record: record('hold', next, reasons, `${phase.name} soaks again from now (${formatDuration(phase.soakMs)}) with every gate passing`) };
+    }
+    case 'reset-clock': {
+      if (terminal) return refuse(`the rollout is ${status}; its clock no longer matters`);
+      const last = state.last_check_unix_ms;
+      if (last === null || last <= nowMs) {
+        return refuse(`the previous check (${last === null ? 'none yet' : at(last)}) is not after this clock (${at(nowMs)}); there is no clock jump to undo`);
+      }
+      const clamp = (ms: number) => Math.min(ms, nowMs);
+      // Nothing measured on the wrong clock can be trusted: the soak starts again now.
+      const next = counted({
+        ...state, last_decision: 'hold', last_check_unix_ms: nowMs, started_unix_ms: clamp(state.started_unix_ms),
+        phase: { ...state.phase, entered_unix_ms: clamp(state.phase.entered_unix_ms), soak_start_unix_ms: nowMs, passing_checks: 0 },
+        pause: state.pause ? { ...state.pause, since_unix_ms: clamp(state.pause.since_unix_ms) } : null,
+      });
+      const reasons = [`clock reset by ${by}: the previous check was at ${at(last)}, ${formatDuration(last - nowMs)} ahead of this clock; checks are timed from ${at(nowMs)} again and ${phase.name}'s soak restarts`];
+      return { ok: true, hooks: [], ifHooksFail: null, next, record: record('hold', next, reasons, `${phase.name} soaks again from now (${formatDuration(phase.soakMs)}) with every gate passing`) };
     }
     case 'retry': {
       if (status !== 'rolled_back') return refuse(`retry restarts a rolled-back rollout; this one is ${status}`);

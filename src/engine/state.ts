@@ -2,6 +2,7 @@
 import type { FilePosition, EventCursor } from '../observe/event-cursor.js';
 import type { LogTally } from '../observe/log-tally.js';
 import type { HookEvent } from '../spec/types.js';
+import type { AcceptedDoubt } from './window-doubt.js';
 
 export type Decision = 'promote' | 'wait' | 'hold' | 'rollback' | 'complete';
 export type RolloutStatus = 'progressing' | 'paused' | 'rolled_back' | 'complete';
@@ -16,6 +17,8 @@ export interface SurfaceMemory {
   /** Tallies at the previous check and the one before (`check`, `previous_check` windows). */
   last_check: LogTally | null;
   check_before: LogTally | null;
+  /** Doubt (lost or unreadable lines) an operator accepted with `control acknowledge`; absent: none. */
+  accepted_doubt?: AcceptedDoubt;
 }
 
 export interface PhaseMemory {

@@ -46,6 +46,13 @@ export interface SurfaceContext {
   state: Record<string, unknown> | null;
 }
 
+/** How far ahead of `now` a snapshot may claim to be (clocks of two hosts drift a little). */
+export const FUTURE_TOLERANCE_MS = 60_000;
+
+function formatAhead(ms: number): string {
+  return ms < 3_600_000 ? `${Math.round(ms / 1000)}s` : ms < 172_800_000 ? `${Math.round(ms / 3_600_000)}h` : `${Math.round(ms / 86_400_000)} days`;
+}
+
 export function buildSurfaceContext(settings: SurfaceSettings, reads: SurfaceReads, nowMs: number): SurfaceContext {
   const { state, control, events } = reads;
   const paused = control.mode === 'paused';
@@ -68,11 +75,14 @@ export function buildSurfaceContext(settings: SurfaceSettings, reads: SurfaceRea
     };
   }
   const age = nowMs - state.health.updated_unix_ms;
-  const stale = settings.staleAfterMs !== null && age > settings.staleAfterMs;
+  // A snapshot from the future is no evidence of the present, however fresh it claims to be.
+  const ahead = -age > FUTURE_TOLERANCE_MS;
+  const stale = ahead || (settings.staleAfterMs !== null && age > settings.staleAfterMs);
   const partial = { ...base, kind: settings.kind ?? state.kind, present: true, stale, age_ms: age, health: state.health, state: state.state };
   const classification = applyPause(classify(settings, partial), paused);
   let reason = reportedReason(classification, events.total.last?.reason ?? null, paused);
-  if (stale) reason = `state is stale: last updated ${Math.round(age / 1000)}s ago, over the ${Math.round(settings.staleAfterMs! / 1000)}s staleAfter limit`;
+  if (ahead) reason = `state is from the future: health.updated_unix_ms is ${formatAhead(-age)} ahead of this check, over the ${FUTURE_TOLERANCE_MS / 1000}s tolerance; the producer's clock is ahead (or the file is forged)`;
+  else if (stale) reason = `state is stale: last updated ${Math.round(age / 1000)}s ago, over the ${Math.round(settings.staleAfterMs! / 1000)}s staleAfter limit`;
   return {
     ...partial,
     health_state: classification.state,

@@ -51,9 +51,10 @@ export async function runControl(spec: Spec, action: ManualAction, options: Cont
     const recoveredNote = store.recover();
     const before = store.load();
     const obs = observe(spec, before, options.root);
-    const surfaces = summarize(checkContext(spec, before, obs, options.nowMs).surfaces);
+    const context = checkContext(spec, before, obs, options.nowMs);
     const who = { actor: options.actor ?? defaultActor(), reason: options.reason };
-    const result = applyAction(spec, before, action, who, options.nowMs, surfaces);
+    const cursors = Object.fromEntries(Object.entries(obs.surfaces).map(([name, seen]) => [name, seen.events.cursor]));
+    const result = applyAction(spec, before, action, who, options.nowMs, summarize(context.surfaces), { unknownWindows: context.unknownWindows, cursors });
     if (!result.ok) return result;
     let { record } = result;
     let next = phaseEntryAt(result.next, obs, options.nowMs);
