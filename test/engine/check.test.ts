@@ -161,6 +161,12 @@ describe('pause', () => {
     run(specOf(), [[0, 'wait'], [5, 'hold', { web: { paused: true } }], [10, 'hold', { web: { paused: true, health: { failure_streak: 1 } } }], [15, 'rollback', { web: { paused: true, health: { failure_streak: 1 } } }]]);
   });
 
+  it('a gate failing while paused restarts the soak: resuming does not promote on time held while failing', () => {
+    const queue = { api: { health: { queue_depth: 5 }, paused: true }, web: { paused: true } };
+    const r = run(specOf(), [[0, 'wait'], [5, 'hold', queue], [25, 'hold', queue], [26, 'wait'], [54, 'wait'], [55, 'promote']]);
+    expect(r[2]!.record.soak).toMatchObject({ held_ms: 0, passing_checks: 0 });
+  });
+
   it('a manual pause holds with who and why, and the status says paused', () => {
     const first = run(specOf(), [[0, 'wait']])[0]!.next;
     const paused: RolloutState = { ...first, pause: { actor: 'alice', reason: 'waiting for the DB migration', since_unix_ms: T0 + MIN } };
@@ -175,6 +181,8 @@ describe('data that cannot be trusted never passes', () => {
     ['unparsable', { web: { state: '{"health":{"queue_de' } }],
     ['stale', { web: { age: 20 } }],
     ['wrongly typed', { web: { state: '{"health":{"queue_depth":"0"}}' } }],
+    ['dated in the future', { web: { age: -2 } }],
+    ['dated at the end of time', { web: { state: '{"health":{"updated_unix_ms":9007199254740991}}' } }],
   ])('%s state holds, whatever the soak', (_what, broken) => {
     const r = run(specOf(), [[0, 'wait'], [40, 'hold', broken], [80, 'hold', broken]]);
     expect(r[1]!.record.gates.filter((g) => g.surface === 'web').map((g) => g.result)).toEqual(['error', 'error']);
