@@ -307,19 +307,19 @@ function buildContexts(spec: Spec, state: RolloutState, obs: Observations, nowMs
       lastCheck: memory?.last_check ?? null,
       checkBefore: memory?.check_before ?? null,
     });
+    const unknown = unknownWindows(windows, total, memory?.accepted_doubt);
+    if (unknown.size > 0) doubtful.set(s.name, unknown);
     const context = buildSurfaceContext(
       { name: s.name, kind: s.kind, staleAfterMs: s.staleAfterMs, healthRules: spec.health },
       {
         state: seen?.state ?? { present: false, reason: 'the surface was not observed' },
         control: seen?.control ?? { mode: 'running', present: false, updated_unix_ms: null, last_action: null, note: null },
-        events: { present: seen?.events.present ?? false, total, windows },
+        events: { present: seen?.events.present ?? false, total, windows, unknown },
       },
       nowMs,
     );
     surfaces[s.name] = context;
     if (!context.present || context.stale) unusableSurfaces.set(s.name, context.health_reason);
-    const unknown = unknownWindows(windows, total, memory?.accepted_doubt);
-    if (unknown.size > 0) doubtful.set(s.name, unknown);
     for (const note of seen?.events.notes ?? []) notes.push(`surface \`${s.name}\`: ${note}`);
     if (seen?.control.note) notes.push(`surface \`${s.name}\`: ${seen.control.note}`);
   }

@@ -4,6 +4,7 @@
  * healthy: health `unknown` (or the stale reason) and `rollout_gate: hold`.
  */
 import { evaluateRule, zeroDefaultCopy } from '../rules/evaluate.js';
+import { ruleReads } from '../rules/var-paths.js';
 import type { ControlState } from './control-state.js';
 import type { EventWindows } from './event-windows.js';
 import { applyPause, classifyHealth, gateOf, reportedReason, type Classification, type HealthState } from './health.js';
@@ -23,7 +24,7 @@ export interface SurfaceSettings {
 export interface SurfaceReads {
   state: StateRead;
   control: ControlState;
-  events: { present: boolean; total: LogTally; windows: EventWindows };
+  events: { present: boolean; total: LogTally; windows: EventWindows; /** Window name -> why it cannot be trusted. */ unknown?: ReadonlyMap<string, string> };
 }
 
 type Windows<T> = { total: T; phase: T; check: T; previous_check: T };
@@ -79,7 +80,7 @@ export function buildSurfaceContext(settings: SurfaceSettings, reads: SurfaceRea
   const ahead = -age > FUTURE_TOLERANCE_MS;
   const stale = ahead || (settings.staleAfterMs !== null && age > settings.staleAfterMs);
   const partial = { ...base, kind: settings.kind ?? state.kind, present: true, stale, age_ms: age, health: state.health, state: state.state };
-  const classification = applyPause(classify(settings, partial), paused);
+  const classification = applyPause(classify(settings, partial, events.unknown), paused);
   let reason = reportedReason(classification, events.total.last?.reason ?? null, paused);
   if (ahead) reason = `state is from the future: health.updated_unix_ms is ${formatAhead(-age)} ahead of this check, over the ${FUTURE_TOLERANCE_MS / 1000}s tolerance; the producer's clock is ahead (or the file is forged)`;
   else if (stale) reason = `state is stale: last updated ${Math.round(age / 1000)}s ago, over the ${Math.round(settings.staleAfterMs! / 1000)}s staleAfter limit`;
@@ -92,12 +93,27 @@ export function buildSurfaceContext(settings: SurfaceSettings, reads: SurfaceRea
 }
 
 /** The producer's rules, or the spec's `health` rules (an erroring rule makes health unknown). */
-function classify(settings: SurfaceSettings, surface: Omit<SurfaceContext, 'health_state' | 'health_reason' | 'rollout_gate'>): Classification {
+function classify(settings: SurfaceSettings, surface: Omit<SurfaceContext, 'health_state' | 'health_reason' | 'rollout_gate'>, unknown: ReadonlyMap<string, string> | undefined): Classification {
   if (!settings.healthRules) return classifyHealth(surface.health);
   for (const level of ['failing', 'degraded'] as const) {
+    const doubt = unknown && unknownWindowRead(settings.healthRules[level], unknown);
+    if (doubt) return { state: 'unknown', reason: `the spec's health rule \`${level}\` reads ${doubt}` };
     const result = evaluateRule(settings.healthRules[level], surface);
     if (!result.ok) return { state: 'unknown', reason: `the spec's health rule \`${level}\` errored: ${result.error}` };
     if (result.value) return { state: level, reason: `the spec's health rule \`${level}\` matched` };
   }
   return { state: 'healthy', reason: "the spec's health rules found nothing wrong" };
+}
+
+/** "events.phase, which is unknown: …" when a health rule reads an event window that cannot be trusted. */
+function unknownWindowRead(rule: unknown, unknown: ReadonlyMap<string, string>): string | null {
+  const reads = ruleReads(rule);
+  if (reads.computed && unknown.size > 0) return `a computed path while event windows are unknown (${[...unknown.values()][0]})`;
+  for (const path of reads.paths) {
+    const [field, window] = path.split('.');
+    if (field !== 'events' && field !== 'cycles') continue;
+    const hit = window === undefined ? [...unknown][0] : unknown.has(window) ? [window, unknown.get(window)!] : undefined;
+    if (hit) return `${field}.${hit[0]}, which is unknown: ${hit[1]}`;
+  }
+  return null;
 }
