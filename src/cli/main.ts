@@ -33,14 +33,17 @@ Docs: README.md, schemas/rollout-spec.schema.json`);
     .description('check specs against the schema and the semantic rules (unknown keys, var paths, operators, durations, cron, time zones, references)')
     .argument('<spec...>', 'spec files, or directories whose *.yaml files are specs')
     .addOption(formatOption(VALIDATE_FORMATS))
+    .option('--strict', 'treat every warning as an error (exit 65), e.g. an undocumented reason code')
     .addHelpText('after', `
 Examples:
   rollgate validate specs/release.yaml
   rollgate validate specs/ --format github     # annotations on pull requests
   rollgate validate specs/*.yaml --format json
+  rollgate validate --strict specs/            # in CI: warnings fail the job too
 
-Exit: 0 all valid (warnings allowed), 65 any invalid, 66 a file is missing.`)
-    .action(async (specs: string[], options: { format: (typeof VALIDATE_FORMATS)[number] }) => {
+Exit: 0 all valid (warnings allowed), 65 any invalid, 66 a file is missing.
+With --strict a warning makes its spec invalid (65) and shows as an error in every --format.`)
+    .action(async (specs: string[], options: { format: (typeof VALIDATE_FORMATS)[number]; strict?: boolean }) => {
       const { runValidate } = await import('./validate.js');
       process.exitCode = runValidate(specs, options);
     });

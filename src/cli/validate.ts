@@ -6,11 +6,20 @@ import { expandSpecPaths } from './spec-paths.js';
 
 export interface ValidateOptions {
   format: ValidateFormat;
+  /** Every warning is an error: the spec is invalid (65) and every format shows `error`. */
+  strict?: boolean;
+}
+
+/** A result as `--strict` sees it: warnings become errors, and a spec with any is not valid. */
+export function strictResult(result: SpecResult): SpecResult {
+  if (!result.diagnostics.some((d) => d.severity === 'warning')) return result;
+  return { ...result, spec: null, diagnostics: result.diagnostics.map((d) => (d.severity === 'warning' ? { ...d, severity: 'error' } : d)) };
 }
 
 export function runValidate(args: string[], options: ValidateOptions): number {
   const { files, emptyDirs } = expandSpecPaths(args);
-  const results: SpecResult[] = files.map(loadSpecFile);
+  const loaded: SpecResult[] = files.map(loadSpecFile);
+  const results = options.strict ? loaded.map(strictResult) : loaded;
   for (const dir of emptyDirs) {
     results.push({
       file: dir, spec: null, missing: true,

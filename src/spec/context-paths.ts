@@ -4,7 +4,7 @@
  */
 import { KNOWN_REASON_CODES } from '../observe/reason-codes.js';
 import { readSchema } from './schema-files.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, nearMiss } from './suggest.js';
 
 export interface VarScope {
   surfaces: readonly string[];
@@ -17,9 +17,45 @@ export interface VarScope {
 
 export type ValueType = 'boolean' | 'number' | 'string' | 'array' | 'object' | 'unknown';
 
+/** What the context schema says about a scalar field, for comparisons with literals. */
+export interface FieldType {
+  type: 'integer' | 'number' | 'string' | 'boolean';
+  /** The field may read null (e.g. `age_ms` when the state is unavailable). */
+  nullable: boolean;
+  /** The values of an enum field (`health_state`). */
+  enum?: readonly string[];
+}
+
 export type Resolution =
-  | { ok: true; type: ValueType; warning?: string; input?: string }
-  | { ok: false; message: string };
+  | {
+      ok: true; type: ValueType; warning?: string; input?: string;
+      /** Known only for fields the schema types; never for `inputs.*` or `state.*`. */
+      field?: FieldType;
+      /** The path reads `last_reason_codes` (`list`) or one of its elements (`item`). */
+      reasonCodes?: 'list' | 'item';
+    }
+  | { ok: false; message: string; code?: string };
+
+/**
+ * A reason code a rule names, checked against the documented ones: one edit from a documented
+ * code is an error (it reads 0, or is never in the list, at every check, so the rule never sees
+ * what it watches for); any other unknown code is a warning, since producers may add codes.
+ */
+export function reasonCodeProblem(code: string, where: string, reads: 'count' | 'list'): { severity: 'error' | 'warning'; code: string; message: string } | undefined {
+  if (KNOWN_REASON_CODES.includes(code)) return undefined;
+  const near = nearMiss(code, KNOWN_REASON_CODES);
+  if (near !== undefined) {
+    const never = reads === 'count' ? 'it reads 0 at every check' : 'it is never among the codes';
+    return {
+      severity: 'error', code: 'misspelled-reason-code',
+      message: `reason code \`${code}\` in ${where} is not documented, and so close to the documented \`${near}\` that it must be a typo: as written ${never}, so the rule never sees what it watches for; did you mean \`${near}\`?`,
+    };
+  }
+  return {
+    severity: 'warning', code: 'unknown-reason-code',
+    message: `reason code \`${code}\` in ${where} is not one the producer documents; ${reads === 'count' ? 'it reads 0' : 'it is not among the codes'} until a runtime writes it` + didYouMean(code, KNOWN_REASON_CODES),
+  };
+}
 
 interface SchemaNode {
   $ref?: string;
@@ -95,7 +131,9 @@ function walk(start: SchemaNode, segs: string[], from: number, prefix: string, s
       node = node.items;
     } else if (typeof node.additionalProperties === 'object') {
       if (defName === 'reasonCounts') {
-        warning = `reason code \`${seg}\` in \`${next}\` is not one the producer documents; it reads 0 until a runtime writes it` + didYouMean(seg, KNOWN_REASON_CODES);
+        const problem = reasonCodeProblem(seg, `\`${next}\``, 'count');
+        if (problem?.severity === 'error') return { ok: false, code: problem.code, message: problem.message };
+        if (problem) warning = problem.message;
       }
       node = node.additionalProperties;
     } else if (node.additionalProperties === true) {
@@ -109,7 +147,23 @@ function walk(start: SchemaNode, segs: string[], from: number, prefix: string, s
     here = next;
   }
   while (node.$ref) node = schema.definitions[node.$ref.replace('#/definitions/', '')]!;
-  return { ok: true, type: typeOf(node), ...(warning ? { warning } : {}) };
+  const field = fieldOf(node);
+  const reasonList = schema.definitions.surface!.properties!.last_reason_codes!;
+  const reasonCodes = node === reasonList ? 'list' : node === reasonList.items ? 'item' : undefined;
+  return { ok: true, type: typeOf(node), ...(warning ? { warning } : {}), ...(field ? { field } : {}), ...(reasonCodes ? { reasonCodes } : {}) };
+}
+
+function fieldOf(node: SchemaNode): FieldType | undefined {
+  if (node.enum) {
+    const values = node.enum.filter((v): v is string => typeof v === 'string');
+    if (values.length !== node.enum.filter((v) => v !== null).length) return undefined;
+    return { type: 'string', nullable: node.enum.includes(null), enum: values };
+  }
+  const types = Array.isArray(node.type) ? node.type : node.type === undefined ? [] : [node.type];
+  const nonNull = types.filter((t) => t !== 'null');
+  const t = nonNull[0];
+  if (nonNull.length !== 1 || (t !== 'integer' && t !== 'number' && t !== 'string' && t !== 'boolean')) return undefined;
+  return { type: t, nullable: types.includes('null') };
 }
 
 function isFreeForm(node: SchemaNode): boolean {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rollgate } from '../helpers/cli.js';
+import { minimalWith } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const tmp = tempDir('validate');
@@ -44,6 +45,67 @@ describe('rollgate validate', () => {
     const r = rollgate(['validate', 'fixtures/specs/design-example.yaml']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/design-example.yaml:\d+:\d+: warning: input `signoff` is declared but no gate or trigger reads it/);
+  });
+
+  it('exits 65 on a reason code one edit from a documented one, at the code, with the suggestion', () => {
+    const r = rollgate(['validate', 'fixtures/specs/invalid/misspelled-reason-code.yaml']);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/^fixtures\/specs\/invalid\/misspelled-reason-code.yaml:35:32: error: reason code `case_procesing_failed` in `surface.events.phase.case_procesing_failed` .*; did you mean `case_processing_failed`\? \(in gate `no-new-hard-errors` of phase `general-availability`\)\n$/);
+  });
+
+  it('a reason code far from every documented one: a warning (exit 0), an error with --strict (exit 65)', () => {
+    const file = 'fixtures/specs/undocumented-reason-code.yaml';
+    const warned = rollgate(['validate', file]);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toMatch(/^fixtures\/specs\/undocumented-reason-code.yaml:36:32: warning: reason code `cache_entries_evicted` .* is not one the producer documents/);
+    expect(warned.stdout).toContain('1 spec checked: 1 valid, 0 invalid (0 errors, 1 warning)');
+    const strict = rollgate(['validate', '--strict', file]);
+    expect(strict.code).toBe(65);
+    expect(strict.stderr).toMatch(/^fixtures\/specs\/undocumented-reason-code.yaml:36:32: error: reason code `cache_entries_evicted`/);
+    expect(strict.stdout).toContain(`INVALID ${file}`);
+    expect(strict.stdout).toContain('1 spec checked: 0 valid, 1 invalid (1 error, 0 warnings)');
+    // A spec without warnings is just as valid under --strict.
+    expect(rollgate(['validate', '--strict', 'specs/']).code).toBe(0);
+  });
+
+  it('--strict shows the warning as an error in every --format', () => {
+    const file = 'fixtures/specs/undocumented-reason-code.yaml';
+    const json = rollgate(['validate', '--strict', '--format', 'json', file]);
+    expect(json.code).toBe(65);
+    const [out] = JSON.parse(json.stdout) as { valid: boolean; errors: { code: string; line: number; col: number }[]; warnings: unknown[] }[];
+    expect(out).toMatchObject({ valid: false, warnings: [], errors: [{ code: 'unknown-reason-code', line: 36, col: 32 }] });
+    expect(out).not.toHaveProperty('rollout');
+    const github = rollgate(['validate', '--strict', '--format', 'github', file]);
+    expect(github.code).toBe(65);
+    expect(github.stdout).toMatch(/^::error file=fixtures\/specs\/undocumented-reason-code.yaml,line=36,col=32,title=rollgate unknown-reason-code::/);
+    const junit = rollgate(['validate', '--strict', '--format', 'junit', file]);
+    expect(junit.code).toBe(65);
+    expect(junit.stdout).toContain('failures="1" errors="0"');
+    expect(junit.stdout).toContain('<failure message="1 error: reason code `cache_entries_evicted`');
+    const md = rollgate(['validate', '--strict', '--format', 'markdown', file]);
+    expect(md.code).toBe(65);
+    expect(md.stdout).toContain(`| \`${file}:36:32\` | error |`);
+    expect(md.stdout).toContain(`| \`${file}\` | **invalid** |`);
+  });
+
+  it('exits 65 on an integer field compared with "3", at the literal', () => {
+    const r = rollgate(['validate', 'fixtures/specs/invalid/type-mismatch.yaml']);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toBe('fixtures/specs/invalid/type-mismatch.yaml:25:62: error: `surface.health.queue_depth` is an integer, but `<=` in gate `queue-depth` of phase `canary-1` compares it with the string `"3"`; rollgate compares values of one type only, so the check would error (and hold): write the number without quotes, `3`\n');
+  });
+
+  it('exits 65 on a boolean field compared with "true"', () => {
+    const file = join(tempDir('validate-present'), 'present.yaml');
+    writeFileSync(file, minimalWith('{ "<=": [ { var: surface.health.queue_depth }, 1 ] }', '{ "==": [ { var: surface.present }, "true" ] }'));
+    const r = rollgate(['validate', file]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/:25:51: error: `surface.present` is a boolean \(true or false\), but `==` .* the string `"true"`; .*: write `true` without quotes\n$/);
+  });
+
+  it('exits 65 on `=<`, suggesting `<=`', () => {
+    const r = rollgate(['validate', 'fixtures/specs/invalid/operator-typo.yaml']);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toBe('fixtures/specs/invalid/operator-typo.yaml:25:17: error: unknown json-logic operator `=<` in gate `queue-depth` of phase `canary-1`; did you mean `<=`?\n');
   });
 
   it('exits 66 when a file is missing, even beside valid specs', () => {
@@ -109,6 +171,8 @@ describe('rollgate validate', () => {
     const help = rollgate(['validate', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit: 0 all valid (warnings allowed), 65 any invalid, 66 a file is missing.');
+    expect(help.stdout).toMatch(/--strict +treat every warning as an error \(exit 65\)/);
+    expect(help.stdout).toContain('rollgate validate --strict specs/');
     expect(rollgate(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 

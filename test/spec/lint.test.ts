@@ -1,6 +1,7 @@
 /** Semantic checks beyond the schema, each on a one-line change to the minimal valid spec. */
 import { describe, expect, it } from 'vitest';
 import { loadSpecText } from '../../src/spec/load-spec.js';
+import { didYouMean, editDistance, nearMiss } from '../../src/spec/suggest.js';
 import { MINIMAL, minimalWith } from '../helpers/paths.js';
 
 const diagnose = (text: string) => loadSpecText(text, 'spec.yaml').diagnostics;
@@ -11,6 +12,24 @@ const withQueueRule = (rule: string) => minimalWith(QUEUE_RULE, rule);
 describe('the minimal fixture', () => {
   it('is valid with no warnings', () => {
     expect(diagnose(MINIMAL)).toEqual([]);
+  });
+});
+
+describe('suggestions', () => {
+  it('swapping two neighbours is one edit', () => {
+    expect(editDistance('queue_dpeth', 'queue_depth')).toBe(1);
+    expect(editDistance('ab', 'ba')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(didYouMean('fialing', ['healthy', 'degraded', 'failing'])).toBe('; did you mean `failing`?');
+  });
+
+  it('a near miss is one edit after folding case, `-`/`_` and blanks; an exact name is none', () => {
+    const known = ['case_processing_failed', 'retry_attempted'];
+    expect(nearMiss('retry_attempted', known)).toBeUndefined();
+    expect(nearMiss('Retry-Attempted ', known)).toBe('retry_attempted');
+    expect(nearMiss('retry_atempted', known)).toBe('retry_attempted');
+    expect(nearMiss('retyr_attempted', known)).toBe('retry_attempted');
+    expect(nearMiss('retries_attempted', known)).toBeUndefined();
   });
 });
 
@@ -41,16 +60,76 @@ describe('var paths', () => {
     expect(only(text, 'error')).toEqual([]);
   });
 
-  it('warns about a reason code the producer does not document, with a suggestion', () => {
-    const found = only(withQueueRule('{ "==": [ { var: surface.events.phase.case_procesing_failed }, 0 ] }'), 'warning');
-    expect(found.map((d) => d.code)).toEqual(['unknown-reason-code']);
-    expect(found[0]!.message).toMatch(/did you mean `case_processing_failed`\?/);
+  it('a reason code one edit from a documented one is an error at the path, with the suggestion', () => {
+    const found = diagnose(withQueueRule('{ "==": [ { var: surface.events.phase.case_procesing_failed }, 0 ] }'));
+    expect(found.map((d) => [d.severity, d.code, d.line, d.col])).toEqual([['error', 'misspelled-reason-code', 25, 32]]);
+    expect(found[0]!.message).toMatch(/^reason code `case_procesing_failed` in `surface.events.phase.case_procesing_failed` .* reads 0 at every check.*; did you mean `case_processing_failed`\?/);
+  });
+
+  it('one edit: a swap of two neighbours, a case or `-`/`_` difference, a missing or extra letter', () => {
+    for (const code of ['case_processign_failed', 'Case_Processing_Failed', 'case-processing-failed', 'case_processing_faild', 'case_processing_failedd', 'CASE-PROCESING-FAILED']) {
+      const found = only(withQueueRule(`{ "==": [ { var: surface.events.check.${code} }, 0 ] }`), 'error');
+      expect(found.map((d) => d.code), code).toEqual(['misspelled-reason-code']);
+      expect(found[0]!.message, code).toMatch(/did you mean `case_processing_failed`\?/);
+    }
+  });
+
+  it('a reason code far from every documented one is only a warning: producers may add codes', () => {
+    const found = diagnose(withQueueRule('{ "==": [ { var: surface.events.phase.cache_entries_evicted }, 0 ] }'));
+    expect(found.map((d) => [d.severity, d.code, d.line, d.col])).toEqual([['warning', 'unknown-reason-code', 25, 32]]);
+    expect(found[0]!.message).toMatch(/is not one the producer documents; it reads 0 until a runtime writes it/);
+    // Two edits away is a different code, not a slip.
+    expect(only(withQueueRule('{ "==": [ { var: surface.events.phase.case_processing_fail }, 0 ] }'), 'error')).toEqual([]);
+  });
+
+  it('the same rule for a code looked up in `last_reason_codes`, at the code', () => {
+    const inList = (code: string) => withQueueRule(`{ "!": [ { in: [ ${code}, { var: surface.last_reason_codes } ] } ] }`);
+    const near = diagnose(inList('case_procesing_failed'));
+    expect(near.map((d) => [d.severity, d.code, d.line, d.col])).toEqual([['error', 'misspelled-reason-code', 25, 32]]);
+    expect(near[0]!.message).toMatch(/in `surface.last_reason_codes` .*; did you mean `case_processing_failed`\?/);
+    expect(diagnose(inList('cache_entries_evicted')).map((d) => [d.severity, d.code])).toEqual([['warning', 'unknown-reason-code']]);
+    expect(diagnose(inList('case_processing_failed'))).toEqual([]);
+    const element = only(withQueueRule('{ "==": [ { var: surface.last_reason_codes.0 }, healthy-cycle ] }'), 'error');
+    expect(element.map((d) => d.code)).toEqual(['misspelled-reason-code']);
   });
 
   it('health rules read the surface, but not what they decide', () => {
     const health = (rule: string) => minimalWith('phases:', `health:\n  failing: { ">=": [ { var: health.failure_streak }, 3 ] }\n  degraded: ${rule}\nphases:`);
     expect(only(health('{ ">": [ { var: health.last_cycle_failed }, 0 ] }'), 'error')).toEqual([]);
     expect(only(health('{ "==": [ { var: health_state }, degraded ] }'), 'error')[0]!.message).toMatch(/`health_state` cannot be read in a health rule/);
+  });
+});
+
+describe('comparisons with a literal of another type', () => {
+  const mismatch = (rule: string) => only(withQueueRule(rule), 'error').filter((d) => d.code === 'type-mismatch');
+
+  it('an integer field and a quoted number: an error at the literal', () => {
+    const found = mismatch('{ "<=": [ { var: surface.health.queue_depth }, "3" ] }');
+    expect(found.map((d) => [d.line, d.col, d.path])).toEqual([[25, 62, '/phases/0/gates/1/rule/<=/1']]);
+    expect(found[0]!.message).toBe('`surface.health.queue_depth` is an integer, but `<=` in gate `queue-depth` of phase `canary-1` compares it with the string `"3"`; rollgate compares values of one type only, so the check would error (and hold): write the number without quotes, `3`');
+  });
+
+  it('a boolean field and "true"', () => {
+    const found = mismatch('{ "==": [ { var: surface.present }, "true" ] }');
+    expect(found.map((d) => [d.line, d.col])).toEqual([[25, 51]]);
+    expect(found[0]!.message).toMatch(/^`surface.present` is a boolean \(true or false\), but `==` .* the string `"true"`; .*: write `true` without quotes$/);
+  });
+
+  it('every comparison operator, the literal on either side, an enum field and null', () => {
+    for (const op of ['==', '===', '!=', '!==', '<', '<=', '>', '>=']) {
+      expect(mismatch(`{ "${op}": [ "1", { var: surface.health.failure_streak } ] }`).length, op).toBe(1);
+    }
+    expect(mismatch('{ "==": [ { var: surface.health_state }, 3 ] }')[0]!.message).toMatch(/is a string \(one of `healthy`, `degraded`, `failing`, `unknown`\), but `==` .* the number `3`/);
+    expect(mismatch('{ "!=": [ { var: surface.health.queue_depth }, null ] }')[0]!.message).toMatch(/compares it with `null`; .*; this field is never null$/);
+    expect(mismatch('{ "<": [ 0, { var: phase.elapsed_ms }, "60000" ] }').map((d) => d.path)).toEqual(['/phases/0/gates/1/rule/</2']);
+  });
+
+  it('same types, a nullable field and null, and free-form paths are fine', () => {
+    const text = minimalWith('surfaces:', 'inputs:\n  signoff: { file: s.yaml }\nsurfaces:').replace(QUEUE_RULE,
+      '{ and: [ { "==": [ { var: surface.age_ms }, null ] }, { "<": [ { var: [ surface.age_ms, 0 ] }, 60000 ] }, { "==": [ { var: surface.stale }, false ] }, ' +
+      '{ "==": [ { var: surface.health_state }, healthy ] }, { "==": [ { var: phase.traffic }, 2.5 ] }, { "==": [ { var: inputs.signoff.approved }, "true" ] }, ' +
+      '{ "==": [ { var: surface.state.commands.0.exit_code }, "0" ] }, { "==": [ { var: surface.name }, web ] } ] }');
+    expect(only(text, 'error')).toEqual([]);
   });
 });
 
@@ -75,6 +154,14 @@ describe('rule shapes', () => {
   it('a mapping with two operators is not an expression', () => {
     const found = only(withQueueRule('{ "<=": [ 1, 2 ], ">=": [ 1, 2 ] }'), 'error');
     expect(found[0]!.code).toBe('not-an-expression');
+  });
+
+  it('operators written as in other languages suggest the json-logic one', () => {
+    for (const [typo, meant] of [['=<', '<='], ['=>', '>='], ['=!', '!='], ['<>', '!='], ['=', '==']]) {
+      const found = only(withQueueRule(`{ "${typo}": [ { var: surface.health.queue_depth }, 1 ] }`), 'error');
+      expect(found.map((d) => [d.code, d.line, d.col]), typo).toEqual([['unknown-operator', 25, 17]]);
+      expect(found[0]!.message, typo).toBe(`unknown json-logic operator \`${typo}\` in gate \`queue-depth\` of phase \`canary-1\`; did you mean \`${meant}\`?`);
+    }
   });
 
   it('`log` is not allowed (it would write from inside the engine)', () => {

@@ -3,12 +3,24 @@
  * resolve against the context schema, and a root that returns true or false.
  */
 import { OPERATORS, isOperator } from '../../rules/operators.js';
-import { resolveVarPath, type ValueType, type VarScope } from '../context-paths.js';
+import { reasonCodeProblem, resolveVarPath, type FieldType, type Resolution, type ValueType, type VarScope } from '../context-paths.js';
 import { describeRuleOwner } from '../describe-path.js';
 import { didYouMean } from '../suggest.js';
 import { isRecord, type Reporter, type Segment } from './reporter.js';
 
 type ItemScope = 'none' | 'item' | 'reduce';
+
+/**
+ * Operators people write from other languages, and what json-logic calls them. Edit distance
+ * alone gets these wrong: `=<` is one edit from `==` as much as from `<=`.
+ */
+const OPERATOR_SLIPS: Readonly<Record<string, string>> = {
+  '=<': '<=', '=>': '>=', '=!': '!=', '<>': '!=', '=': '==', '=!=': '!==', '=<=': '<=',
+  '≤': '<=', '≥': '>=', '≠': '!=', '&&': 'and', '||': 'or', not: '!',
+};
+
+/** Operators that compare two values; with a strict engine, values of one type only. */
+const COMPARISONS = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=']);
 
 export interface RuleFacts {
   /** Inputs this rule reads, for cross-checks (e.g. a trigger on an optional input). */
@@ -40,7 +52,8 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
     const args = Array.isArray(raw) ? raw : [raw];
     const argPath = (i: number): Segment[] => (Array.isArray(raw) ? [...path, op, i] : [...path, op]);
     if (!isOperator(op)) {
-      report.error('unknown-operator', `unknown json-logic operator \`${op}\` in ${owner}` + (didYouMean(op, Object.keys(OPERATORS)) || `; the operators are ${Object.keys(OPERATORS).join(' ')}`), [...path, op], 'key');
+      const slip = Object.prototype.hasOwnProperty.call(OPERATOR_SLIPS, op) ? `; did you mean \`${OPERATOR_SLIPS[op]}\`?` : '';
+      report.error('unknown-operator', `unknown json-logic operator \`${op}\` in ${owner}` + (slip || didYouMean(op, Object.keys(OPERATORS)) || `; the operators are ${Object.keys(OPERATORS).join(' ')}`), [...path, op], 'key');
       args.forEach((a, i) => walk(a, argPath(i), items));
       return;
     }
@@ -54,6 +67,8 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
       checkVar(args, argPath(0), items);
       return;
     }
+    if (items === 'none' && COMPARISONS.has(op)) checkComparison(op, args, argPath);
+    if (items === 'none' && op === 'in') checkReasonCodesIn(args, argPath);
     if (info.perItem) {
       walk(args[0], argPath(0), items);
       walk(args[1], argPath(1), info.perItem);
@@ -73,11 +88,69 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
     if (items !== 'none') return; // relative to the element being iterated: unknown statically
     const resolution = resolveVarPath(target === undefined || target === null ? '' : String(target), scope);
     if (!resolution.ok) {
-      report.error('unknown-var', `${resolution.message} (in ${owner})`, path);
+      report.error(resolution.code ?? 'unknown-var', `${resolution.message} (in ${owner})`, path);
       return;
     }
     if (resolution.warning) report.warning('unknown-reason-code', `${resolution.warning} (in ${owner})`, path);
     if (resolution.input) facts.inputs.add(resolution.input);
+  }
+
+  /** The resolution of a literal `var` (not inside `all`/`some`/…), or undefined. */
+  function resolvedVar(expr: unknown): { path: string; resolution: Resolution & { ok: true }; fallback: unknown[] } | undefined {
+    if (!isRecord(expr) || Object.keys(expr).length !== 1 || !('var' in expr)) return undefined;
+    const raw = expr.var;
+    const args = Array.isArray(raw) ? raw : [raw];
+    const target = args[0];
+    if (typeof target !== 'string' && typeof target !== 'number') return undefined;
+    const resolution = resolveVarPath(String(target), scope);
+    return resolution.ok ? { path: String(target), resolution, fallback: args.slice(1) } : undefined;
+  }
+
+  /**
+   * A field the schema types, compared with a literal of another type: the engine refuses to
+   * compare them at a check (an error, so the rule holds), so say so now, at the literal.
+   */
+  function checkComparison(op: string, args: unknown[], argPath: (i: number) => Segment[]): void {
+    const vars = args.map(resolvedVar);
+    const compared = vars.find((v) => v?.resolution.field !== undefined);
+    if (compared === undefined) return;
+    let field = compared.resolution.field!;
+    if (compared.fallback.length > 0 && field.nullable) {
+      // `{ var: [path, default] }` reads the default instead of null: of the field's type, the
+      // value is never null; of another, it may be either type, which only a check can tell.
+      const fallback = compared.fallback[0];
+      if (!isLiteral(fallback) || mismatch({ ...field, nullable: false }, fallback) !== undefined) return;
+      field = { ...field, nullable: false };
+    }
+    args.forEach((arg, i) => {
+      if (vars[i] !== undefined || !isLiteral(arg)) return;
+      const problem = mismatch(field, arg);
+      if (problem !== undefined) {
+        report.error('type-mismatch', `\`${compared.path}\` is ${describeField(field)}, but \`${op}\` in ${owner} compares it with ${describeLiteral(arg)}; rollgate compares values of one type only, so the check would error (and hold)${problem}`, argPath(i));
+      } else if (typeof arg === 'string' && compared.resolution.reasonCodes === 'item') {
+        reportReasonCode(arg, `\`${compared.path}\``, argPath(i));
+      }
+    });
+  }
+
+  /** `{ in: [ "code", { var: surface.last_reason_codes } ] }`, or an element in a list of codes. */
+  function checkReasonCodesIn(args: unknown[], argPath: (i: number) => Segment[]): void {
+    const [needle, haystack] = args;
+    const list = resolvedVar(haystack);
+    if (typeof needle === 'string' && list?.resolution.reasonCodes === 'list') {
+      reportReasonCode(needle, `\`${list.path}\``, argPath(0));
+    }
+    const item = resolvedVar(needle);
+    if (item?.resolution.reasonCodes === 'item' && Array.isArray(haystack)) {
+      haystack.forEach((code, i) => {
+        if (typeof code === 'string') reportReasonCode(code, `the list compared with \`${item.path}\``, [...argPath(1), i]);
+      });
+    }
+  }
+
+  function reportReasonCode(code: string, where: string, path: Segment[]): void {
+    const problem = reasonCodeProblem(code, where, 'list');
+    if (problem) report[problem.severity](problem.code, `${problem.message} (in ${owner})`, path);
   }
 
   function checkReturnsBoolean(): void {
@@ -115,6 +188,37 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
   }
 }
 
-function article(type: ValueType): string {
+type Literal = string | number | boolean | null;
+
+function isLiteral(value: unknown): value is Literal {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** Why `field` and `value` cannot be compared, with a fix (maybe ''), or undefined when they can. */
+function mismatch(field: FieldType, value: Literal): string | undefined {
+  if (value === null) return field.nullable ? undefined : '; this field is never null';
+  const numeric = field.type === 'integer' || field.type === 'number';
+  if (typeof value === 'number' ? numeric : typeof value === field.type) return undefined;
+  if (typeof value === 'string' && numeric && value.trim() !== '' && Number.isFinite(Number(value))) return `: write the number without quotes, \`${Number(value)}\``;
+  if (typeof value === 'string' && field.type === 'boolean' && /^(true|false|yes|no|on|off)$/i.test(value.trim())) {
+    return `: write \`${/^(true|yes|on)$/i.test(value.trim())}\` without quotes`;
+  }
+  if (field.type === 'string' && (!field.enum || field.enum.includes(String(value)))) return `: quote it, \`"${String(value)}"\``;
+  return '';
+}
+
+function describeField(field: FieldType): string {
+  const base = field.enum ? `a string (one of ${field.enum.map((v) => `\`${v}\``).join(', ')})` : field.type === 'boolean' ? 'a boolean (true or false)' : article(field.type);
+  return field.nullable ? `${base} or null` : base;
+}
+
+function describeLiteral(value: Literal): string {
+  if (value === null) return '`null`';
+  if (typeof value === 'string') return `the string \`${JSON.stringify(value)}\``;
+  return `the ${typeof value} \`${String(value)}\``;
+}
+
+function article(type: ValueType | FieldType['type']): string {
+  if (type === 'integer') return 'an integer';
   return type === 'array' ? 'a list' : type === 'object' ? 'a mapping' : `a ${type}`;
 }
