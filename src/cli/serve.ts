@@ -1,4 +1,4 @@
-/** `rollgate serve <spec...> [--port 8787] [--host 127.0.0.1] [--token-file F] [--schedule]`. */
+/** `rollgate serve <spec...> [--port 8787] [--host 127.0.0.1] [--allowed-host H]... [--token-file F] [--schedule]`. */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,9 @@ import { runCheck } from '../runner/run-check.js';
 import { scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler } from '../schedule/scheduler.js';
 import { Dashboard } from '../server/dashboard.js';
+import { HostAllowList, parseAllowedHost, type HostEntry } from '../server/host-check.js';
 import { createDashboardServer } from '../server/http-server.js';
+import { MAKE_TOKEN, tokenWeakness } from '../server/token-strength.js';
 import type { Spec } from '../spec/types.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
@@ -15,11 +17,12 @@ export interface ServeCliOptions extends Omit<PlaceOptions, 'now'> {
   port: string;
   host: string;
   tokenFile?: string;
+  /** Host names (optionally with :port) clients use to reach the server; repeatable. */
+  allowedHost?: string[];
   schedule?: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-const MIN_TOKEN = 16;
 
 export function runServe(specFiles: string[], options: ServeCliOptions): Promise<number> {
   return withExitCodes('serve', async () => {
@@ -28,6 +31,7 @@ export function runServe(specFiles: string[], options: ServeCliOptions): Promise
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`--port ${options.port}: give a port number (0 picks a free one)`, EXIT.USAGE);
     const loopback = LOOPBACK.has(options.host);
     const token = readToken(options.tokenFile, loopback, options.host);
+    const hosts = allowedHosts(options.allowedHost ?? [], loopback, options.host, port);
     const specs: Spec[] = [];
     for (const file of specFiles) {
       const spec = loadSpecOrExit(file);
@@ -36,15 +40,16 @@ export function runServe(specFiles: string[], options: ServeCliOptions): Promise
     }
 
     const dashboard = new Dashboard(specs, { root, store });
-    const serveOptions = { token: token.value, root, store, allowedHosts: null as Set<string> | null };
+    const serveOptions = { token: token.value, root, store, allowedHosts: hosts };
     const server = createDashboardServer(dashboard, serveOptions);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => reject(new ExitError(`cannot listen on ${options.host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : err.message}`, EXIT.USAGE)));
       server.listen(port, options.host, resolve);
     });
     const actual = (server.address() as AddressInfo).port;
-    // On loopback, only loopback names are answered: a DNS-rebinding page cannot reach us.
-    if (loopback) serveOptions.allowedHosts = new Set(['127.0.0.1', 'localhost', '[::1]'].map((h) => `${h}:${actual}`));
+    // Only loopback names with this port and the --allowed-host names are answered, on every
+    // endpoint: a DNS-rebinding page cannot read the dashboard.
+    hosts.port = actual;
     dashboard.start();
     const base = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${actual}/`;
     process.stderr.write(`rollgate serve: listening on ${base} (${specs.map((s) => s.name).join(', ')})\n`);
@@ -85,7 +90,7 @@ export function runServe(specFiles: string[], options: ServeCliOptions): Promise
 
 function readToken(file: string | undefined, loopback: boolean, host: string): { value: string; generated: boolean } {
   if (!file) {
-    if (!loopback) throw new ExitError(`--host ${host} listens beyond this machine: give --token-file with a secret of at least ${MIN_TOKEN} characters`, EXIT.USAGE);
+    if (!loopback) throw new ExitError(`--host ${host} listens beyond this machine: give --token-file with a random token of at least 128 bits; make one with \`openssl rand -hex 32 > token-file\``, EXIT.USAGE);
     return { value: randomBytes(24).toString('hex'), generated: true };
   }
   let value: string;
@@ -94,6 +99,21 @@ function readToken(file: string | undefined, loopback: boolean, host: string): {
   } catch (err) {
     throw new ExitError(`--token-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, EXIT.MISSING);
   }
-  if (value.length < MIN_TOKEN) throw new ExitError(`--token-file ${file}: the token is ${value.length} characters; use at least ${MIN_TOKEN} (e.g. \`openssl rand -hex 24 > ${file}\`)`, EXIT.USAGE);
+  const weakness = tokenWeakness(value);
+  if (weakness) throw new ExitError(`--token-file ${file}: the token is too easy to guess: ${weakness}. Make a random one with ${MAKE_TOKEN}, written to the file`, EXIT.USAGE);
   return { value, generated: false };
+}
+
+/** The Host headers answered; beyond loopback, at least one --allowed-host is required. */
+function allowedHosts(given: string[], loopback: boolean, host: string, port: number): HostAllowList {
+  const entries: HostEntry[] = [];
+  for (const text of given) {
+    const entry = parseAllowedHost(text);
+    if (typeof entry === 'string') throw new ExitError(entry, EXIT.USAGE);
+    entries.push(entry);
+  }
+  if (!loopback && entries.length === 0) {
+    throw new ExitError(`--host ${host} listens beyond this machine: give --allowed-host <name> for each name clients use to reach it (e.g. --allowed-host rollgate.example.com${port ? ` or --allowed-host rollgate.example.com:${port}` : ''}); requests carrying any other Host header are refused, so a DNS-rebinding page cannot read the dashboard`, EXIT.USAGE);
+  }
+  return new HostAllowList(entries);
 }
