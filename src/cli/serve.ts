@@ -1,7 +1,7 @@
 /** `rollgate serve <spec...> [--port 8787] [--host 127.0.0.1] [--allowed-host H]... [--token-file F] [--schedule]`. */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { readUntrusted } from '../observe/untrusted-file.js';
 import { runCheck } from '../runner/run-check.js';
 import { scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler } from '../schedule/scheduler.js';
@@ -23,69 +23,91 @@ export interface ServeCliOptions extends Omit<PlaceOptions, 'now'> {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+/** After a signal, the longest a graceful stop may take before the process exits anyway. */
+const STOP_DEADLINE_MS = 5_000;
 
 export function runServe(specFiles: string[], options: ServeCliOptions): Promise<number> {
   return withExitCodes('serve', async () => {
-    const { root, store } = placeOf(options);
-    const port = Number(options.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`--port ${options.port}: give a port number (0 picks a free one)`, EXIT.USAGE);
-    const loopback = LOOPBACK.has(options.host);
-    const token = readToken(options.tokenFile, loopback, options.host);
-    const hosts = allowedHosts(options.allowedHost ?? [], loopback, options.host, port);
-    const specs: Spec[] = [];
-    for (const file of specFiles) {
-      const spec = loadSpecOrExit(file);
-      if (specs.some((s) => s.name === spec.name)) throw new ExitError(`${file}: rollout \`${spec.name}\` is served twice`, EXIT.USAGE);
-      specs.push(spec);
+    // Listening for signals from the start: a signal during start-up stops as cleanly as later.
+    const signalled = new AbortController();
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) process.exit(EXIT.OK); // a second signal: now
+      process.stderr.write(`rollgate serve: ${signal}: stopping\n`);
+      // Whatever still runs (a scheduled check, a slow client), the process ends soon.
+      setTimeout(() => {
+        process.stderr.write(`rollgate serve: not stopped after ${STOP_DEADLINE_MS / 1000} s; exiting\n`);
+        process.exit(EXIT.OK);
+      }, STOP_DEADLINE_MS).unref();
+      signalled.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      return await serve(specFiles, options, signalled.signal);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
-
-    const dashboard = new Dashboard(specs, { root, store });
-    const serveOptions = { token: token.value, root, store, allowedHosts: hosts };
-    const server = createDashboardServer(dashboard, serveOptions);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(new ExitError(`cannot listen on ${options.host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : err.message}`, EXIT.USAGE)));
-      server.listen(port, options.host, resolve);
-    });
-    const actual = (server.address() as AddressInfo).port;
-    // Only loopback names with this port and the --allowed-host names are answered, on every
-    // endpoint: a DNS-rebinding page cannot read the dashboard.
-    hosts.port = actual;
-    dashboard.start();
-    const base = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${actual}/`;
-    process.stderr.write(`rollgate serve: listening on ${base} (${specs.map((s) => s.name).join(', ')})\n`);
-    process.stderr.write(token.generated ? `rollgate serve: actions need a token; open ${base}#token=${token.value}\n` : `rollgate serve: actions need the token in ${options.tokenFile}\n`);
-
-    const stop = new AbortController();
-    let scheduled: Promise<void> = Promise.resolve();
-    if (options.schedule) {
-      const byName = new Map(specs.map((s) => [s.name, s]));
-      const scheduler = new Scheduler(
-        specs.map((s) => scheduledRollout(s, store)),
-        async (name, nowMs) => {
-          const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
-          process.stderr.write(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)\n`);
-          dashboard.rebuild();
-          return 0;
-        },
-        realClock,
-        (line) => process.stderr.write(`rollgate serve: ${line}\n`),
-      );
-      scheduled = scheduler.run(stop.signal);
-    }
-    await new Promise<void>((resolve) => {
-      const onSignal = () => {
-        process.stderr.write('rollgate serve: stopping\n');
-        stop.abort();
-        dashboard.stop();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-    });
-    await scheduled;
-    return EXIT.OK;
   });
+}
+
+async function serve(specFiles: string[], options: ServeCliOptions, signalled: AbortSignal): Promise<number> {
+  const { root, store } = placeOf(options);
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`--port ${options.port}: give a port number (0 picks a free one)`, EXIT.USAGE);
+  const loopback = LOOPBACK.has(options.host);
+  const token = readToken(options.tokenFile, loopback, options.host);
+  const hosts = allowedHosts(options.allowedHost ?? [], loopback, options.host, port);
+  const specs: Spec[] = [];
+  for (const file of specFiles) {
+    const spec = loadSpecOrExit(file);
+    if (specs.some((s) => s.name === spec.name)) throw new ExitError(`${file}: rollout \`${spec.name}\` is served twice`, EXIT.USAGE);
+    specs.push(spec);
+  }
+
+  const dashboard = new Dashboard(specs, { root, store });
+  const serveOptions = { token: token.value, root, store, allowedHosts: hosts };
+  const server = createDashboardServer(dashboard, serveOptions);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new ExitError(`cannot listen on ${options.host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : err.message}`, EXIT.USAGE)));
+    server.listen(port, options.host, resolve);
+  });
+  const actual = (server.address() as AddressInfo).port;
+  // Only loopback names with this port and the --allowed-host names are answered, on every
+  // endpoint: a DNS-rebinding page cannot read the dashboard.
+  hosts.port = actual;
+  dashboard.start();
+  const base = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${actual}/`;
+  process.stderr.write(`rollgate serve: listening on ${base} (${specs.map((s) => s.name).join(', ')})\n`);
+  process.stderr.write(token.generated ? `rollgate serve: actions need a token; open ${base}#token=${token.value}\n` : `rollgate serve: actions need the token in ${options.tokenFile}\n`);
+
+  const stop = new AbortController();
+  let scheduled: Promise<void> = Promise.resolve();
+  if (options.schedule) {
+    const byName = new Map(specs.map((s) => [s.name, s]));
+    const scheduler = new Scheduler(
+      specs.map((s) => scheduledRollout(s, store)),
+      async (name, nowMs) => {
+        const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
+        process.stderr.write(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)\n`);
+        dashboard.rebuild();
+        return 0;
+      },
+      realClock,
+      (line) => process.stderr.write(`rollgate serve: ${line}\n`),
+    );
+    scheduled = scheduler.run(stop.signal);
+  }
+  if (!signalled.aborted) await new Promise((resolve) => signalled.addEventListener('abort', resolve, { once: true }));
+  // Stop: no new checks, no more polling, streams ended, the listener and every connection closed.
+  stop.abort();
+  dashboard.stop();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await Promise.all([closed, scheduled]);
+  return EXIT.OK;
 }
 
 function readToken(file: string | undefined, loopback: boolean, host: string): { value: string; generated: boolean } {
@@ -93,12 +115,10 @@ function readToken(file: string | undefined, loopback: boolean, host: string): {
     if (!loopback) throw new ExitError(`--host ${host} listens beyond this machine: give --token-file with a random token of at least 128 bits; make one with \`openssl rand -hex 32 > token-file\``, EXIT.USAGE);
     return { value: randomBytes(24).toString('hex'), generated: true };
   }
-  let value: string;
-  try {
-    value = readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    throw new ExitError(`--token-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, EXIT.MISSING);
-  }
+  // Non-blocking: a FIFO given by mistake is refused, not waited on.
+  const read = readUntrusted(file, 64 * 1024);
+  if (!read.ok) throw new ExitError(`--token-file ${file}: ${read.missing ? 'no such file' : read.reason}`, read.missing ? EXIT.MISSING : EXIT.USAGE);
+  const value = read.bytes.toString('utf8').trim();
   const weakness = tokenWeakness(value);
   if (weakness) throw new ExitError(`--token-file ${file}: the token is too easy to guess: ${weakness}. Make a random one with ${MAKE_TOKEN}, written to the file`, EXIT.USAGE);
   return { value, generated: false };

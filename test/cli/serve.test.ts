@@ -1,16 +1,24 @@
 /** `rollgate serve` as a real process: start-up, the printed token, refusals, clean stop. */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { rollgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
+/** Every server a test started; one a test left running (it hung) is killed after it. */
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+});
+
 function start(args: string[]): Promise<{ base: string; token: string | null; stop: () => Promise<number | null>; stderr: () => string }> {
   const child = spawn(process.execPath, [ROOT + 'bin/rollgate.js', 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
   let err = '';
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (d: Buffer) => {
@@ -184,5 +192,34 @@ describe('rollgate serve: the token must be hard to guess', () => {
     } finally {
       expect(await served.stop()).toBe(0);
     }
+  });
+});
+
+/** The promise's value, or 'timed out' after `ms`. */
+function within<T>(ms: number, p: Promise<T>): Promise<T | 'timed out'> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), ms)))]).finally(() => clearTimeout(timer));
+}
+
+describe('rollgate serve with a FIFO in place of a producer file', () => {
+  // A FIFO blocks a plain read until someone writes to it: serve must neither freeze nor ignore SIGTERM.
+  it.each(['state.json', 'control-state.json', 'runtime-events.jsonl'])('%s as a FIFO: serve answers /dashboard/health and exits on SIGTERM', async (file) => {
+    const root = tempDir('serve-fifo');
+    cpSync(join(ROOT, 'fixtures/tau-samples/runtime-custom-command-healthy'), join(root, '.tau/custom-command'), { recursive: true });
+    rmSync(join(root, '.tau/custom-command', file), { force: true });
+    execFileSync('mkfifo', [join(root, '.tau/custom-command', file)]);
+    const served = await within(8_000, start(['specs/custom-command.yaml', '--port', '0', '--root', root]));
+    expect(served, 'serve starts listening within 8 s').not.toBe('timed out');
+    if (served === 'timed out') return;
+    const res = await within(5_000, fetch(served.base + '/dashboard/health'));
+    expect(res, '/dashboard/health answers within 5 s').not.toBe('timed out');
+    if (res !== 'timed out') {
+      expect(res.status).toBe(200);
+      const health = (await res.json()) as { schema_version: number; overall: string };
+      expect(health.schema_version).toBe(1);
+      // A FIFO is no state: never ok.
+      if (file === 'state.json') expect(health.overall).not.toBe('ok');
+    }
+    expect(await within(5_000, served.stop()), 'serve exits 0 within 5 s of SIGTERM').toBe(0);
   });
 });
