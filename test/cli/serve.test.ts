@@ -1,7 +1,7 @@
 /** `rollgate serve` as a real process: start-up, the printed token, refusals, clean stop. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -200,6 +200,27 @@ function within<T>(ms: number, p: Promise<T>): Promise<T | 'timed out'> {
   let timer: NodeJS.Timeout;
   return Promise.race([p, new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), ms)))]).finally(() => clearTimeout(timer));
 }
+
+describe('rollgate serve when a rollout cannot be read at start-up', () => {
+  it('starts anyway and serves the failure: a directory in place of the event log', async () => {
+    const root = tempDir('serve-dir-log');
+    cpSync(join(ROOT, 'fixtures/tau-samples/runtime-custom-command-healthy'), join(root, '.tau/custom-command'), { recursive: true });
+    rmSync(join(root, '.tau/custom-command/runtime-events.jsonl'));
+    mkdirSync(join(root, '.tau/custom-command/runtime-events.jsonl'));
+    const served = await start(['specs/custom-command.yaml', '--port', '0', '--root', root]);
+    try {
+      const health = (await (await fetch(served.base + '/dashboard/health')).json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(health).toMatchObject({ overall: 'critical', last_good_unix_ms: null, data_age_ms: null });
+      expect(health.rollouts[0]).toMatchObject({ rollout: 'custom-command', rollout_gate: 'hold', last_good_unix_ms: null });
+      expect(health.rollouts[0].refresh_error).toMatch(/directory/i);
+      const { alerts } = (await (await fetch(served.base + '/dashboard/alerts')).json()) as { alerts: { kind: string; message: string }[] };
+      expect(alerts[0]).toMatchObject({ kind: 'refresh-failed', message: expect.stringMatching(/^custom-command: the dashboard cannot refresh this rollout: .*directory.*; nothing could be read yet$/i) });
+      expect(served.stderr()).toMatch(/custom-command: refresh failed: .*directory/i);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  });
+});
 
 describe('rollgate serve with a FIFO in place of a producer file', () => {
   // A FIFO blocks a plain read until someone writes to it: serve must neither freeze nor ignore SIGTERM.
