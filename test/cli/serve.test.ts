@@ -201,6 +201,34 @@ function within<T>(ms: number, p: Promise<T>): Promise<T | 'timed out'> {
   return Promise.race([p, new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), ms)))]).finally(() => clearTimeout(timer));
 }
 
+describe('rollgate serve stops on a signal', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s with open event streams and an idle keep-alive connection: the streams end and it exits 0', async (signal) => {
+    const root = tempDir('serve-signal');
+    const child = spawn(process.execPath, [ROOT + 'bin/rollgate.js', 'serve', 'specs/custom-command.yaml', '--port', '0', '--root', root], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let err = '';
+    const port = await new Promise<string>((resolve) => child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
+      if (m && err.includes('actions need')) resolve(m[1]!);
+    }));
+    const base = `http://127.0.0.1:${port}`;
+    const streams = await Promise.all([1, 2, 3].map(async () => (await fetch(base + '/dashboard/stream')).body!.getReader()));
+    for (const r of streams) await r.read(); // the first snapshot arrived
+    await (await fetch(base + '/dashboard/health')).json(); // leaves a keep-alive connection open
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    expect(await within(5_000, exited), `serve exits 0 within 5 s of ${signal}`).toBe(0);
+    for (const r of streams) {
+      // Everything left in the stream, then its end (or an error: the connection closed).
+      let ended = false;
+      for (let i = 0; i < 100 && !ended; i++) ended = await r.read().then((x) => x.done, () => true);
+      expect(ended).toBe(true);
+    }
+    expect(err).toContain(`rollgate serve: ${signal}: stopping`);
+  });
+});
+
 describe('rollgate serve when a rollout cannot be read at start-up', () => {
   it('starts anyway and serves the failure: a directory in place of the event log', async () => {
     const root = tempDir('serve-dir-log');
