@@ -67,8 +67,9 @@ describe('a refresh that fails', () => {
     rmSync(log);
     mkdirSync(log);
     clock = SAMPLE_NOW + 5_000;
-    // The poll notices the change too; the refresh action makes it happen now.
-    await post(s.base, JSON.stringify({ action: 'refresh', rollout: 'custom-command' }));
+    // The poll notices the change too; the refresh action makes it happen now, and says how it went.
+    const refreshed = await post(s.base, JSON.stringify({ action: 'refresh', rollout: 'custom-command' }));
+    expect(refreshed).toMatchObject({ status: 200, body: { status: 'accepted', refresh_error: expect.stringMatching(/directory/i) } });
 
     const health = await until(() => get('/dashboard/health'), (h) => h.overall !== 'ok');
     expect(health.overall).toBe('critical');
