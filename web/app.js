@@ -171,6 +171,18 @@ function renderSnapshotTime() {
   $('snapshot-age').textContent = state.snapshotMs ? `(${formatAgo(state.snapshotMs)})` : '';
 }
 
+/** A banner while a rollout cannot be refreshed: the data below is old, and why. */
+function renderStaleBanner() {
+  const banner = $('stale-banner');
+  const failing = state.health ? state.health.rollouts.filter((r) => r.refresh_error) : [];
+  banner.hidden = failing.length === 0;
+  banner.replaceChildren(...failing.map((r) => el('p', {}, [
+    el('strong', { text: `${r.rollout}: not refreshing. ` }),
+    el('span', { text: r.refresh_error }),
+    el('span', { class: 'muted', text: Number.isFinite(r.last_good_unix_ms) ? ` Shown: data from ${formatTime(r.last_good_unix_ms)} (${formatAgo(r.last_good_unix_ms)}).` : ' Nothing could be read yet.' }),
+  ])));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Alerts
 // ---------------------------------------------------------------------------------------------
@@ -601,6 +613,7 @@ function chartLegend(width, right) {
 
 function renderAll() {
   renderOverall();
+  renderStaleBanner();
   renderSnapshotTime();
   renderAlerts();
   renderRollouts();
@@ -852,7 +865,10 @@ function init() {
   loadAll();
   connect();
   // The "(12s ago)" next to the snapshot time ticks without re-rendering the cards.
-  setInterval(renderSnapshotTime, 1000);
+  setInterval(() => {
+    renderSnapshotTime();
+    renderStaleBanner();
+  }, 1000);
 }
 
 init();

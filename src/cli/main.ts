@@ -234,20 +234,23 @@ Exit: 0 every case passed, 1 a case failed (or coverage is incomplete with --req
     .description('serve the dashboard: the JSON API of DESIGN §7, a live event stream and a page, for the given rollouts')
     .argument('<spec...>', 'the rollout specs to show')
     .option('--port <port>', 'TCP port (0: a free one)', '8787')
-    .option('--host <host>', 'address to bind; anything but loopback needs --token-file', '127.0.0.1')
-    .option('--token-file <file>', 'file holding the bearer token that actions need (default on loopback: a fresh token, printed at start)')
+    .option('--host <host>', 'address to bind; anything but loopback needs --token-file and --allowed-host', '127.0.0.1')
+    .option('--allowed-host <name>', 'a Host header to answer besides loopback names, e.g. rollgate.example.com or rollgate.example.com:8787 (repeatable; required beyond loopback)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--token-file <file>', 'file holding the bearer token that actions need, at least 128 random bits (openssl rand -hex 32); default on loopback: a fresh token, printed at start')
     .option('--schedule', "also run each spec's scheduled checks in this process (like `rollgate run`)")
     .addHelpText('after', `
 Examples:
   rollgate serve specs/release.yaml                      # http://127.0.0.1:8787/ (the token is printed)
   rollgate serve specs/*.yaml --schedule --token-file ~/.rollgate-token
+  rollgate serve specs/*.yaml --host 0.0.0.0 --allowed-host rollgate.example.com --token-file ~/.rollgate-token
   curl -s 127.0.0.1:8787/dashboard/health
   curl -s -X POST 127.0.0.1:8787/dashboard/actions -H "Authorization: Bearer $(cat ~/.rollgate-token)" \\
        -d '{"action":"pause","rollout":"release","reason":"investigating INC-42"}'
 
 Endpoints: GET / (the page), /dashboard/health, /dashboard/widgets, /dashboard/queue-timeline,
 /dashboard/alerts, /dashboard/stream (SSE), POST /dashboard/actions (pause, resume, refresh, abort,
-promote, retry; audited like rollgate control). Stops on SIGINT or SIGTERM (exit 0).
+promote, retry; audited like rollgate control). Requests whose Host is neither a loopback name nor an
+--allowed-host are refused (421). Stops on SIGINT or SIGTERM (exit 0).
 Exit: 64 bad options or port in use, 65 invalid spec, 66 missing spec or token file.`))
     .action(async (specs: string[], options: import('./serve.js').ServeCliOptions) => {
       const { runServe } = await import('./serve.js');

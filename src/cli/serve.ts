@@ -1,12 +1,14 @@
-/** `rollgate serve <spec...> [--port 8787] [--host 127.0.0.1] [--token-file F] [--schedule]`. */
+/** `rollgate serve <spec...> [--port 8787] [--host 127.0.0.1] [--allowed-host H]... [--token-file F] [--schedule]`. */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { readUntrusted } from '../observe/untrusted-file.js';
 import { runCheck } from '../runner/run-check.js';
 import { scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler } from '../schedule/scheduler.js';
 import { Dashboard } from '../server/dashboard.js';
+import { HostAllowList, parseAllowedHost, type HostEntry } from '../server/host-check.js';
 import { createDashboardServer } from '../server/http-server.js';
+import { MAKE_TOKEN, tokenWeakness } from '../server/token-strength.js';
 import type { Spec } from '../spec/types.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
@@ -15,85 +17,123 @@ export interface ServeCliOptions extends Omit<PlaceOptions, 'now'> {
   port: string;
   host: string;
   tokenFile?: string;
+  /** Host names (optionally with :port) clients use to reach the server; repeatable. */
+  allowedHost?: string[];
   schedule?: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-const MIN_TOKEN = 16;
+/** After a signal, the longest a graceful stop may take before the process exits anyway. */
+const STOP_DEADLINE_MS = 5_000;
 
 export function runServe(specFiles: string[], options: ServeCliOptions): Promise<number> {
   return withExitCodes('serve', async () => {
-    const { root, store } = placeOf(options);
-    const port = Number(options.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`--port ${options.port}: give a port number (0 picks a free one)`, EXIT.USAGE);
-    const loopback = LOOPBACK.has(options.host);
-    const token = readToken(options.tokenFile, loopback, options.host);
-    const specs: Spec[] = [];
-    for (const file of specFiles) {
-      const spec = loadSpecOrExit(file);
-      if (specs.some((s) => s.name === spec.name)) throw new ExitError(`${file}: rollout \`${spec.name}\` is served twice`, EXIT.USAGE);
-      specs.push(spec);
+    // Listening for signals from the start: a signal during start-up stops as cleanly as later.
+    const signalled = new AbortController();
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) process.exit(EXIT.OK); // a second signal: now
+      process.stderr.write(`rollgate serve: ${signal}: stopping\n`);
+      // Whatever still runs (a scheduled check, a slow client), the process ends soon.
+      setTimeout(() => {
+        process.stderr.write(`rollgate serve: not stopped after ${STOP_DEADLINE_MS / 1000} s; exiting\n`);
+        process.exit(EXIT.OK);
+      }, STOP_DEADLINE_MS).unref();
+      signalled.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      return await serve(specFiles, options, signalled.signal);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
-
-    const dashboard = new Dashboard(specs, { root, store });
-    const serveOptions = { token: token.value, root, store, allowedHosts: null as Set<string> | null };
-    const server = createDashboardServer(dashboard, serveOptions);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(new ExitError(`cannot listen on ${options.host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : err.message}`, EXIT.USAGE)));
-      server.listen(port, options.host, resolve);
-    });
-    const actual = (server.address() as AddressInfo).port;
-    // On loopback, only loopback names are answered: a DNS-rebinding page cannot reach us.
-    if (loopback) serveOptions.allowedHosts = new Set(['127.0.0.1', 'localhost', '[::1]'].map((h) => `${h}:${actual}`));
-    dashboard.start();
-    const base = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${actual}/`;
-    process.stderr.write(`rollgate serve: listening on ${base} (${specs.map((s) => s.name).join(', ')})\n`);
-    process.stderr.write(token.generated ? `rollgate serve: actions need a token; open ${base}#token=${token.value}\n` : `rollgate serve: actions need the token in ${options.tokenFile}\n`);
-
-    const stop = new AbortController();
-    let scheduled: Promise<void> = Promise.resolve();
-    if (options.schedule) {
-      const byName = new Map(specs.map((s) => [s.name, s]));
-      const scheduler = new Scheduler(
-        specs.map((s) => scheduledRollout(s, store)),
-        async (name, nowMs) => {
-          const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
-          process.stderr.write(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)\n`);
-          dashboard.rebuild();
-          return 0;
-        },
-        realClock,
-        (line) => process.stderr.write(`rollgate serve: ${line}\n`),
-      );
-      scheduled = scheduler.run(stop.signal);
-    }
-    await new Promise<void>((resolve) => {
-      const onSignal = () => {
-        process.stderr.write('rollgate serve: stopping\n');
-        stop.abort();
-        dashboard.stop();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-    });
-    await scheduled;
-    return EXIT.OK;
   });
+}
+
+async function serve(specFiles: string[], options: ServeCliOptions, signalled: AbortSignal): Promise<number> {
+  const { root, store } = placeOf(options);
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`--port ${options.port}: give a port number (0 picks a free one)`, EXIT.USAGE);
+  const loopback = LOOPBACK.has(options.host);
+  const token = readToken(options.tokenFile, loopback, options.host);
+  const hosts = allowedHosts(options.allowedHost ?? [], loopback, options.host, port);
+  const specs: Spec[] = [];
+  for (const file of specFiles) {
+    const spec = loadSpecOrExit(file);
+    if (specs.some((s) => s.name === spec.name)) throw new ExitError(`${file}: rollout \`${spec.name}\` is served twice`, EXIT.USAGE);
+    specs.push(spec);
+  }
+
+  const dashboard = new Dashboard(specs, { root, store });
+  const serveOptions = { token: token.value, root, store, allowedHosts: hosts };
+  const server = createDashboardServer(dashboard, serveOptions);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new ExitError(`cannot listen on ${options.host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : err.message}`, EXIT.USAGE)));
+    server.listen(port, options.host, resolve);
+  });
+  const actual = (server.address() as AddressInfo).port;
+  // Only loopback names with this port and the --allowed-host names are answered, on every
+  // endpoint: a DNS-rebinding page cannot read the dashboard.
+  hosts.port = actual;
+  dashboard.start();
+  const base = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${actual}/`;
+  process.stderr.write(`rollgate serve: listening on ${base} (${specs.map((s) => s.name).join(', ')})\n`);
+  process.stderr.write(token.generated ? `rollgate serve: actions need a token; open ${base}#token=${token.value}\n` : `rollgate serve: actions need the token in ${options.tokenFile}\n`);
+
+  const stop = new AbortController();
+  let scheduled: Promise<void> = Promise.resolve();
+  if (options.schedule) {
+    const byName = new Map(specs.map((s) => [s.name, s]));
+    const scheduler = new Scheduler(
+      specs.map((s) => scheduledRollout(s, store)),
+      async (name, nowMs) => {
+        const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
+        process.stderr.write(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)\n`);
+        dashboard.rebuild();
+        return 0;
+      },
+      realClock,
+      (line) => process.stderr.write(`rollgate serve: ${line}\n`),
+    );
+    scheduled = scheduler.run(stop.signal);
+  }
+  if (!signalled.aborted) await new Promise((resolve) => signalled.addEventListener('abort', resolve, { once: true }));
+  // Stop: no new checks, no more polling, streams ended, the listener and every connection closed.
+  stop.abort();
+  dashboard.stop();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await Promise.all([closed, scheduled]);
+  return EXIT.OK;
 }
 
 function readToken(file: string | undefined, loopback: boolean, host: string): { value: string; generated: boolean } {
   if (!file) {
-    if (!loopback) throw new ExitError(`--host ${host} listens beyond this machine: give --token-file with a secret of at least ${MIN_TOKEN} characters`, EXIT.USAGE);
+    if (!loopback) throw new ExitError(`--host ${host} listens beyond this machine: give --token-file with a random token of at least 128 bits; make one with \`openssl rand -hex 32 > token-file\``, EXIT.USAGE);
     return { value: randomBytes(24).toString('hex'), generated: true };
   }
-  let value: string;
-  try {
-    value = readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    throw new ExitError(`--token-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, EXIT.MISSING);
-  }
-  if (value.length < MIN_TOKEN) throw new ExitError(`--token-file ${file}: the token is ${value.length} characters; use at least ${MIN_TOKEN} (e.g. \`openssl rand -hex 24 > ${file}\`)`, EXIT.USAGE);
+  // Non-blocking: a FIFO given by mistake is refused, not waited on.
+  const read = readUntrusted(file, 64 * 1024);
+  if (!read.ok) throw new ExitError(`--token-file ${file}: ${read.missing ? 'no such file' : read.reason}`, read.missing ? EXIT.MISSING : EXIT.USAGE);
+  const value = read.bytes.toString('utf8').trim();
+  const weakness = tokenWeakness(value);
+  if (weakness) throw new ExitError(`--token-file ${file}: the token is too easy to guess: ${weakness}. Make a random one with ${MAKE_TOKEN}, written to the file`, EXIT.USAGE);
   return { value, generated: false };
+}
+
+/** The Host headers answered; beyond loopback, at least one --allowed-host is required. */
+function allowedHosts(given: string[], loopback: boolean, host: string, port: number): HostAllowList {
+  const entries: HostEntry[] = [];
+  for (const text of given) {
+    const entry = parseAllowedHost(text);
+    if (typeof entry === 'string') throw new ExitError(entry, EXIT.USAGE);
+    entries.push(entry);
+  }
+  if (!loopback && entries.length === 0) {
+    throw new ExitError(`--host ${host} listens beyond this machine: give --allowed-host <name> for each name clients use to reach it (e.g. --allowed-host rollgate.example.com${port ? ` or --allowed-host rollgate.example.com:${port}` : ''}); requests carrying any other Host header are refused, so a DNS-rebinding page cannot read the dashboard`, EXIT.USAGE);
+  }
+  return new HostAllowList(entries);
 }

@@ -32,7 +32,9 @@ export async function handleAction(dashboard: Dashboard, body: unknown, place: {
     const paused = store.load()?.pause ? 'paused' : 'running';
     appendAudit(store.auditPath, { schema_version: 1, request_id: `dashboard-action-${nowMs}`, action, actor, reason: reason || 'refresh', status: 'accepted', timestamp_unix_ms: nowMs, control_mode: paused, rollout: spec.name });
     dashboard.rebuild();
-    return { schema_version: 1, status: 'accepted', request_id: `dashboard-action-${nowMs}`, action, rollout: spec.name, control_mode: paused };
+    // A refresh that failed says so here too (and in every payload).
+    const refreshError = dashboard.current.health.rollouts.find((r) => r.rollout === spec.name)?.refresh_error ?? null;
+    return { schema_version: 1, status: 'accepted', request_id: `dashboard-action-${nowMs}`, action, rollout: spec.name, control_mode: paused, refresh_error: refreshError };
   }
   let result;
   try {

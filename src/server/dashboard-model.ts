@@ -17,6 +17,48 @@ export interface Alert {
   message: string;
 }
 
+/**
+ * How current each rollout's data is: a refresh that failed leaves the last good view in place,
+ * and every payload says so (an alert, `overall` critical, the age of what is shown).
+ */
+export interface Freshness {
+  /** Why the last refresh of this rollout failed (a sentence), or null when it worked. */
+  error: string | null;
+  /** When this rollout was last read whole, or null when it never was. */
+  lastGoodMs: number | null;
+}
+export type FreshnessMap = ReadonlyMap<string, Freshness>;
+
+const FRESH: Freshness = { error: null, lastGoodMs: null };
+function freshnessOf(f: FreshnessMap, v: RolloutView, nowMs: number) {
+  const x = f.get(v.spec.name) ?? { ...FRESH, lastGoodMs: nowMs };
+  return { refresh_error: x.error, last_good_unix_ms: x.lastGoodMs, data_age_ms: x.lastGoodMs === null ? null : nowMs - x.lastGoodMs };
+}
+
+/** The oldest data shown: null when some rollout was never read. */
+function oldest(views: RolloutView[], f: FreshnessMap, nowMs: number) {
+  let last: number | null = nowMs;
+  for (const v of views) {
+    const x = f.get(v.spec.name);
+    if (!x) continue;
+    if (x.lastGoodMs === null) last = null;
+    else if (last !== null) last = Math.min(last, x.lastGoodMs);
+  }
+  return { last_good_unix_ms: last, data_age_ms: last === null ? null : nowMs - last };
+}
+
+/** One critical alert per rollout whose refresh failed, naming it and the error. */
+export function refreshAlerts(views: RolloutView[], f: FreshnessMap): Alert[] {
+  const out: Alert[] = [];
+  for (const v of views) {
+    const x = f.get(v.spec.name);
+    if (!x?.error) continue;
+    const shown = x.lastGoodMs === null ? 'nothing could be read yet' : `showing what was read at ${new Date(x.lastGoodMs).toISOString()}`;
+    out.push({ severity: 'critical', rollout: v.spec.name, surface: null, kind: 'refresh-failed', message: `${v.spec.name}: the dashboard cannot refresh this rollout: ${x.error}; ${shown}` });
+  }
+  return out;
+}
+
 const statusOf = (v: RolloutView) => v.state?.status ?? 'not_started';
 /** The rollout's gate now: what the last check said, hold while paused or unreadable. */
 function gateOf(v: RolloutView): 'pass' | 'hold' {
@@ -26,20 +68,23 @@ function gateOf(v: RolloutView): 'pass' | 'hold' {
 }
 
 /** `alerts`: alertsOf(views), which the caller has anyway (the alerts payload). */
-export function healthPayload(views: RolloutView[], nowMs: number, alerts: Alert[]) {
+export function healthPayload(views: RolloutView[], nowMs: number, alerts: Alert[], freshness: FreshnessMap = new Map()) {
   const overall: Overall = alerts.some((a) => a.severity === 'critical') ? 'critical' : alerts.some((a) => a.severity === 'warning') ? 'warning' : 'ok';
   return {
     schema_version: 1 as const,
     generated_unix_ms: nowMs,
     overall,
+    ...oldest(views, freshness, nowMs),
     rollouts: views.map((v) => ({
       rollout: v.spec.name,
       status: statusOf(v),
       phase: v.preview ? { name: v.state?.phase.name ?? v.preview.phase.name, index: v.state?.phase.index ?? 0, traffic: trafficOf(v) } : null,
       last_decision: v.state?.last_decision ?? null,
-      rollout_gate: gateOf(v),
+      // Data that could not be refreshed holds, like data that could not be read.
+      rollout_gate: freshness.get(v.spec.name)?.error ? 'hold' : gateOf(v),
       surfaces: Object.fromEntries(Object.entries(v.preview?.surfaces ?? {}).map(([name, s]) => [name, { health_state: s.health_state, rollout_gate: s.rollout_gate, present: s.present, stale: s.stale, paused: s.paused }])),
       error: v.error,
+      ...freshnessOf(freshness, v, nowMs),
     })),
   };
 }
@@ -49,7 +94,7 @@ function trafficOf(v: RolloutView): number {
   return v.state?.status === 'rolled_back' ? 0 : phase.traffic;
 }
 
-export function widgetsPayload(views: RolloutView[], nowMs: number) {
+export function widgetsPayload(views: RolloutView[], nowMs: number, freshness: FreshnessMap = new Map()) {
   return {
     schema_version: 1 as const,
     generated_unix_ms: nowMs,
@@ -63,8 +108,9 @@ export function widgetsPayload(views: RolloutView[], nowMs: number) {
         spec: v.spec.file,
         description: v.spec.description,
         status: statusOf(v),
-        rollout_gate: gateOf(v),
+        rollout_gate: freshness.get(v.spec.name)?.error ? 'hold' : gateOf(v),
         error: v.error,
+        ...freshnessOf(freshness, v, nowMs),
         phase: { name: v.state?.phase.name ?? v.spec.phases[0]!.name, index: current, traffic: trafficOf(v) },
         phases: v.spec.phases.map((ph) => ({ name: ph.name, traffic: ph.traffic, soak_ms: ph.soakMs, state: done || ph.index < current ? 'done' : ph.index === current ? 'current' : 'pending' })),
         soak: p?.soak ?? null,

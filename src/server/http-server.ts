@@ -2,12 +2,13 @@
  * `rollgate serve`'s HTTP layer (Node's http, no framework): the DESIGN §7 endpoints, the page,
  * bearer-token auth on mutations, capped bodies, loopback Host checks, bounded SSE streams.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { handleAction } from './actions.js';
 import type { Dashboard, Payloads } from './dashboard.js';
+import type { HostAllowList } from './host-check.js';
 import { HttpError } from './http-error.js';
 import { frame } from './sse-hub.js';
 
@@ -31,8 +32,8 @@ export interface ServeOptions {
   token: string;
   root: string;
   store: string;
-  /** Host names a request may carry (loopback binds refuse others: DNS rebinding). Null: any. */
-  allowedHosts: Set<string> | null;
+  /** The Host headers answered, on every endpoint (DNS rebinding). Null: any (tests only). */
+  allowedHosts: HostAllowList | null;
 }
 
 export function createDashboardServer(dashboard: Dashboard, options: ServeOptions): Server {
@@ -52,8 +53,10 @@ export function createDashboardServer(dashboard: Dashboard, options: ServeOption
 
 async function route(dashboard: Dashboard, options: ServeOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const host = (req.headers.host ?? '').toLowerCase();
-  if (options.allowedHosts && !options.allowedHosts.has(host)) throw new HttpError(421, `this server answers to ${[...options.allowedHosts].join(', ')}, not ${host || 'a request without Host'}`);
+  if (options.allowedHosts && !options.allowedHosts.allows(req.headers.host)) {
+    req.resume();
+    throw new HttpError(421, `this server answers to ${options.allowedHosts.describe()}, not ${req.headers.host ? JSON.stringify(req.headers.host.slice(0, 200)) : 'a request without Host'} (start it with --allowed-host <name> for another name)`);
+  }
   const method = req.method ?? 'GET';
   const page = PAGE_FILES[url.pathname];
   if (page) {
@@ -96,9 +99,10 @@ function allow(method: string, methods: string[]): void {
 function authorize(req: IncomingMessage, token: string): void {
   const header = req.headers.authorization ?? '';
   const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new HttpError(401, 'a valid `Authorization: Bearer <token>` header is required (the token is in the file given to --token-file, or printed at start-up)');
+  // Digests of equal length: the comparison takes the same time whatever the given token's length.
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(token).digest();
+  if (!timingSafeEqual(a, b) || given === '') throw new HttpError(401, 'a valid `Authorization: Bearer <token>` header is required (the token is in the file given to --token-file, or printed at start-up)');
 }
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {

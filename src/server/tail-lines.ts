@@ -1,20 +1,30 @@
 /** The last lines of a file that only grows (an event log, a journal), read from its end. */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openUntrusted } from '../observe/untrusted-file.js';
 
-/** Up to the last `maxBytes` of the file as lines (a line cut at the window's start is dropped); [] when absent. */
+/**
+ * Up to the last `maxBytes` of the file as lines (a line cut at the window's start is dropped);
+ * [] when absent. Opened without blocking: a FIFO, a directory or a device in its place is an
+ * error saying so, never a read that waits for a writer.
+ */
 export function tailLines(path: string, maxBytes: number): string[] {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return [];
+  const opened = openUntrusted(path);
+  if (!opened.ok) {
+    if (opened.missing) return [];
+    throw new Error(opened.reason);
   }
+  const { fd, stat } = opened.file;
   try {
-    const size = fstatSync(fd).size;
+    const size = stat.size;
     const start = Math.max(0, size - maxBytes);
     const buf = Buffer.alloc(size - start);
-    readSync(fd, buf, 0, buf.length, start);
-    const lines = buf.toString('utf8').split('\n');
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    const lines = buf.subarray(0, got).toString('utf8').split('\n');
     if (start > 0) lines.shift(); // begins mid-line
     if (lines[lines.length - 1] === '') lines.pop();
     return lines;
