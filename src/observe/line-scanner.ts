@@ -150,11 +150,13 @@ function countFast(s: string, start: number, end: number, arrays: ArrayMemo): bo
 interface Shape {
   re: RegExp;
   hasCodes: boolean;
+  /** The first character of its first key (`}` for `{}`): most lines are told apart by it, no regex run. */
+  lead: number;
 }
 
-/** Known shapes, the most used first (a hit moves one place up). Logs have a handful. */
+/** Known shapes, the most used first (a hit moves one place up among those of its lead). Logs have a handful. */
 const shapes: Shape[] = [];
-const MAX_SHAPES = 8;
+const MAX_SHAPES = 16;
 const MAX_SHAPE_KEYS = 64;
 const MAX_SHAPE_KEY_CHARS = 2048;
 /** Once full, a new shape replaces the last one at most once per this many unknown-shape lines. */
@@ -227,7 +229,7 @@ function distinctKeys(s: string, start: number, end: number, learn: boolean): bo
   unknownShapeLines = 0;
   const keys: string[] = [];
   for (let a = 0; a < n; a++) keys.push(s.slice(keyFrom[a]!, keyTo[a]!));
-  shapes.push({ re: shapeRegex(keys), hasCodes: keys.includes('reason_codes') });
+  shapes.push({ re: shapeRegex(keys), hasCodes: keys.includes('reason_codes'), lead: n > 0 ? s.charCodeAt(keyFrom[0]!) : 125 /* } */ });
   return true;
 }
 
@@ -237,17 +239,24 @@ export function forgetShapes(): void {
   unknownShapeLines = 0;
 }
 
-/** The end of a subset line at p of a known shape (shape moved up), or -1 with no shape known. */
-function knownShapeEnd(s: string, p: number): { end: number; hasCodes: boolean } | -1 {
+/** The shape knownShapeEnd matched last. */
+let matchedShape: Shape | null = null;
+
+/** The end of a subset line at p of a known shape (then matchedShape, moved up), or -1. */
+function knownShapeEnd(s: string, p: number): number {
+  // A line as the producer writes it starts `{"` and its first key: only shapes of that lead can match.
+  const lead = s.charCodeAt(p) === 123 /* { */ ? (s.charCodeAt(p + 1) === 34 /* " */ ? s.charCodeAt(p + 2) : s.charCodeAt(p + 1) === 125 ? 125 : -1) : -1;
   for (let i = 0; i < shapes.length; i++) {
     const shape = shapes[i]!;
+    if (lead !== -1 && shape.lead !== lead) continue;
     shape.re.lastIndex = p;
     if (shape.re.test(s)) {
-      if (i > 0) {
+      if (i > 0 && shapes[i - 1]!.lead === shape.lead) {
         shapes[i] = shapes[i - 1]!;
         shapes[i - 1] = shape;
       }
-      return { end: shape.re.lastIndex, hasCodes: shape.hasCodes };
+      matchedShape = shape;
+      return shape.re.lastIndex;
     }
   }
   return -1;
@@ -269,10 +278,10 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
   while (p < length) {
     let lineEnd: number; // exclusive, newline included when present
     let verdict: 'valid' | 'invalid' | 'blank' | 'unsure' = 'unsure';
-    const known = knownShapeEnd(s, p);
-    if (known !== -1) {
-      lineEnd = known.end;
-      if (!known.hasCodes || countFast(s, p, lineEnd, arrays)) verdict = 'valid';
+    const knownEnd = knownShapeEnd(s, p);
+    if (knownEnd !== -1) {
+      lineEnd = knownEnd;
+      if (!matchedShape!.hasCodes || countFast(s, p, lineEnd, arrays)) verdict = 'valid';
     } else {
       SIMPLE_LINE.lastIndex = p;
       if (SIMPLE_LINE.test(s)) {
