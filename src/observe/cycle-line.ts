@@ -1,17 +1,30 @@
 /**
- * The reference reading of one runtime-events.jsonl line, exactly as the producer's status
- * inspectors read it (tau-formats §3): trimmed; blank lines skipped; any JSON object is a
- * cycle report, with `reason_codes` (array of strings) and `health_reason` (string) optional;
- * anything else (not JSON, a scalar, an array, a wrongly typed or null field) is invalid.
+ * The reference reading of one runtime-events.jsonl line, as the producer's status inspectors
+ * read it (tau-formats §3): trimmed; blank lines skipped; any JSON object is a cycle report,
+ * with `reason_codes` (array of strings) and `health_reason` (string) optional; anything else
+ * (not JSON, a scalar, an array, a wrongly typed or null field, a key given twice: serde
+ * refuses it where JSON.parse would keep the last value) is invalid.
  *
- * One deliberate difference: a key given twice takes its last value (JSON.parse), where the
- * producer's serde rejects the line. The producer never writes duplicate keys.
+ * An invalid line is SUSPECT when it may carry reason codes (docs/event-log.md): a window with a
+ * suspect line cannot say how many codes it holds. The rule, on the line as decoded (UTF-8,
+ * invalid bytes read as U+FFFD):
+ *   1. it contains `reason_codes`; or
+ *   2. it does once its `\uXXXX` escapes are decoded (an escape can spell the key); or
+ *   3. it does once every character that is not printable ASCII is removed (NUL and control
+ *      bytes, invalid UTF-8, any non-ASCII character wedged into the key).
+ * Lines too long to be read whole are suspect too (log-reader.ts). Anything else invalid
+ * (`invalid-json-line`, `{"health_reason":5}`, a duplicated health_reason alone) cannot name
+ * the key and stays a plain invalid line.
  */
+import { findDuplicateKey } from './strict-json.js';
 
 export type CycleLine =
   | { kind: 'blank' }
-  | { kind: 'invalid' }
+  /** `suspect`: why the line may carry reason codes, or null when it cannot. */
+  | { kind: 'invalid'; suspect: string | null }
   | { kind: 'valid'; codes: string[]; reason: string };
+
+const KEY = 'reason_codes';
 
 export function parseCycleLine(line: string): CycleLine {
   const text = line.trim();
@@ -20,13 +33,36 @@ export function parseCycleLine(line: string): CycleLine {
   try {
     value = JSON.parse(text);
   } catch {
-    return { kind: 'invalid' };
+    return invalid(text, null);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'invalid' };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return invalid(text, null);
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== null) return invalid(text, duplicate.length > 80 ? `${duplicate.slice(0, 79)}…` : duplicate);
   const record = value as Record<string, unknown>;
   const codes = Object.prototype.hasOwnProperty.call(record, 'reason_codes') ? record.reason_codes : [];
   const reason = Object.prototype.hasOwnProperty.call(record, 'health_reason') ? record.health_reason : '';
-  if (!Array.isArray(codes) || !codes.every((c) => typeof c === 'string')) return { kind: 'invalid' };
-  if (typeof reason !== 'string') return { kind: 'invalid' };
+  if (!Array.isArray(codes) || !codes.every((c) => typeof c === 'string')) return invalid(text, null);
+  if (typeof reason !== 'string') return invalid(text, null);
   return { kind: 'valid', codes: codes as string[], reason };
+}
+
+function invalid(text: string, duplicate: string | null): CycleLine {
+  const why = mayCarryReasonCodes(text);
+  return { kind: 'invalid', suspect: why === null ? null : duplicate === null ? `an invalid line that ${why}` : `an invalid line (${duplicate}) that ${why}` };
+}
+
+/** Whether an invalid line may carry reason codes (the rule above): how it mentions them, or null. */
+export function mayCarryReasonCodes(text: string): string | null {
+  if (text.includes(KEY)) return 'mentions reason_codes';
+  if (text.includes('\\u') && printable(decodeEscapes(text)).includes(KEY)) return 'spells reason_codes with \\u escapes';
+  if (printable(text).includes(KEY)) return 'mentions reason_codes once its control, NUL or non-ASCII characters are removed';
+  return null;
+}
+
+function decodeEscapes(text: string): string {
+  return text.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]+/g, '');
 }

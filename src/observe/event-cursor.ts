@@ -1,20 +1,29 @@
 /**
  * Incremental reading of a surface's event log across checks. The cursor remembers which file
- * it was reading (device + inode + a fingerprint of its first bytes), how far, and the running
- * tally, so a check reads only what was appended since the previous one. It follows rotation
- * (runtime-events.jsonl -> .1 -> .2 ...: finish the old file under its new name, read any newer
- * rotated files, then the new live file) and notices truncation or replacement (counts the new
+ * it was reading (device + inode + a fingerprint of its first bytes and of the bytes just before
+ * the offset), how far, and the running tally, so a check reads only what was appended since
+ * the previous one. It follows rotation (runtime-events.jsonl -> .1 -> .2 ...: finish the old
+ * file under its new name, read any newer rotated files, then the new live file), finds a
+ * copytruncate'd copy by its content, and notices truncation or replacement (counts the new
  * content from its start, and says so).
+ *
+ * Whenever lines may have gone unread (a truncated, rewritten, replaced, deleted or unreadable
+ * file, a rotated file missing or rotated past what is kept) the tally's `lost` grows and its
+ * `doubt` says which lines and why: windows that include it are unknown (docs/event-log.md).
+ * Files are opened with openUntrusted: a FIFO, a directory or a device in place of a log never
+ * blocks or throws; it is an unreadable log.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLogFd } from './log-reader.js';
-import { addTally, cloneTally, emptyTally, type LogTally } from './log-tally.js';
+import { addTally, cloneTally, emptyTally, noteDoubt, type LogTally } from './log-tally.js';
+import { describeOpenError, openUntrusted } from './untrusted-file.js';
 
 export const EVENTS_LOG = 'runtime-events.jsonl';
 /** The producer keeps 5 files in all; look a little further in case a producer keeps more. */
 const MAX_ROTATED = 9;
 const HEAD_BYTES = 64;
+const TAIL_BYTES = 64;
 
 export interface FilePosition {
   dev: string;
@@ -22,6 +31,14 @@ export interface FilePosition {
   offset: number;
   /** Hex of the file's first min(offset, 64) bytes: tells a reused inode or a rewritten file. */
   head: string;
+  /**
+   * Hex of the min(offset, 64) bytes just before the offset: tells content rewritten with the
+   * same first bytes (copytruncate), and finds a copy of the file by its content. Cursors saved
+   * by older versions lack it: their file matches only if the byte before the offset is a newline.
+   */
+  tail?: string;
+  /** The file's birth time (ns) where the filesystem keeps one: tells a reused inode. */
+  born?: string;
 }
 
 export interface EventCursor {
@@ -37,7 +54,7 @@ export interface CursorAdvance {
   /** What was counted by this read alone. */
   read: LogTally;
   logPresent: boolean;
-  /** Sentences about rotation, truncation or replacement seen by this read. */
+  /** Sentences about rotation, truncation, replacement, lost or suspect lines seen by this read. */
   notes: string[];
   bytesRead: number;
   /** A last line still being written was left for the next read. */
@@ -46,10 +63,30 @@ export interface CursorAdvance {
 
 interface OpenFile {
   path: string;
+  /** The file's name in the state directory (runtime-events.jsonl.1): sentences use it. */
+  name: string;
   fd: number;
   dev: string;
   ino: string;
+  /** Birth time in ns, or null where the filesystem keeps none. */
+  born: string | null;
   size: number;
+}
+
+/** A log file as found: open, absent, or there but not readable (a FIFO, a directory, EACCES). */
+type Found = { file: OpenFile } | { missing: true } | { unreadable: string };
+
+interface RotatedEntry {
+  /** Its number: runtime-events.jsonl.<k>. */
+  k: number;
+  found: Found;
+}
+
+interface RotatedList {
+  /** Newest first (.1, .2, ...), only names that exist. */
+  entries: RotatedEntry[];
+  /** Why the directory could not be listed, or null. */
+  error: string | null;
 }
 
 export function newCursor(): EventCursor {
@@ -60,106 +97,215 @@ export function rotatedPath(dir: string, k: number): string {
   return join(dir, `${EVENTS_LOG}.${k}`);
 }
 
-/** Rotated log files that exist, newest first (.1, .2, ...). */
+/** Rotated log files that exist, newest first (.1, .2, ...). Never throws. */
 export function rotatedFiles(dir: string): string[] {
+  return rotatedNames(dir).ks.map((k) => rotatedPath(dir, k));
+}
+
+function rotatedNames(dir: string): { ks: number[]; error: string | null } {
   let names: Set<string>;
   try {
     names = new Set(readdirSync(dir)); // one directory read instead of a stat per possible file
-  } catch {
-    return [];
+  } catch (err) {
+    const d = describeOpenError('the state directory', err);
+    return { ks: [], error: d.missing ? null : `the rotated log files cannot be listed: ${d.reason}` };
   }
-  const out: string[] = [];
-  for (let k = 1; k <= MAX_ROTATED; k++) if (names.has(`${EVENTS_LOG}.${k}`)) out.push(rotatedPath(dir, k));
-  return out;
+  const ks: number[] = [];
+  for (let k = 1; k <= MAX_ROTATED; k++) if (names.has(`${EVENTS_LOG}.${k}`)) ks.push(k);
+  return { ks, error: null };
 }
 
 export function advanceCursor(dir: string, previous: EventCursor | null): CursorAdvance {
-  const live = openIfExists(join(dir, EVENTS_LOG));
-  let rotated: OpenFile[] | null = null;
+  const live = openLog(join(dir, EVENTS_LOG), EVENTS_LOG);
+  const opened: Found[] = [live];
+  let rotated: RotatedList | null = null;
   // Rotated files matter only when the live file is not the one the cursor was in.
-  const openRotated = (): OpenFile[] => (rotated ??= rotatedFiles(dir).map(openIfExists).filter((f): f is OpenFile => f !== null));
+  const openRotated = (): RotatedList => {
+    if (rotated) return rotated;
+    const { ks, error } = rotatedNames(dir);
+    const entries: RotatedEntry[] = [];
+    for (const k of ks) {
+      const found = openLog(rotatedPath(dir, k), `${EVENTS_LOG}.${k}`);
+      opened.push(found);
+      if (!('missing' in found)) entries.push({ k, found });
+    }
+    return (rotated = { entries, error });
+  };
   try {
     return advance(previous ?? newCursor(), live, openRotated);
   } finally {
-    for (const f of [live, ...(rotated ?? [])]) if (f) closeSync(f.fd);
+    for (const f of opened) if ('file' in f) closeSync(f.file.fd);
   }
 }
 
-function advance(previous: EventCursor, live: OpenFile | null, openRotated: () => OpenFile[]): CursorAdvance {
+function advance(previous: EventCursor, live: Found, openRotated: () => RotatedList): CursorAdvance {
   const read = emptyTally();
   const notes: string[] = [];
   let bytesRead = 0;
   let pendingBytes = 0;
   let position = previous.position;
-  const consume = (file: OpenFile, from: number, final: boolean, knownHead?: string) => {
-    const r = readLogFd(file.fd, from, final, read, file.size);
+  const liveFile = 'file' in live ? live.file : null;
+  let lastSuspect: string | null = null;
+  const consume = (file: OpenFile, from: number, final: boolean, known?: FilePosition) => {
+    const suspectBefore = read.suspect;
+    const r = readLogFd(file.fd, from, final, read, file.size, file.name);
+    if (read.suspect > suspectBefore) lastSuspect = read.doubt;
     bytesRead += r.bytesRead;
     pendingBytes = r.pendingBytes;
-    // Past the first HEAD_BYTES the fingerprint no longer changes: reuse the one just verified.
-    const head = knownHead !== undefined && knownHead.length === HEAD_BYTES * 2 ? knownHead : headOf(file, r.offset);
-    position = { dev: file.dev, ino: file.ino, offset: r.offset, head };
+    position = fingerprint(file, r.offset, known);
   };
-  /** Oldest first: files[i] was renamed away before files[i-1]. */
-  const readAll = (files: OpenFile[]) => {
-    for (const f of [...files].reverse()) consume(f, 0, true);
+  /** Lines may have been lost: counted, with the sentence; `note` also goes to the notes. */
+  const lose = (what: string, note = true) => {
+    noteDoubt(read, 'lost', what);
+    if (note) notes.push(read.doubt!);
+  };
+  const loseUnreadable = (f: Found) => {
+    if ('unreadable' in f) lose(`${f.unreadable}: its lines cannot be read and may be lost`);
+  };
+  /** Rotated files, oldest first (entries[i] was renamed away before entries[i-1]). */
+  const readAll = (entries: RotatedEntry[]) => {
+    for (const e of [...entries].reverse()) {
+      if ('file' in e.found) consume(e.found.file, 0, true);
+      else loseUnreadable(e.found);
+    }
+  };
+  const listed = () => {
+    const list = openRotated();
+    if (list.error) lose(list.error);
+    return list.entries;
   };
 
   const at = previous.position;
   if (at === null) {
-    readAll(openRotated());
-    if (live) consume(live, 0, false);
-  } else if (live && sameFile(live, at) && live.size >= at.offset && headOf(live, at.offset) === at.head) {
-    consume(live, at.offset, false, at.head);
+    readAll(listed());
+    if (liveFile) consume(liveFile, 0, false);
+    else loseUnreadable(live);
+  } else if (liveFile && sameFile(liveFile, at) && matchesAt(liveFile, at)) {
+    consume(liveFile, at.offset, false, at);
   } else {
-    const rotated = openRotated();
-    const k = rotated.findIndex((f) => sameFile(f, at) && f.size >= at.offset && headOf(f, at.offset) === at.head);
+    const entries = listed();
+    const files = entries.map((e) => ('file' in e.found ? e.found.file : null));
+    let k = files.findIndex((f) => f !== null && sameFile(f, at) && matchesAt(f, at));
+    let byContent = false;
+    if (k < 0 && liveFile && sameFile(liveFile, at)) {
+      // The live file was changed in place (copytruncate: copied to .1, then truncated): its old
+      // content may be a rotated file with another inode. The oldest match is taken: if two
+      // match, lines may be counted twice, never skipped.
+      for (let i = files.length - 1; i >= 0; i--) {
+        const f = files[i];
+        if (f && !sameFile(f, at) && matchesAt(f, at)) {
+          k = i;
+          byContent = true;
+          break;
+        }
+      }
+    }
     if (k >= 0) {
-      consume(rotated[k]!, at.offset, true);
-      readAll(rotated.slice(0, k));
-      if (live) consume(live, 0, false);
-      notes.push(`the log was rotated since the last read: finished ${rotated[k]!.path}${k > 0 ? `, read ${k} newer rotated file${k > 1 ? 's' : ''}` : ''}, then ${live ? 'the new live file from its start' : 'found no live file yet'}`);
-    } else if (live) {
-      const why = sameFile(live, at)
-        ? live.size < at.offset
-          ? `was truncated (${live.size} bytes, the last read ended at ${at.offset})`
-          : 'was rewritten (its first bytes changed)'
-        : 'was replaced by another file and the old one is not among the rotated files';
-      notes.push(`${live.path} ${why}: counting it again from the start; lines written to the old file after the last read were not seen`);
-      consume(live, 0, false);
+      const old = files[k]!;
+      consume(old, at.offset, true);
+      // Rotated files newer than the old one: every number below its own must be there.
+      const newer = entries.slice(0, k);
+      const present = new Set(newer.map((e) => e.k));
+      for (let j = 1; j < entries[k]!.k; j++) {
+        if (!present.has(j)) lose(`${EVENTS_LOG}.${j} is missing between the rotated files (${old.name} was read up to byte ${at.offset}): its lines may be lost`);
+      }
+      readAll(newer);
+      if (liveFile) consume(liveFile, 0, false);
+      else loseUnreadable(live);
+      const how = byContent ? ` (found by its content: the live file was copied there, then truncated)` : '';
+      notes.push(`the log was rotated since the last read: finished ${old.path}${how}${k > 0 ? `, read ${k} newer rotated file${k > 1 ? 's' : ''}` : ''}, then ${liveFile ? 'the new live file from its start' : 'found no live file yet'}`);
+    } else if (liveFile) {
+      // Where the file last read is now, changed: the live file itself, or a rotated one.
+      const changed = sameFile(liveFile, at) ? liveFile : files.find((f) => f !== null && sameFile(f, at)) ?? null;
+      const why = changed === liveFile
+        ? changedInPlace(liveFile, at)
+        : changed
+          ? `was replaced by another file and the old one, now ${changed.name}, ${changedInPlace(changed, at)}`
+          : 'was replaced by another file and the old one is not among the rotated files';
+      notes.push(`${liveFile.path} ${why}: counting it again from the start; lines written to the old file after the last read were not seen`);
+      lose(
+        changed === liveFile
+          ? `${EVENTS_LOG} ${why}: lines after byte ${at.offset} of its old content may be lost`
+          : changed
+            ? `${changed.name} (the file last read, rotated) ${changedInPlace(changed, at)}: lines after byte ${at.offset} may be lost`
+            : `${EVENTS_LOG} was replaced and the file last read is gone (deleted, or rotated past the files kept): lines after byte ${at.offset} of it may be lost`,
+        false,
+      );
+      consume(liveFile, 0, false);
+    } else if ('unreadable' in live) {
+      loseUnreadable(live); // the position is kept: the file may come back
     } else {
       notes.push('the event log is gone (no live or rotated file holds the last read position)');
+      lose(`the event log is gone (no live or rotated file holds the last read position, byte ${at.offset}): lines after it may be lost`, false);
+      // Counted once: from now on read from the newest rotated file's end, or from scratch.
+      const newest = files.find((f) => f !== null) ?? null;
+      position = newest ? fingerprint(newest, newest.size) : null;
     }
   }
+  if (read.suspect > 0) notes.push(`${read.suspect} invalid line${read.suspect > 1 ? 's' : ''} that may carry reason codes: ${read.suspect > 1 ? 'the latest, ' : ''}${lastSuspect}`);
   const tally = addTally(cloneTally(previous.tally), read);
   return {
     cursor: { version: 1, position, tally },
     read,
-    logPresent: live !== null || openRotated().length > 0,
+    logPresent: liveFile !== null || openRotated().entries.some((e) => 'file' in e.found),
     notes,
     bytesRead,
     pendingBytes,
   };
 }
 
-function openIfExists(path: string): OpenFile | null {
-  let fd: number;
+function openLog(path: string, name: string): Found {
+  const opened = openUntrusted(path, name);
+  if (!opened.ok) return opened.missing ? { missing: true } : { unreadable: opened.reason };
+  const { fd, stat } = opened.file;
+  // The bigint stat tells inodes apart where numbers lose precision (64-bit inode numbers).
+  let id: { dev: string; ino: string; born: string | null } = { dev: String(stat.dev), ino: String(stat.ino), born: null };
   try {
-    fd = openSync(path, 'r');
+    const big = fstatSync(fd, { bigint: true });
+    id = { dev: String(big.dev), ino: String(big.ino), born: big.birthtimeNs > 0n ? String(big.birthtimeNs) : null };
   } catch {
-    return null;
+    // keep the plain stat's numbers
   }
-  const st = fstatSync(fd, { bigint: true });
-  return { path, fd, dev: String(st.dev), ino: String(st.ino), size: Number(st.size) };
+  return { file: { path, name, fd, ...id, size: stat.size } };
 }
 
+/** Same device and inode, and the same birth time where both know one (an inode can be reused). */
 function sameFile(f: OpenFile, p: FilePosition): boolean {
-  return f.dev === p.dev && f.ino === p.ino;
+  return f.dev === p.dev && f.ino === p.ino && (f.born === null || typeof p.born !== 'string' || f.born === p.born);
 }
 
-function headOf(f: OpenFile, offset: number): string {
-  const n = Math.min(offset, HEAD_BYTES, f.size);
+/** Whether `f` holds the content the cursor read up to its offset (inode aside). */
+function matchesAt(f: OpenFile, at: FilePosition): boolean {
+  if (f.size < at.offset || bytesHex(f, 0, Math.min(at.offset, HEAD_BYTES)) !== at.head) return false;
+  if (typeof at.tail === 'string') return tailOf(f, at.offset) === at.tail;
+  // An older cursor: without a tail, at least the offset must start a line.
+  return at.offset === 0 || bytesHex(f, at.offset - 1, 1) === '0a';
+}
+
+function changedInPlace(f: OpenFile, at: FilePosition): string {
+  return f.size < at.offset
+    ? `was truncated (${f.size} bytes, the last read ended at ${at.offset})`
+    : bytesHex(f, 0, Math.min(at.offset, HEAD_BYTES)) !== at.head
+      ? 'was rewritten (its first bytes changed)'
+      : 'was rewritten (the bytes before the last read position changed)';
+}
+
+function fingerprint(f: OpenFile, offset: number, known?: FilePosition): FilePosition {
+  // Past the first HEAD_BYTES the head no longer changes, and an unmoved offset keeps its tail.
+  const head = known && known.head.length === HEAD_BYTES * 2 ? known.head : bytesHex(f, 0, Math.min(offset, HEAD_BYTES));
+  const tail = known && known.offset === offset && typeof known.tail === 'string' ? known.tail : tailOf(f, offset);
+  return f.born === null ? { dev: f.dev, ino: f.ino, offset, head, tail } : { dev: f.dev, ino: f.ino, offset, head, tail, born: f.born };
+}
+
+function tailOf(f: OpenFile, offset: number): string {
+  const n = Math.min(offset, TAIL_BYTES);
+  return bytesHex(f, offset - n, n);
+}
+
+function bytesHex(f: OpenFile, from: number, length: number): string {
+  const n = Math.min(length, f.size - from);
   if (n <= 0) return '';
   const buf = Buffer.alloc(n);
-  readSync(f.fd, buf, 0, n, 0);
-  return buf.toString('hex');
+  const got = readSync(f.fd, buf, 0, n, from);
+  return buf.toString('hex', 0, got);
 }

@@ -4,31 +4,44 @@
  * How it stays exact: a line is counted on the fast path only when one sticky regex proves it
  * is a JSON object in a strict subset (string values without escapes or control characters,
  * plain numbers, true/false/null, arrays of such strings; `health_reason` a string and
- * `reason_codes`, at most once, an array of strings). In that subset a quote can only delimit
- * a string, so `"reason_codes"` followed by `:` is necessarily the top-level key, and its array
- * text can be parsed once and reused (logs repeat a handful of arrays). Every other line
- * (escapes, nesting, unicode in the codes, a duplicate key, garbage, blank lines) goes to
- * parseCycleLine, the reference. test/observe/line-scanner.test.ts checks both paths agree.
+ * `reason_codes` an array of strings) and no key appears twice. In that subset a quote can only
+ * delimit a string, and a string followed by `:` is necessarily a top-level key, so the keys can
+ * be listed and `"reason_codes"` followed by `:` is the key; its array text is parsed once and
+ * reused (logs repeat a handful of arrays).
+ *
+ * Duplicate keys stay cheap to refuse: the key sequence of a line (its shape) is memoized as a
+ * sticky regex of the same subset with those keys spelled out, so a line of a known shape is
+ * proven in the subset and duplicate-free by one regex test, as fast as the general one. A line
+ * of a new shape is matched by the general regex and its keys listed once.
+ *
+ * Every other line (escapes, nesting, unicode in the codes, a duplicate key, garbage, blank
+ * lines) goes to parseCycleLine, the reference, which also says whether an invalid line is
+ * suspect (may carry reason codes). test/observe/line-scanner.test.ts checks both paths agree.
  */
 import { parseCycleLine } from './cycle-line.js';
-import { countCodes, type LogTally } from './log-tally.js';
+import { countCodes, noteDoubt, quoteProducerText, type LogTally } from './log-tally.js';
 
 const WS = '[ \\t\\r]*';
 const STR = '"[^"\\\\\\x00-\\x1f]*"';
 const NUM = '-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?';
 const ARRAY = `\\[${WS}(?:${STR}(?:${WS},${WS}${STR})*)?${WS}\\]`;
 const VALUE = `(?:${STR}|${NUM}|true|false|null|${ARRAY})`;
-/** Any member but reason_codes; health_reason, when present, must be a string. */
-const OTHER_MEMBER = `(?:"health_reason"${WS}:${WS}${STR}|(?!"(?:health_reason|reason_codes)"${WS}:)${STR}${WS}:${WS}${VALUE})`;
-const CODES_MEMBER = `"reason_codes"${WS}:${WS}${ARRAY}`;
-/** Members with at most one reason_codes (a duplicate key goes to the reference). */
-const MEMBERS =
-  `(?:(?:${OTHER_MEMBER}${WS},${WS})*${CODES_MEMBER}(?:${WS},${WS}${OTHER_MEMBER})*` +
-  `|${OTHER_MEMBER}(?:${WS},${WS}${OTHER_MEMBER})*)`;
-/** One whole line, newline included, in the subset. */
-const SIMPLE_LINE = new RegExp(`${WS}\\{${WS}${MEMBERS}?${WS}\\}${WS}\\n`, 'y');
+/** health_reason must be a string, reason_codes an array of strings; any other key any value. */
+const MEMBER =
+  `(?:"health_reason"${WS}:${WS}${STR}|"reason_codes"${WS}:${WS}${ARRAY}` +
+  `|(?!"(?:health_reason|reason_codes)"${WS}:)${STR}${WS}:${WS}${VALUE})`;
+/** One whole line, newline included, in the subset (keys may repeat: checked apart). */
+const SIMPLE_LINE = new RegExp(`${WS}\\{${WS}(?:${MEMBER}(?:${WS},${WS}${MEMBER})*)?${WS}\\}${WS}\\n`, 'y');
 const NON_ASCII = /[^\x00-\x7f]/;
 const REASON_CODES = '"reason_codes"';
+
+/** Where a line read from a file starts: names the line in a doubt sentence. */
+export interface LineOrigin {
+  /** The file's name, e.g. runtime-events.jsonl.1. */
+  name: string;
+  /** File offset of the first byte scanned. */
+  offset: number;
+}
 
 interface KnownArray {
   /** The array's exact text, brackets included. */
@@ -133,11 +146,127 @@ function countFast(s: string, start: number, end: number, arrays: ArrayMemo): bo
   return codesAt === -1 || arrays.count(codesAt);
 }
 
+/** A memoized key sequence: its regex matches exactly the subset lines with these keys, in order. */
+interface Shape {
+  re: RegExp;
+  hasCodes: boolean;
+  /** The first character of its first key (`}` for `{}`): most lines are told apart by it, no regex run. */
+  lead: number;
+}
+
+/** Known shapes, the most used first (a hit moves one place up among those of its lead). Logs have a handful. */
+const shapes: Shape[] = [];
+const MAX_SHAPES = 16;
+const MAX_SHAPE_KEYS = 64;
+const MAX_SHAPE_KEY_CHARS = 2048;
+/** Once full, a new shape replaces the last one at most once per this many unknown-shape lines. */
+const SHAPE_REPLACE_EVERY = 1024;
+let unknownShapeLines = 0;
+
+function shapeRegex(keys: string[]): RegExp {
+  const member = (key: string) =>
+    `"${key.replace(/[^A-Za-z0-9_]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}"${WS}:${WS}` +
+    (key === 'health_reason' ? STR : key === 'reason_codes' ? ARRAY : VALUE);
+  return new RegExp(`${WS}\\{${WS}${keys.map(member).join(`${WS},${WS}`)}${WS}\\}${WS}\\n`, 'y');
+}
+
+let keyFrom = new Int32Array(64);
+let keyTo = new Int32Array(64);
+
+/**
+ * The keys of a subset line [start, end) into keyFrom/keyTo (string contents, quotes excluded);
+ * returns how many. In the subset strings hold no quote, so quotes pair up in order.
+ */
+function listKeys(s: string, start: number, end: number): number {
+  let n = 0;
+  for (let q = s.indexOf('"', start); q !== -1 && q < end; ) {
+    const close = s.indexOf('"', q + 1);
+    let j = close + 1;
+    while (isWs(s.charCodeAt(j))) j++;
+    if (s.charCodeAt(j) === 58 /* : */) {
+      if (n === keyFrom.length) {
+        const from = new Int32Array(n * 2);
+        const to = new Int32Array(n * 2);
+        from.set(keyFrom);
+        to.set(keyTo);
+        keyFrom = from;
+        keyTo = to;
+      }
+      keyFrom[n] = q + 1;
+      keyTo[n] = close;
+      n++;
+    }
+    q = s.indexOf('"', close + 1);
+  }
+  return n;
+}
+
+function sameKey(s: string, a: number, b: number): boolean {
+  const len = keyTo[a]! - keyFrom[a]!;
+  if (keyTo[b]! - keyFrom[b]! !== len) return false;
+  for (let i = 0, x = keyFrom[a]!, y = keyFrom[b]!; i < len; i++) if (s.charCodeAt(x + i) !== s.charCodeAt(y + i)) return false;
+  return true;
+}
+
+/** Whether the keys of a subset line of unknown shape are distinct; a distinct shape is learned. */
+function distinctKeys(s: string, start: number, end: number, learn: boolean): boolean {
+  const n = listKeys(s, start, end);
+  if (n <= 32) {
+    for (let a = 1; a < n; a++) for (let b = 0; b < a; b++) if (sameKey(s, a, b)) return false;
+  } else {
+    const seen = new Set<string>();
+    for (let a = 0; a < n; a++) seen.add(s.slice(keyFrom[a]!, keyTo[a]!));
+    if (seen.size !== n) return false;
+  }
+  if (!learn || n > MAX_SHAPE_KEYS) return true;
+  let chars = 0;
+  for (let a = 0; a < n; a++) chars += keyTo[a]! - keyFrom[a]!;
+  if (chars > MAX_SHAPE_KEY_CHARS) return true;
+  if (shapes.length >= MAX_SHAPES) {
+    if (++unknownShapeLines < SHAPE_REPLACE_EVERY) return true;
+    shapes.pop();
+  }
+  unknownShapeLines = 0;
+  const keys: string[] = [];
+  for (let a = 0; a < n; a++) keys.push(s.slice(keyFrom[a]!, keyTo[a]!));
+  shapes.push({ re: shapeRegex(keys), hasCodes: keys.includes('reason_codes'), lead: n > 0 ? s.charCodeAt(keyFrom[0]!) : 125 /* } */ });
+  return true;
+}
+
+/** Drops the memoized shapes: for tests, which must pass with a cold and a warm memo. */
+export function forgetShapes(): void {
+  shapes.length = 0;
+  unknownShapeLines = 0;
+}
+
+/** The shape knownShapeEnd matched last. */
+let matchedShape: Shape | null = null;
+
+/** The end of a subset line at p of a known shape (then matchedShape, moved up), or -1. */
+function knownShapeEnd(s: string, p: number): number {
+  // A line as the producer writes it starts `{"` and its first key: only shapes of that lead can match.
+  const lead = s.charCodeAt(p) === 123 /* { */ ? (s.charCodeAt(p + 1) === 34 /* " */ ? s.charCodeAt(p + 2) : s.charCodeAt(p + 1) === 125 ? 125 : -1) : -1;
+  for (let i = 0; i < shapes.length; i++) {
+    const shape = shapes[i]!;
+    if (lead !== -1 && shape.lead !== lead) continue;
+    shape.re.lastIndex = p;
+    if (shape.re.test(s)) {
+      if (i > 0 && shapes[i - 1]!.lead === shape.lead) {
+        shapes[i] = shapes[i - 1]!;
+        shapes[i - 1] = shape;
+      }
+      matchedShape = shape;
+      return shape.re.lastIndex;
+    }
+  }
+  return -1;
+}
+
 /**
  * Counts the complete lines in buf[start, end) into `tally` (in place, `last` included);
- * `end` follows a `\n`, or ends a final line.
+ * `end` follows a `\n`, or ends a final line. `origin` names the lines in doubt sentences.
  */
-export function scanLines(buf: Buffer, start: number, end: number, tally: LogTally): void {
+export function scanLines(buf: Buffer, start: number, end: number, tally: LogTally, origin?: LineOrigin): void {
   if (end <= start) return;
   // latin1 maps each byte to one char: positions in the string are byte offsets.
   const s = buf.toString('latin1', start, end);
@@ -147,19 +276,26 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
   let lastValidStart = -1;
   let lastValidEnd = -1;
   while (p < length) {
-    SIMPLE_LINE.lastIndex = p;
     let lineEnd: number; // exclusive, newline included when present
     let verdict: 'valid' | 'invalid' | 'blank' | 'unsure' = 'unsure';
-    if (SIMPLE_LINE.test(s)) {
-      lineEnd = SIMPLE_LINE.lastIndex;
-      if (countFast(s, p, lineEnd, arrays)) verdict = 'valid';
+    const knownEnd = knownShapeEnd(s, p);
+    if (knownEnd !== -1) {
+      lineEnd = knownEnd;
+      if (!matchedShape!.hasCodes || countFast(s, p, lineEnd, arrays)) verdict = 'valid';
     } else {
-      const nl = s.indexOf('\n', p);
-      lineEnd = nl === -1 ? length : nl + 1;
+      SIMPLE_LINE.lastIndex = p;
+      if (SIMPLE_LINE.test(s)) {
+        lineEnd = SIMPLE_LINE.lastIndex;
+        if (distinctKeys(s, p, lineEnd, true) && countFast(s, p, lineEnd, arrays)) verdict = 'valid';
+      } else {
+        const nl = s.indexOf('\n', p);
+        lineEnd = nl === -1 ? length : nl + 1;
+      }
     }
     if (verdict === 'unsure') {
       const line = parseCycleLine(buf.toString('utf8', start + p, start + lineEnd));
       if (line.kind === 'valid') countCodes(tally.codes, line.codes.map((c) => c.trim()));
+      else if (line.kind === 'invalid' && line.suspect !== null) noteSuspect(tally, origin, p, line.suspect, buf.toString('utf8', start + p, start + lineEnd));
       verdict = line.kind;
     }
     if (verdict === 'valid') {
@@ -178,11 +314,17 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
   }
 }
 
+function noteSuspect(tally: LogTally, origin: LineOrigin | undefined, at: number, why: string, text: string): void {
+  const where = origin ? `${origin.name} byte ${origin.offset + at}` : `byte ${at}`;
+  noteDoubt(tally, 'suspect', `${where}: ${why}: ${quoteProducerText(text.trim())}`);
+}
+
 /** The reference counter, line by line with parseCycleLine: what scanLines must equal. */
-export function scanLinesReference(text: string, tally: LogTally): void {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  for (const raw of lines) {
+export function scanLinesReference(buf: Buffer, tally: LogTally, origin?: LineOrigin): void {
+  for (let p = 0; p < buf.length; ) {
+    const nl = buf.indexOf(10, p);
+    const lineEnd = nl === -1 ? buf.length : nl + 1;
+    const raw = buf.toString('utf8', p, lineEnd);
     const line = parseCycleLine(raw);
     if (line.kind === 'valid') {
       tally.cycles++;
@@ -190,7 +332,9 @@ export function scanLinesReference(text: string, tally: LogTally): void {
       tally.last = lastReport(line.codes, line.reason);
     } else if (line.kind === 'invalid') {
       tally.invalid++;
+      if (line.suspect !== null) noteSuspect(tally, origin, p, line.suspect, raw);
     }
+    p = lineEnd;
   }
 }
 
@@ -199,7 +343,7 @@ export function takesFastPath(line: string): boolean {
   const s = Buffer.from(line + '\n', 'utf8').toString('latin1');
   SIMPLE_LINE.lastIndex = 0;
   if (!SIMPLE_LINE.test(s) || SIMPLE_LINE.lastIndex !== s.length) return false;
-  return countFast(s, 0, s.length, new ArrayMemo(s));
+  return distinctKeys(s, 0, s.length, false) && countFast(s, 0, s.length, new ArrayMemo(s));
 }
 
 /** Longest health_reason and code list kept: they travel into every record and the saved cursor. */

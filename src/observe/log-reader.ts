@@ -4,9 +4,11 @@
  * it is already a complete JSON object (nothing can extend it) or the file is final (rotated):
  * a line the producer is still writing is left for the next read.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
 import { scanLines } from './line-scanner.js';
-import type { LogTally } from './log-tally.js';
+import { noteDoubt, type LogTally } from './log-tally.js';
+import { openUntrusted } from './untrusted-file.js';
 
 const CHUNK = 64 * 1024;
 /** A longer line is counted invalid without being held in memory. */
@@ -20,8 +22,11 @@ export interface LogRead {
   bytesRead: number;
 }
 
-/** Reads fd from `from` to its end (`knownSize`, or its current size), counting into `tally`. */
-export function readLogFd(fd: number, from: number, final: boolean, tally: LogTally, knownSize?: number): LogRead {
+/**
+ * Reads fd from `from` to its end (`knownSize`, or its current size), counting into `tally`;
+ * `name` (the file's name) says where a suspect line is.
+ */
+export function readLogFd(fd: number, from: number, final: boolean, tally: LogTally, knownSize?: number, name = 'runtime-events.jsonl'): LogRead {
   const size = knownSize ?? fstatSync(fd).size;
   let buf: Buffer = Buffer.allocUnsafe(CHUNK * 2);
   let pos = from; // file offset of buf[0]
@@ -36,7 +41,9 @@ export function readLogFd(fd: number, from: number, final: boolean, tally: LogTa
     if (lastNl < 0) {
       // No newline yet: a long line. Past the limit, stop holding it and count it invalid.
       if (have > MAX_LINE_BYTES && !skippingLongLine) {
+        // Not read whole, so it cannot be told apart from a line carrying reason codes.
         tally.invalid++;
+        noteDoubt(tally, 'suspect', `${name} byte ${pos}: a line over the ${MAX_LINE_BYTES}-byte limit, not read whole: it may carry reason codes`);
         skippingLongLine = true;
       }
       if (skippingLongLine) {
@@ -50,13 +57,13 @@ export function readLogFd(fd: number, from: number, final: boolean, tally: LogTa
       start = buf.indexOf(10) + 1; // the rest of the long line ends at the first newline
       skippingLongLine = false;
     }
-    scanLines(buf, start, lastNl + 1, tally);
+    scanLines(buf, start, lastNl + 1, tally, { name, offset: pos + start });
     buf.copy(buf, 0, lastNl + 1, have);
     pos += lastNl + 1;
     have -= lastNl + 1;
   }
   if (have > 0 && !skippingLongLine && (final || isCompleteObject(buf, have))) {
-    scanLines(buf, 0, have, tally);
+    scanLines(buf, 0, have, tally, { name, offset: pos });
     pos += have;
     have = 0;
   }
@@ -67,12 +74,21 @@ export function readLogFd(fd: number, from: number, final: boolean, tally: LogTa
   return { offset: pos, pendingBytes: have, bytesRead: pos + have - from };
 }
 
+/**
+ * Reads a log file by path without blocking or throwing: a missing file reads as empty; one
+ * that cannot be read (a FIFO, a directory, no permission) counts as lost, with its sentence.
+ */
 export function readLogFile(path: string, from: number, final: boolean, tally: LogTally): LogRead {
-  const fd = openSync(path, 'r');
+  const name = basename(path);
+  const opened = openUntrusted(path, name);
+  if (!opened.ok) {
+    if (!opened.missing) noteDoubt(tally, 'lost', `${opened.reason}: its lines cannot be read and may be lost`);
+    return { offset: from, pendingBytes: 0, bytesRead: 0 };
+  }
   try {
-    return readLogFd(fd, from, final, tally);
+    return readLogFd(opened.file.fd, from, final, tally, opened.file.stat.size, name);
   } finally {
-    closeSync(fd);
+    closeSync(opened.file.fd);
   }
 }
 

@@ -28,11 +28,20 @@ export function collectStatusReport(stateDir: string, options: StatusOptions): S
   let pendingBytes = 0;
   const present = existsSync(eventsPath);
   if (present) pendingBytes = readLogFile(eventsPath, 0, false, tally).pendingBytes;
-  const rotated = rotatedFiles(stateDir).map((path) => ({ path, bytes: statSync(path).size }));
+  const rotated = rotatedFiles(stateDir).map((path) => ({ path, bytes: sizeOf(path) }));
   return buildStatusReport({
     statePath, eventsPath, state: readStateFile(statePath), paused: readControlState(join(stateDir, CONTROL_STATE_FILE)).mode === 'paused',
     log: { present, tally, pendingBytes }, rotated,
   }, options);
+}
+
+/** A rotated file's size; 0 for one that cannot be stat'ed (a dangling link, a symlink loop). */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 export interface StatusInputs {
