@@ -5,7 +5,7 @@
  * `rollgate control <spec> acknowledge` accepts the doubt and restarts the windows.
  */
 import type { EventWindows } from '../observe/event-windows.js';
-import type { LogTally, TallyWindow } from '../observe/log-tally.js';
+import { windowIsUnknown, type LogTally } from '../observe/log-tally.js';
 
 export const WINDOWS = ['total', 'phase', 'check', 'previous_check'] as const;
 export type WindowName = (typeof WINDOWS)[number];
@@ -16,15 +16,9 @@ export interface AcceptedDoubt {
   suspect: number;
 }
 
-/** Older tallies were saved before doubt was counted: they read as none. */
-interface Doubt {
-  lost?: number;
-  suspect?: number;
-  doubt?: string | null;
-}
-
-const lostOf = (t: Doubt) => t.lost ?? 0;
-const suspectOf = (t: Doubt) => t.suspect ?? 0;
+/** Tallies saved by older versions lack the doubt counts: they read as none. */
+const lostOf = (t: { lost?: number }) => t.lost ?? 0;
+const suspectOf = (t: { suspect?: number }) => t.suspect ?? 0;
 
 function sentence(lost: number, suspect: number, doubt: string | null | undefined): string {
   const what = [
@@ -37,19 +31,17 @@ function sentence(lost: number, suspect: number, doubt: string | null | undefine
 /** Window -> why it is unknown, for the windows that are. */
 export function unknownWindows(windows: EventWindows, total: LogTally, accepted: AcceptedDoubt | null | undefined): Map<WindowName, string> {
   const out = new Map<WindowName, string>();
-  const t = total as LogTally & Doubt;
-  const lost = lostOf(t) - (accepted?.lost ?? 0);
-  const suspect = suspectOf(t) - (accepted?.suspect ?? 0);
-  if (lost > 0 || suspect > 0) out.set('total', sentence(Math.max(0, lost), Math.max(0, suspect), t.doubt));
+  const lost = lostOf(total) - (accepted?.lost ?? 0);
+  const suspect = suspectOf(total) - (accepted?.suspect ?? 0);
+  if (lost > 0 || suspect > 0) out.set('total', sentence(Math.max(0, lost), Math.max(0, suspect), total.doubt));
   for (const name of ['phase', 'check', 'previous_check'] as const) {
-    const w = windows[name] as TallyWindow & Doubt;
-    if (lostOf(w) > 0 || suspectOf(w) > 0) out.set(name, sentence(lostOf(w), suspectOf(w), w.doubt ?? t.doubt));
+    const w = windows[name];
+    if (windowIsUnknown(w)) out.set(name, sentence(lostOf(w), suspectOf(w), w.doubt ?? total.doubt));
   }
   return out;
 }
 
 /** The accepted doubt after an acknowledgement at a tally. */
 export function acceptDoubt(total: LogTally): AcceptedDoubt {
-  const t = total as LogTally & Doubt;
-  return { lost: lostOf(t), suspect: suspectOf(t) };
+  return { lost: lostOf(total), suspect: suspectOf(total) };
 }

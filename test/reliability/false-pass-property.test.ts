@@ -88,7 +88,8 @@ function applyLog(r: Rollout, lines: string[], op: LogOp): void {
     if (op === 'rotate-and-delete') rmSync(`${live}.1`);
     if (op === 'rotate-and-truncate') truncateSync(`${live}.1`, 0);
   }
-  appendFileSync(live, lines.slice(half).join(''));
+  // The producer's next line carries the time: a new or truncated file never starts with the very bytes of the old one.
+  appendFileSync(live, JSON.stringify({ timestamp_unix_ms: T1 - 2000, reason_codes: ['healthy_cycle'] }) + '\n' + lines.slice(half).join(''));
 }
 
 /** Clean three times in four, so that every piece clean together (which must promote) is common. */

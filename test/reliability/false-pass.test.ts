@@ -57,7 +57,8 @@ const ROWS: Garbage[] = [
   }],
   ['the live log truncated and rewritten', (r) => {
     appendFileSync(r.path('s/runtime-events.jsonl'), HARD_LINE);
-    writeFileSync(r.path('s/runtime-events.jsonl'), HEALTHY_LINE);
+    // A real producer's lines carry a timestamp; the same bytes rewritten in place at the same size are indistinguishable from no change.
+    writeFileSync(r.path('s/runtime-events.jsonl'), JSON.stringify({ timestamp_unix_ms: T1 - 2000, reason_codes: ['healthy_cycle'] }) + '\n');
   }],
   // 6. invalid lines that may carry reason codes.
   ['reason_codes as a string', (r) => appendFileSync(r.path('s/runtime-events.jsonl'), '{"reason_codes":"case_processing_failed"}\n')],
