@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { safeLine } from '../report/escape.js';
 import { runCheck } from '../runner/run-check.js';
 import { scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler } from '../schedule/scheduler.js';
@@ -48,7 +49,7 @@ export function runServe(specFiles: string[], options: ServeCliOptions): Promise
     dashboard.start();
     const base = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${actual}/`;
     process.stderr.write(`rollgate serve: listening on ${base} (${specs.map((s) => s.name).join(', ')})\n`);
-    process.stderr.write(token.generated ? `rollgate serve: actions need a token; open ${base}#token=${token.value}\n` : `rollgate serve: actions need the token in ${options.tokenFile}\n`);
+    process.stderr.write(safeLine(token.generated ? `rollgate serve: actions need a token; open ${base}#token=${token.value}` : `rollgate serve: actions need the token in ${options.tokenFile}`) + '\n');
 
     const stop = new AbortController();
     let scheduled: Promise<void> = Promise.resolve();
@@ -63,7 +64,7 @@ export function runServe(specFiles: string[], options: ServeCliOptions): Promise
           return 0;
         },
         realClock,
-        (line) => process.stderr.write(`rollgate serve: ${line}\n`),
+        (line) => process.stderr.write(safeLine(`rollgate serve: ${line}`) + '\n'),
       );
       scheduled = scheduler.run(stop.signal);
     }

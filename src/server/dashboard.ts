@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CONTROL_STATE_FILE } from '../observe/control-state.js';
 import { EVENTS_LOG } from '../observe/event-cursor.js';
 import { STATE_FILE } from '../observe/state-file.js';
+import { safeLine } from '../report/escape.js';
 import { resolveIn } from '../runner/run-check.js';
 import type { Spec } from '../spec/types.js';
 import { RolloutStore } from '../store/rollout-store.js';
@@ -94,7 +95,7 @@ export class Dashboard {
         const fingerprint = this.files();
         if (fingerprint !== this.fingerprint || this.now() - this.builtAt >= (this.options.refreshMs ?? 30_000)) this.rebuild(fingerprint);
       } catch (err) {
-        process.stderr.write(`rollgate serve: refresh failed: ${(err as Error).message}\n`);
+        process.stderr.write(safeLine(`rollgate serve: refresh failed: ${(err as Error).message}`) + '\n');
       }
       this.timer = setTimeout(poll, this.options.pollMs ?? 1000);
       this.timer.unref();
