@@ -48,7 +48,7 @@ export function runServe(specFiles: string[], options: ServeCliOptions): Promise
     if (loopback) serveOptions.allowedHosts = new Set(['127.0.0.1', 'localhost', '[::1]'].map((h) => `${h}:${actual}`));
     dashboard.start();
     const base = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${actual}/`;
-    process.stderr.write(`rollgate serve: listening on ${base} (${specs.map((s) => s.name).join(', ')})\n`);
+    process.stderr.write(safeLine(`rollgate serve: listening on ${base} (${specs.map((s) => s.name).join(', ')})`) + '\n');
     process.stderr.write(safeLine(token.generated ? `rollgate serve: actions need a token; open ${base}#token=${token.value}` : `rollgate serve: actions need the token in ${options.tokenFile}`) + '\n');
 
     const stop = new AbortController();
@@ -59,7 +59,7 @@ export function runServe(specFiles: string[], options: ServeCliOptions): Promise
         specs.map((s) => scheduledRollout(s, store)),
         async (name, nowMs) => {
           const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
-          process.stderr.write(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)\n`);
+          process.stderr.write(safeLine(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)`) + '\n');
           dashboard.rebuild();
           return 0;
         },

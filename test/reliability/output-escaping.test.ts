@@ -4,8 +4,9 @@
  * through every text format of evaluate, status, journal, control and validate.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { jsonText, safeLine, terminalSafe } from '../../src/report/escape.js';
 import { rollgate, type Run } from '../helpers/cli.js';
@@ -232,5 +233,89 @@ describe('producer text in every text format', () => {
     expect(tested.code, tested.stderr).toBe(1);
     expectShown(tested, `✗ ${visible}`, 'test');
     expectShown(annotated, `title=rollgate test%3A ${visible.replace(/,/g, '%2C').replace(/:/g, '%3A')}::`, 'test --format github', true);
+  });
+});
+
+/**
+ * By construction: every write to stdout or stderr, and every renderer's result, is assembled by
+ * an escaping function (or is a fixed string), so a new command or format cannot forget it.
+ */
+describe('every write to a terminal goes through the escaping', () => {
+  const SAFE_CALLS = new Set(['textLines', 'safeLine', 'jsonText', 'terminalSafe', 'keyValueLine']);
+  /** Variables that hold an already escaped rendering (or text rollgate generates itself). */
+  const SAFE_NAMES: Record<string, string[]> = {
+    'src/cli/validate.ts': ['stdout', 'stderr'], // a ValidationRenderer's result
+    'src/cli/init.ts': ['text'], // the starter spec, validated before it is printed
+  };
+
+  const safe = (e: ts.Expression, file: string): boolean => {
+    if (ts.isParenthesizedExpression(e)) return safe(e.expression, file);
+    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return true;
+    if (ts.isTemplateExpression(e)) return e.templateSpans.every((s) => safe(s.expression, file));
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return safe(e.left, file) && safe(e.right, file);
+    if (ts.isConditionalExpression(e)) return safe(e.whenTrue, file) && safe(e.whenFalse, file);
+    if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => ts.isPropertyAssignment(p) && safe(p.initializer, file));
+    if (ts.isCallExpression(e)) {
+      if (ts.isIdentifier(e.expression)) return SAFE_CALLS.has(e.expression.text);
+      // DECISION_RENDERERS[format](…): the renderers are checked below.
+      return ts.isElementAccessExpression(e.expression) && /RENDERERS$/.test(e.expression.expression.getText());
+    }
+    if (ts.isPropertyAccessExpression(e)) return /^rendered\.(stdout|stderr)$/.test(e.getText());
+    return ts.isIdentifier(e) && (SAFE_NAMES[file] ?? []).includes(e.text);
+  };
+
+  const sources = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(`${dir}/${d.name}`) : d.name.endsWith('.ts') ? [`${dir}/${d.name}`] : []));
+  const parse = (file: string) => ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  const where = (node: ts.Node) => `${node.getSourceFile().fileName}:${node.getSourceFile().getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+
+  it('process.stdout.write and process.stderr.write, everywhere in src', () => {
+    const unsafe: string[] = [];
+    let writes = 0;
+    for (const file of sources('src')) {
+      const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node) && /^process\.std(out|err)\.write$/.test(node.expression.getText())) {
+          writes++;
+          if (!safe(node.arguments[0]!, file)) unsafe.push(`${where(node)}: ${node.arguments[0]!.getText().slice(0, 100)}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(parse(file));
+    }
+    expect(writes).toBeGreaterThan(30);
+    expect(unsafe).toEqual([]);
+  });
+
+  it("every renderer's result (JUnit aside: XML escapes each value with xml and xmlLines)", () => {
+    const unsafe: string[] = [];
+    let renderers = 0;
+    const check = (fn: ts.ArrowFunction | ts.FunctionExpression, file: string) => {
+      renderers++;
+      const results: ts.Expression[] = [];
+      if (!ts.isBlock(fn.body)) results.push(fn.body);
+      else {
+        const visit = (node: ts.Node): void => {
+          if (ts.isReturnStatement(node) && node.expression) results.push(node.expression);
+          if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+        };
+        ts.forEachChild(fn.body, visit);
+      }
+      for (const r of results) if (!safe(r, file)) unsafe.push(`${where(r)}: ${r.getText().slice(0, 100)}`);
+    };
+    for (const file of sources('src/report').filter((f) => !f.endsWith('/junit.ts'))) {
+      const visit = (node: ts.Node): void => {
+        if (ts.isVariableDeclaration(node) && node.type && /Renderer\b/.test(node.type.getText()) && node.initializer) {
+          const init = node.initializer;
+          if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) check(init, file);
+          if (ts.isObjectLiteralExpression(init)) {
+            for (const p of init.properties) if (ts.isPropertyAssignment(p) && (ts.isArrowFunction(p.initializer) || ts.isFunctionExpression(p.initializer))) check(p.initializer, file);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(parse(file));
+    }
+    expect(renderers).toBeGreaterThanOrEqual(12);
+    expect(unsafe).toEqual([]);
   });
 });
