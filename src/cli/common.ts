@@ -1,5 +1,6 @@
 /** What commands that read a spec share: loading it (65/66), --root/--store/--now, store errors. */
 import { resolve } from 'node:path';
+import { errorLines, safeLine, textLines } from '../report/escape.js';
 import { loadSpecFile } from '../spec/load-spec.js';
 import type { Spec } from '../spec/types.js';
 import { StoreError } from '../store/store-error.js';
@@ -18,9 +19,7 @@ export class ExitError extends Error {
 /** The spec, or an ExitError with the diagnostics already printed. */
 export function loadSpecOrExit(file: string): Spec {
   const result = loadSpecFile(file);
-  for (const d of result.diagnostics) {
-    process.stderr.write(`${d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file}: ${d.severity}: ${d.message}\n`);
-  }
+  process.stderr.write(textLines(result.diagnostics.map((d) => `${d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file}: ${d.severity}: ${d.message}`)));
   if (result.spec) return result.spec;
   throw new ExitError(`${file}: the spec is ${result.missing ? 'missing' : 'invalid'}; run \`rollgate validate ${file}\``, result.missing ? EXIT.MISSING : EXIT.INVALID);
 }
@@ -48,15 +47,12 @@ export async function withExitCodes(command: string, body: () => Promise<number>
   try {
     return await body();
   } catch (err) {
-    if (err instanceof ExitError) {
-      process.stderr.write(`rollgate ${command}: ${err.message}\n`);
+    if (err instanceof ExitError || err instanceof StoreError) {
+      process.stderr.write(safeLine(`rollgate ${command}: ${err.message}`) + '\n');
       return err.exitCode;
     }
-    if (err instanceof StoreError) {
-      process.stderr.write(`rollgate ${command}: ${err.message}\n`);
-      return err.exitCode;
-    }
-    process.stderr.write(`rollgate ${command}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    const [first, ...frames] = errorLines(err);
+    process.stderr.write(textLines([`rollgate ${command}: internal error: ${first}`, ...frames]));
     return EXIT.INTERNAL;
   }
 }

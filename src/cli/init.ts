@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { SurfaceKind } from '../observe/surface-kind.js';
+import { safeLine } from '../report/escape.js';
 import { loadSpecText } from '../spec/load-spec.js';
 import { SCHEMA_DIR } from '../spec/schema-files.js';
 import { starterSpec } from '../spec/starter.js';
@@ -36,7 +37,7 @@ export function runInit(options: InitOptions): Promise<number> {
     if (existsSync(path) && !options.force) throw new ExitError(`${output} already exists; choose another --output, or --force to overwrite it`, EXIT.USAGE);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
-    process.stdout.write(`wrote ${output}: a ${options.surface} canary rollout (canary-1 5% -> canary-2 25% -> canary-3 50% -> general-availability 100%)\nnext: edit stateDir and the gates, then \`rollgate validate ${output}\`\n`);
+    process.stdout.write(`${safeLine(`wrote ${output}: a ${options.surface} canary rollout (canary-1 5% -> canary-2 25% -> canary-3 50% -> general-availability 100%)`)}\n${safeLine(`next: edit stateDir and the gates, then \`rollgate validate ${output}\``)}\n`);
     return EXIT.OK;
   });
 }

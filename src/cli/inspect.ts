@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { collectStatusReport, transportHealthRow } from '../observe/status-report.js';
 import type { SurfaceKind } from '../observe/surface-kind.js';
+import { jsonText, safeLine } from '../report/escape.js';
 import { keyValueLine } from '../report/key-value-line.js';
 import { parseDuration } from '../spec/duration.js';
 import { EXIT } from './exit-codes.js';
@@ -18,11 +19,11 @@ export interface InspectOptions {
 export async function runInspect(stateDir: string, options: InspectOptions): Promise<number> {
   const info = statSync(stateDir, { throwIfNoEntry: false });
   if (!info) {
-    process.stderr.write(`${stateDir}: error: no such directory; give the surface's state directory (the one holding state.json), e.g. .tau/dashboard\n`);
+    process.stderr.write(safeLine(`${stateDir}: error: no such directory; give the surface's state directory (the one holding state.json), e.g. .tau/dashboard`) + '\n');
     return EXIT.MISSING;
   }
   if (!info.isDirectory()) {
-    process.stderr.write(`${stateDir}: error: this is a file; give the directory that holds state.json\n`);
+    process.stderr.write(safeLine(`${stateDir}: error: this is a file; give the directory that holds state.json`) + '\n');
     return EXIT.USAGE;
   }
   let nowMs: number;
@@ -34,22 +35,22 @@ export async function runInspect(stateDir: string, options: InspectOptions): Pro
       if (staleAfterMs === null) throw new Error(`--stale-after ${options.staleAfter} is not a duration; write e.g. 15m, 90s, 1h30m`);
     }
   } catch (err) {
-    process.stderr.write(`rollgate inspect: error: ${(err as Error).message}\n`);
+    process.stderr.write(safeLine(`rollgate inspect: error: ${(err as Error).message}`) + '\n');
     return EXIT.USAGE;
   }
   const report = collectStatusReport(stateDir, { ...(options.surface ? { kind: options.surface } : {}), staleAfterMs, nowMs });
   if (options.transportHealth) {
     const row = transportHealthRow(report);
     process.stdout.write(options.format === 'json'
-      ? JSON.stringify([row], null, 2) + '\n'
+      ? jsonText([row], 2) + '\n'
       : keyValueLine('', { transport: row.transport, target: row.target, state_path: row.state_path, ...(row.health as object) }) + '\n');
   } else {
     process.stdout.write(options.format === 'json'
-      ? JSON.stringify(report, null, 2) + '\n'
+      ? jsonText(report, 2) + '\n'
       : keyValueLine(`${String(report.surface_kind)} status inspect: `, report) + '\n');
   }
   for (const note of report.state_present ? [] : [`state unavailable: ${String(report.state_error)}`]) {
-    process.stderr.write(`${stateDir}: warning: ${note}\n`);
+    process.stderr.write(safeLine(`${stateDir}: warning: ${note}`) + '\n');
   }
   return EXIT.OK;
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
 import { decisionRow } from '../report/decision-rows.js';
+import { jsonText, safeLine, textLines } from '../report/escape.js';
 import { verifyJournal, type JournalEntry } from '../store/journal.js';
 import { RolloutStore } from '../store/rollout-store.js';
 import { EXIT } from './exit-codes.js';
@@ -40,8 +41,8 @@ export function runJournal(specFile: string, options: JournalOptions): Promise<n
     const limit = options.limit === undefined ? Infinity : Number(options.limit);
     if (!(limit > 0)) throw new ExitError(`--limit ${options.limit}: give a positive number of records`, EXIT.USAGE);
     if (!existsSync(store.journalPath) && !existsSync(store.statePath)) {
-      if (options.format === 'json') process.stdout.write(JSON.stringify({ schema_version: 1, rollout: spec.name, records: [], verification: options.verify ? { ok: true, broken: null, state: { ok: true, problem: null } } : null }, null, 2) + '\n');
-      else process.stdout.write(`${spec.name}: no checks yet (no journal in ${store.dir})\n`);
+      if (options.format === 'json') process.stdout.write(jsonText({ schema_version: 1, rollout: spec.name, records: [], verification: options.verify ? { ok: true, broken: null, state: { ok: true, problem: null } } : null }, 2) + '\n');
+      else process.stdout.write(safeLine(`${spec.name}: no checks yet (no journal in ${store.dir})`) + '\n');
       return EXIT.OK;
     }
     const v = verifyJournal(store.journalPath);
@@ -64,7 +65,7 @@ export function runJournal(specFile: string, options: JournalOptions): Promise<n
         records: records.map((e) => e.record),
         verification: options.verify ? { ok, records: v.entries.length, broken: v.broken, state: agree } : null,
       };
-      process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+      process.stdout.write(jsonText(doc, 2) + '\n');
     } else {
       const lines: string[] = [`${spec.name}: ${v.entries.length} record${v.entries.length === 1 ? '' : 's'} in ${store.journalPath}`];
       for (const { record: r } of records) {
@@ -76,8 +77,8 @@ export function runJournal(specFile: string, options: JournalOptions): Promise<n
         else lines.push(`verify: the hash chain of ${v.entries.length} record${v.entries.length === 1 ? '' : 's'} is intact; check numbers run 1 to ${v.entries.length ? String(v.entries[v.entries.length - 1]!.record.check) : 0} without a gap or a repeat`);
         lines.push(agree.ok ? 'verify: rollout.json agrees with the last record' : `verify: rollout.json DISAGREES with the journal: ${agree.problem}`);
       }
-      process.stdout.write(lines.join('\n') + '\n');
-      if (options.verify && !ok) process.stderr.write(`rollgate journal: ${v.broken ? `${store.journalPath}:${v.broken.line}: ${v.broken.problem}` : agree.problem}\n`);
+      process.stdout.write(textLines(lines));
+      if (options.verify && !ok) process.stderr.write(safeLine(`rollgate journal: ${v.broken ? `${store.journalPath}:${v.broken.line}: ${v.broken.problem}` : agree.problem}`) + '\n');
     }
     return options.verify && !ok ? EXIT.INVALID : EXIT.OK;
   });

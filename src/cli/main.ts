@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
+import { errorLines, textLines } from '../report/escape.js';
 import { VALIDATE_FORMATS } from '../report/validation/index.js';
 import { SURFACE_KINDS } from '../observe/surface-kind.js';
 
@@ -312,7 +313,8 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = ok ? EXIT.OK : EXIT.USAGE;
       return;
     }
-    process.stderr.write(`rollgate: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    const [first, ...frames] = errorLines(err);
+    process.stderr.write(textLines([`rollgate: internal error: ${first}`, ...frames]));
     process.exitCode = EXIT.INTERNAL;
   }
 }

@@ -1,4 +1,5 @@
 /** `rollgate schedule <spec> [--count N] [--from T]`: the next check times, local and UTC. */
+import { jsonText, textLines } from '../report/escape.js';
 import { localTime, nextTimes } from '../schedule/cron-times.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, withExitCodes } from './common.js';
@@ -27,11 +28,11 @@ export function runSchedule(specFile: string, options: ScheduleOptions): Promise
     const { cron, timezone } = spec.schedule;
     const times = nextTimes(spec.schedule, fromMs, count);
     if (options.format === 'json') {
-      process.stdout.write(JSON.stringify({ rollout: spec.name, cron, timezone, from_unix_ms: fromMs, times: times.map((t) => ({ unix_ms: t, utc: new Date(t).toISOString(), local: localTime(t, timezone) })) }, null, 2) + '\n');
+      process.stdout.write(jsonText({ rollout: spec.name, cron, timezone, from_unix_ms: fromMs, times: times.map((t) => ({ unix_ms: t, utc: new Date(t).toISOString(), local: localTime(t, timezone) })) }, 2) + '\n');
     } else {
       const lines = [`${spec.name}: \`${cron}\` in ${timezone}, the next ${count} check${count === 1 ? '' : 's'} after ${new Date(fromMs).toISOString()}`];
       times.forEach((t, i) => lines.push(`${String(i + 1).padStart(4)}. ${localTime(t, timezone).padEnd(26)} ${new Date(t).toISOString()}`));
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(textLines(lines));
     }
     return EXIT.OK;
   });

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { readUntrusted } from '../observe/untrusted-file.js';
+import { safeLine } from '../report/escape.js';
 import { runCheck } from '../runner/run-check.js';
 import { scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler } from '../schedule/scheduler.js';
@@ -34,10 +35,10 @@ export function runServe(specFiles: string[], options: ServeCliOptions): Promise
     const onSignal = (signal: NodeJS.Signals) => {
       signals++;
       if (signals > 1) process.exit(EXIT.OK); // a second signal: now
-      process.stderr.write(`rollgate serve: ${signal}: stopping\n`);
+      process.stderr.write(safeLine(`rollgate serve: ${signal}: stopping`) + '\n');
       // Whatever still runs (a scheduled check, a slow client), the process ends soon.
       setTimeout(() => {
-        process.stderr.write(`rollgate serve: not stopped after ${STOP_DEADLINE_MS / 1000} s; exiting\n`);
+        process.stderr.write(safeLine(`rollgate serve: not stopped after ${STOP_DEADLINE_MS / 1000} s; exiting`) + '\n');
         process.exit(EXIT.OK);
       }, STOP_DEADLINE_MS).unref();
       signalled.abort();
@@ -80,8 +81,8 @@ async function serve(specFiles: string[], options: ServeCliOptions, signalled: A
   hosts.port = actual;
   dashboard.start();
   const base = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${actual}/`;
-  process.stderr.write(`rollgate serve: listening on ${base} (${specs.map((s) => s.name).join(', ')})\n`);
-  process.stderr.write(token.generated ? `rollgate serve: actions need a token; open ${base}#token=${token.value}\n` : `rollgate serve: actions need the token in ${options.tokenFile}\n`);
+  process.stderr.write(safeLine(`rollgate serve: listening on ${base} (${specs.map((s) => s.name).join(', ')})`) + '\n');
+  process.stderr.write(safeLine(token.generated ? `rollgate serve: actions need a token; open ${base}#token=${token.value}` : `rollgate serve: actions need the token in ${options.tokenFile}`) + '\n');
 
   const stop = new AbortController();
   let scheduled: Promise<void> = Promise.resolve();
@@ -91,12 +92,12 @@ async function serve(specFiles: string[], options: ServeCliOptions, signalled: A
       specs.map((s) => scheduledRollout(s, store)),
       async (name, nowMs) => {
         const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
-        process.stderr.write(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)\n`);
+        process.stderr.write(safeLine(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)`) + '\n');
         dashboard.rebuild();
         return 0;
       },
       realClock,
-      (line) => process.stderr.write(`rollgate serve: ${line}\n`),
+      (line) => process.stderr.write(safeLine(`rollgate serve: ${line}`) + '\n'),
     );
     scheduled = scheduler.run(stop.signal);
   }

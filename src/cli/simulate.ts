@@ -1,5 +1,6 @@
 /** `rollgate simulate <spec> --timeline FILE [--spec-b OTHER] [--format text|json|markdown] [--record DIR]`. */
 import { decisionRow, decisionRuns, isoSeconds, runRow } from '../report/decision-rows.js';
+import { jsonText, markdownCell, textLines } from '../report/escape.js';
 import { simulate, type SimulationResult } from '../simulate/simulate.js';
 import { loadTimelineFile, unknownNames } from '../simulate/timeline.js';
 import type { Spec } from '../spec/types.js';
@@ -16,14 +17,14 @@ export interface SimulateCliOptions {
 export function runSimulate(specFile: string, options: SimulateCliOptions): Promise<number> {
   return withExitCodes('simulate', async () => {
     const loaded = loadTimelineFile(options.timeline);
-    for (const d of loaded.diagnostics) process.stderr.write(`${d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file}: ${d.severity}: ${d.message}\n`);
+    process.stderr.write(textLines(loaded.diagnostics.map((d) => `${d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file}: ${d.severity}: ${d.message}`)));
     if (!loaded.timeline) throw new ExitError(`${options.timeline}: the timeline is ${loaded.diagnostics.some((d) => d.code === 'missing-file') ? 'missing' : 'invalid'}`, loaded.diagnostics.some((d) => d.code === 'missing-file') ? EXIT.MISSING : EXIT.INVALID);
     const timeline = loaded.timeline;
     const specs: Spec[] = [loadSpecOrExit(specFile)];
     if (options.specB) specs.push(loadSpecOrExit(options.specB));
     for (const spec of specs) {
       const unknown = unknownNames(timeline, spec);
-      for (const u of unknown) process.stderr.write(`${timeline.file}: error: ${u.path.join('.')}: ${u.message}\n`);
+      process.stderr.write(textLines(unknown.map((u) => `${timeline.file}: error: ${u.path.join('.')}: ${u.message}`)));
       if (unknown.length > 0) throw new ExitError(`${options.timeline}: the timeline does not fit ${spec.file}`, EXIT.INVALID);
     }
     const json = options.format === 'json';
@@ -36,22 +37,24 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
     });
     if (json) {
       const out = results.length === 1 ? results[0]!.records : { a: results[0]!.records, b: results[1]!.records };
-      process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      process.stdout.write(jsonText(out, 2) + '\n');
       return EXIT.OK;
     }
     const lines: string[] = [];
     const md = options.format === 'markdown';
     if (results.length === 1) {
       const [r] = results;
-      lines.push(md ? `### rollgate simulate: ${specs[0]!.name} on ${timeline.file}\n\n| time | decision | phase | reason |\n| --- | --- | --- | --- |` : `${specs[0]!.name} on ${timeline.file}: ${r!.checks} checks`);
+      if (md) lines.push(`### rollgate simulate: ${specs[0]!.name} on ${timeline.file}`, '', '| time | decision | phase | reason |', '| --- | --- | --- | --- |');
+      else lines.push(`${specs[0]!.name} on ${timeline.file}: ${r!.checks} checks`);
       // Consecutive checks that decide the same for the same reason make one row, with a count.
       for (const run of decisionRuns(r!.records)) {
         const first = run[0]!;
         const repeat = run.length > 1 ? ` (×${run.length}, until ${isoSeconds(run[run.length - 1]!.evaluated_unix_ms)})` : '';
-        if (md) lines.push(`| ${isoSeconds(first.evaluated_unix_ms)} | ${first.decision}${repeat} | ${first.phase.name} (${first.phase.traffic}%) | ${(first.reasons[0] ?? '').replace(/\|/g, '\\|')} |`);
+        if (md) lines.push(`| ${isoSeconds(first.evaluated_unix_ms)} | ${first.decision}${repeat} | ${first.phase.name} (${first.phase.traffic}%) | ${markdownCell(first.reasons[0] ?? '')} |`);
         else lines.push(runRow(run));
       }
-      lines.push(md ? `\n**End:** ${r!.end.summary}` : `end: ${r!.end.summary}`);
+      if (md) lines.push('', `**End:** ${r!.end.summary}`);
+      else lines.push(`end: ${r!.end.summary}`);
     } else {
       // Side by side: every instant where the two specs decide differently, plus the two ends.
       const [a, b] = results as [SimulationResult, SimulationResult];
@@ -69,7 +72,7 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
       if (diverged === 0) lines.push('the two specs decide the same at every check');
       lines.push(`end A: ${a.end.summary}`, `end B: ${b.end.summary}`);
     }
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(textLines(lines));
     return EXIT.OK;
   });
 }

@@ -1,5 +1,6 @@
 /** `rollgate status <spec>`: where the rollout stands and what a check would decide now; changes nothing. */
 import { check } from '../engine/check.js';
+import { jsonText, textLines } from '../report/escape.js';
 import { observe } from '../runner/run-check.js';
 import { formatDuration } from '../spec/duration.js';
 import { verifyJournal } from '../store/journal.js';
@@ -36,7 +37,7 @@ export function runStatus(specFile: string, options: StatusOptions): Promise<num
       surfaces: wouldBe.surfaces,
     };
     if (options.format === 'json') {
-      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      process.stdout.write(jsonText(report, 2) + '\n');
       return EXIT.OK;
     }
     const out: string[] = [];
@@ -50,7 +51,7 @@ export function runStatus(specFile: string, options: StatusOptions): Promise<num
     out.push(`soak: ${formatDuration(wouldBe.soak.held_ms - (wouldBe.soak.held_ms % 1000))} of ${formatDuration(wouldBe.soak.required_ms)}; next: ${wouldBe.next}`);
     for (const [name, s] of Object.entries(wouldBe.surfaces)) out.push(`  ${name}: ${s.health_state}, gate ${s.rollout_gate}${s.stale ? ', stale' : ''}${s.paused ? ', paused' : ''}: ${s.health_reason}`);
     out.push(`journal: ${journal.entries.length} record${journal.entries.length === 1 ? '' : 's'}, ${journal.ok ? 'hash chain verified' : `BROKEN at line ${journal.broken!.line}: ${journal.broken!.problem}`}`);
-    process.stdout.write(out.join('\n') + '\n');
+    process.stdout.write(textLines(out));
     return EXIT.OK;
   });
 }

@@ -1,4 +1,5 @@
 /** `rollgate test [paths...] [--format text|json|junit|github|markdown] [--require-coverage]`. */
+import { terminalSafe } from '../report/escape.js';
 import { TEST_RENDERERS, type TestFormat } from '../report/spec-test/index.js';
 import { bothWays } from '../spec-test/coverage.js';
 import { findTestFiles } from '../spec-test/find-test-files.js';
@@ -21,7 +22,7 @@ export function runTestCommand(paths: string[], options: TestCliOptions): Promis
     const progress = process.stderr.isTTY && options.format === 'text';
     let done = 0;
     const run = await runTests(found.files, {
-      onCase: progress ? (file, c) => process.stderr.write(`\r\x1b[K[${++done}] ${file}: ${c.name}`) : undefined,
+      onCase: progress ? (file, c) => process.stderr.write(`\r\x1b[K${terminalSafe(`[${++done}] ${file}: ${c.name}`)}`) : undefined,
     });
     if (progress) process.stderr.write('\r\x1b[K');
     const rendered = TEST_RENDERERS[options.format](run);

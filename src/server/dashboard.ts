@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { CONTROL_STATE_FILE } from '../observe/control-state.js';
 import { EVENTS_LOG } from '../observe/event-cursor.js';
 import { STATE_FILE } from '../observe/state-file.js';
+import { safeLine } from '../report/escape.js';
 import { resolveIn } from '../runner/run-check.js';
 import type { Spec } from '../spec/types.js';
 import { RolloutStore } from '../store/rollout-store.js';
@@ -90,10 +91,10 @@ export class Dashboard {
         const timelines = new Map(s.surfaces.map((x) => [x.name, recentCycles(resolveIn(this.options.root, x.stateDir))]));
         this.good.set(s.name, { view, timelines });
         this.freshness.set(s.name, { error: null, lastGoodMs: nowMs });
-        if (before?.error) process.stderr.write(`rollgate serve: ${s.name}: refreshed again\n`);
+        if (before?.error) process.stderr.write(safeLine(`rollgate serve: ${s.name}: refreshed again`) + '\n');
       } catch (err) {
         const error = sentence(err);
-        if (before?.error !== error) process.stderr.write(`rollgate serve: ${s.name}: refresh failed: ${error}\n`);
+        if (before?.error !== error) process.stderr.write(safeLine(`rollgate serve: ${s.name}: refresh failed: ${error}`) + '\n');
         this.freshness.set(s.name, { error, lastGoodMs: before?.lastGoodMs ?? null });
       }
     }
@@ -102,7 +103,7 @@ export class Dashboard {
     } catch (err) {
       // A bug in turning views into payloads: show every rollout as unreadable, never old data as ok.
       const error = `the dashboard cannot be assembled: ${sentence(err)}`;
-      process.stderr.write(`rollgate serve: ${error}\n`);
+      process.stderr.write(safeLine(`rollgate serve: ${error}`) + '\n');
       for (const s of this.specs) this.freshness.set(s.name, { error, lastGoodMs: this.freshness.get(s.name)?.lastGoodMs ?? null });
       this.payloads = this.assemble(nowMs, () => undefined);
     }
@@ -132,7 +133,7 @@ export class Dashboard {
         const every = this.failing() ? (this.options.retryMs ?? 5_000) : (this.options.refreshMs ?? 30_000);
         if (fingerprint !== this.fingerprint || this.now() - this.builtAt >= every) this.rebuild(fingerprint);
       } catch (err) {
-        process.stderr.write(`rollgate serve: refresh failed: ${(err as Error).message}\n`);
+        process.stderr.write(safeLine(`rollgate serve: refresh failed: ${(err as Error).message}`) + '\n');
       }
       this.timer = setTimeout(poll, this.options.pollMs ?? 1000);
       this.timer.unref();

@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { errorLines, textLines } from '../report/escape.js';
 import { handleAction } from './actions.js';
 import type { Dashboard, Payloads } from './dashboard.js';
 import type { HostAllowList } from './host-check.js';
@@ -40,7 +41,10 @@ export function createDashboardServer(dashboard: Dashboard, options: ServeOption
   const server = createServer((req, res) => {
     route(dashboard, options, req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
-      if (status === 500) process.stderr.write(`rollgate serve: ${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}\n`);
+      if (status === 500) {
+        const [first, ...frames] = errorLines(err);
+        process.stderr.write(textLines([`rollgate serve: ${req.method} ${req.url}: ${first}`, ...frames]));
+      }
       if (!res.headersSent) sendJson(res, status, { schema_version: 1, error: err instanceof HttpError ? err.message : 'internal error; see the server log' });
       else res.destroy();
     });

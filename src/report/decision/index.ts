@@ -1,6 +1,7 @@
 /** Renders decision records (`evaluate`). One file per format, all with this signature. */
 import type { DecisionRecord } from '../../engine/record.js';
 import type { Spec } from '../../spec/types.js';
+import { jsonText } from '../escape.js';
 import { renderGithub } from './github.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -19,7 +20,7 @@ export type DecisionRenderer = (record: DecisionRecord, ctx: RenderContext) => s
 
 export const DECISION_RENDERERS: Record<EvaluateFormat, DecisionRenderer> = {
   text: renderText,
-  json: (record) => JSON.stringify(record, null, 2) + '\n',
+  json: (record) => jsonText(record, 2) + '\n',
   junit: renderJunit,
   github: renderGithub,
   markdown: renderMarkdown,

@@ -1,5 +1,5 @@
 /** JUnit XML: each gate and trigger (per surface) is a test case. */
-import { xml } from '../escape.js';
+import { xml, xmlLines } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
 import { where } from './words.js';
 
@@ -15,7 +15,7 @@ export const renderJunit: DecisionRenderer = (r) => {
       if (g.result === 'fail') failures++;
       else errors++;
       const tag = g.result === 'fail' ? 'failure' : 'error';
-      cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.gates" name="${name}">\n      <${tag} message="${xml(g.message)}">${xml(g.trace.join('\n'))}</${tag}>\n    </testcase>`);
+      cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.gates" name="${name}">\n      <${tag} message="${xml(g.message)}">${xmlLines(g.trace)}</${tag}>\n    </testcase>`);
     }
   }
   for (const t of r.triggers) {
@@ -24,7 +24,7 @@ export const renderJunit: DecisionRenderer = (r) => {
       if (t.fired) failures++;
       else errors++;
       const tag = t.fired ? 'failure' : 'error';
-      cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.triggers" name="${name}">\n      <${tag} message="${xml(`${t.fired ? `fired (${t.action})` : 'error'}: ${t.message}`)}">${xml(t.trace.join('\n'))}</${tag}>\n    </testcase>`);
+      cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.triggers" name="${name}">\n      <${tag} message="${xml(`${t.fired ? `fired (${t.action})` : 'error'}: ${t.message}`)}">${xmlLines(t.trace)}</${tag}>\n    </testcase>`);
     } else cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.triggers" name="${name}" />`);
   }
   const suite = xml(`rollgate evaluate ${r.rollout}: ${r.decision} (${r.phase.name})`);

@@ -1,5 +1,5 @@
 /** Markdown for pull-request comments and job summaries. */
-import { markdownCell as cell } from '../escape.js';
+import { markdownCell as cell, textLines } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
 import { gateCounts, minutes, streak } from './words.js';
 
@@ -22,5 +22,5 @@ export const renderMarkdown: DecisionRenderer = (r) => {
   }
   out.push('| surface | health | gate | reason |', '| --- | --- | --- | --- |');
   for (const [name, s] of Object.entries(r.surfaces)) out.push(`| ${name} | ${s.health_state}${s.stale ? ' (stale)' : ''}${s.paused ? ' (paused)' : ''} | ${s.rollout_gate} | ${cell(s.health_reason)} |`);
-  return out.join('\n') + '\n';
+  return textLines(out);
 };

@@ -1,4 +1,5 @@
 /** For a person at a terminal: the decision first, then why, then what happens next. */
+import { textLines } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
 import { gateCounts, minutes, streak, where } from './words.js';
 
@@ -33,5 +34,5 @@ export const renderText: DecisionRenderer = (r, { explain }) => {
   for (const h of r.hooks) out.push(`hook ${h.event} ${h.hook}: ${h.ok ? 'ok' : 'FAILED'} (${h.message})`);
   for (const n of r.notes) out.push(`note ${n}`);
   out.push(`next ${r.next}`);
-  return out.join('\n') + '\n';
+  return textLines(out);
 };

@@ -1,4 +1,5 @@
 /** The whole run as one JSON document (schema_version 1), for tools. */
+import { jsonText } from '../escape.js';
 import type { TestRenderer } from './index.js';
 
 export const renderJson: TestRenderer = (run) => {
@@ -29,5 +30,5 @@ export const renderJson: TestRenderer = (run) => {
       items: c.items.map((i) => ({ kind: i.kind, name: i.name, phase: i.phase, line: i.source.line, positive: i.positive, negative: i.negative })),
     })),
   };
-  return { stdout: JSON.stringify(doc, null, 2) + '\n', stderr: '' };
+  return { stdout: jsonText(doc, 2) + '\n', stderr: '' };
 };

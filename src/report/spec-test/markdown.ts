@@ -1,6 +1,6 @@
 /** A Markdown report for a pull-request comment or a job summary. */
 import { sides } from '../../spec-test/coverage.js';
-import { markdownCell } from '../escape.js';
+import { markdownCell, textLines } from '../escape.js';
 import type { TestRenderer } from './index.js';
 import { itemLabel, summaryLine, where } from './summary.js';
 
@@ -18,5 +18,5 @@ export const renderMarkdown: TestRenderer = (run) => {
       out.push(`| ${markdownCell(itemLabel(item))} | ${cell(item.positive, pos)} | ${cell(item.negative, neg)} |`);
     }
   }
-  return { stdout: out.join('\n') + '\n', stderr: '' };
+  return { stdout: textLines(out), stderr: '' };
 };

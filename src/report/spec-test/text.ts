@@ -1,14 +1,15 @@
 /** Test-runner output: a line per case, the diff of a failure, then coverage and a summary line. */
 import { sides } from '../../spec-test/coverage.js';
 import type { TestRun } from '../../spec-test/run-tests.js';
+import { textLines } from '../escape.js';
 import type { TestRenderer } from './index.js';
 import { itemLabel, summaryLine, where } from './summary.js';
 
 export const renderText: TestRenderer = (run: TestRun) => {
   const out: string[] = [];
-  let stderr = '';
+  const stderr: string[] = [];
   for (const f of run.files) {
-    for (const d of f.diagnostics) stderr += `${where(d)}: ${d.severity}: ${d.message}\n`;
+    for (const d of f.diagnostics) stderr.push(`${where(d)}: ${d.severity}: ${d.message}`);
     if (f.status !== 'ok') {
       out.push(`✗ ${f.file}: ${f.status === 'missing' ? 'missing' : 'invalid'} (see the errors above); its cases did not run`);
       continue;
@@ -34,5 +35,5 @@ export const renderText: TestRenderer = (run: TestRun) => {
     }
   }
   out.push('', summaryLine(run));
-  return { stdout: out.join('\n') + '\n', stderr };
+  return { stdout: textLines(out), stderr: textLines(stderr) };
 };

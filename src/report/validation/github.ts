@@ -1,19 +1,16 @@
 /** GitHub Actions workflow commands: annotations on the spec's lines in pull requests. */
-import { githubData as escapeData, githubProperty as escapeProperty } from '../escape.js';
+import { textLines, workflowCommand, type OutputLine } from '../escape.js';
 import type { ValidationRenderer } from './index.js';
 import { summaryLine } from './summary.js';
 
 
 export const renderGithub: ValidationRenderer = (results) => {
-  let stdout = '';
+  const out: OutputLine[] = [];
   for (const r of results) {
     for (const d of r.diagnostics) {
-      const props = [`file=${escapeProperty(d.file)}`];
-      if (d.line > 0) props.push(`line=${d.line}`, `col=${d.col}`);
-      props.push(`title=${escapeProperty(`rollgate ${d.code}`)}`);
-      stdout += `::${d.severity} ${props.join(',')}::${escapeData(d.message)}\n`;
+      out.push(workflowCommand(d.severity, { file: d.file, ...(d.line > 0 ? { line: d.line, col: d.col } : {}), title: `rollgate ${d.code}` }, d.message));
     }
   }
-  stdout += summaryLine(results) + '\n';
-  return { stdout, stderr: '' };
+  out.push(summaryLine(results));
+  return { stdout: textLines(out), stderr: '' };
 };

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../../spec/diagnostic.js';
+import { jsonText } from '../escape.js';
 import type { ValidationRenderer } from './index.js';
 import { errorsOf, warningsOf } from './summary.js';
 
@@ -6,7 +7,7 @@ const entry = (d: Diagnostic) => ({ line: d.line, col: d.col, path: d.path, mess
 
 export const renderJson: ValidationRenderer = (results) => ({
   stdout:
-    JSON.stringify(
+    jsonText(
       results.map((r) => ({
         file: r.file,
         valid: errorsOf(r).length === 0,
@@ -15,7 +16,6 @@ export const renderJson: ValidationRenderer = (results) => ({
         errors: errorsOf(r).map(entry),
         warnings: warningsOf(r).map(entry),
       })),
-      null,
       2,
     ) + '\n',
   stderr: '',

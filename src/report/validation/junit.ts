@@ -1,5 +1,5 @@
 /** JUnit XML: one test case per spec file, one failure listing its errors. */
-import { xml } from '../escape.js';
+import { xml, xmlLines } from '../escape.js';
 import type { ValidationRenderer } from './index.js';
 import { errorsOf, where } from './summary.js';
 
@@ -16,8 +16,8 @@ export const renderJunit: ValidationRenderer = (results) => {
       out += ' />\n';
       continue;
     }
-    const body = errors.map((d) => `${where(d)}: ${d.message}`).join('\n');
-    out += `>\n      <failure message="${xml(`${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0]!.message}`)}" type="invalid-spec">${xml(body)}</failure>\n    </testcase>\n`;
+    const body = xmlLines(errors.map((d) => `${where(d)}: ${d.message}`));
+    out += `>\n      <failure message="${xml(`${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0]!.message}`)}" type="invalid-spec">${body}</failure>\n    </testcase>\n`;
   }
   out += '  </testsuite>\n</testsuites>\n';
   return { stdout: out, stderr: '' };

@@ -1,16 +1,17 @@
+import { textLines } from '../escape.js';
 import type { ValidationRenderer } from './index.js';
 import { errorsOf, summaryLine, warningsOf, where } from './summary.js';
 
 export const renderText: ValidationRenderer = (results) => {
-  let stdout = '';
-  let stderr = '';
+  const stdout: string[] = [];
+  const stderr: string[] = [];
   for (const r of results) {
-    for (const d of r.diagnostics) stderr += `${where(d)}: ${d.severity}: ${d.message}\n`;
+    for (const d of r.diagnostics) stderr.push(`${where(d)}: ${d.severity}: ${d.message}`);
     const errors = errorsOf(r).length;
     const warnings = warningsOf(r).length;
     const note = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : '';
-    stdout += errors === 0 ? `ok      ${r.file}${note}\n` : `${r.missing ? 'MISSING' : 'INVALID'} ${r.file}\n`;
+    stdout.push(errors === 0 ? `ok      ${r.file}${note}` : `${r.missing ? 'MISSING' : 'INVALID'} ${r.file}`);
   }
-  stdout += summaryLine(results) + '\n';
-  return { stdout, stderr };
+  stdout.push(summaryLine(results));
+  return { stdout: textLines(stdout), stderr: textLines(stderr) };
 };
