@@ -84,7 +84,7 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
     const type = typeOf(rule);
     if (type === 'boolean') return;
     if (type === 'unknown') {
-      report.warning('maybe-not-boolean', `validate cannot tell whether ${owner} returns true or false; anything else is an error at a check (and holds). Wrap it in \`!!\` or compare it, e.g. \`{ "==": [ …, true ] }\``, [...at]);
+      report.warning('maybe-not-boolean', `validate cannot tell whether ${owner} returns true or false; anything else is an error at a check (and holds). Compare it, e.g. \`{ "==": [ …, true ] }\` (rollgate never coerces: \`!!\` of a number or a string is an error too)`, [...at]);
       return;
     }
     report.error('not-boolean', `${owner} returns ${article(type)}, not true or false; compare it instead, e.g. \`{ ">": [ …, 0 ] }\``, [...at]);
