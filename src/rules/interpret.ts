@@ -115,14 +115,10 @@ function checkResult(op: string, result: number, a: Compiled[], data: unknown): 
   return Number.isFinite(result) ? result : finiteResult(op, result, values(a, data));
 }
 
-/** The condition roles, as error messages name them. */
-const conditionOf = (op: string, i: number): string =>
-  op === '!' || op === '!!' ? 'takes' : op === 'and' || op === 'or' ? `operand ${i + 1} is` : `condition ${Math.floor(i / 2) + 1} is`;
-
 /** `all` `some` `none` `filter`: the item rule's result for each item decides. */
 const perItem = (decide: (items: unknown[], test: (item: unknown, i: number) => boolean) => unknown): Builder => ([list, rule], _raw, op) => (data) => {
   const items = listOperand(op, list!(data), 'goes through a list');
-  return decide(items, (item, i) => truth(rule!(item), op, `item rule gave, for item ${i + 1},`));
+  return decide(items, (item, i) => truth(rule!(item), op, i));
 };
 
 const OPERATIONS: Readonly<Record<string, Builder>> = {
@@ -134,13 +130,13 @@ const OPERATIONS: Readonly<Record<string, Builder>> = {
   '<=': lessThan(true),
   '>': greaterThan(false),
   '>=': greaterThan(true),
-  '!': ([a], _raw, op) => (data) => !truth(a!(data), op, conditionOf(op, 0)),
-  '!!': ([a], _raw, op) => (data) => truth(a!(data), op, conditionOf(op, 0)),
+  '!': ([a], _raw, op) => (data) => !truth(a!(data), op, 0),
+  '!!': ([a], _raw, op) => (data) => truth(a!(data), op, 0),
   and: (a, _raw, op) => (data) => {
     let current: unknown;
     for (let i = 0; i < a.length; i++) {
       current = a[i]!(data);
-      if (!truth(current, op, conditionOf(op, i))) return current;
+      if (!truth(current, op, i)) return current;
     }
     return current;
   },
@@ -148,18 +144,18 @@ const OPERATIONS: Readonly<Record<string, Builder>> = {
     let current: unknown;
     for (let i = 0; i < a.length; i++) {
       current = a[i]!(data);
-      if (truth(current, op, conditionOf(op, i))) return current;
+      if (truth(current, op, i)) return current;
     }
     return current;
   },
   if: (a, _raw, op) => (data) => {
     let i = 0;
     for (; i < a.length - 1; i += 2) {
-      if (truth(a[i]!(data), op, conditionOf(op, i))) return a[i + 1]!(data);
+      if (truth(a[i]!(data), op, i)) return a[i + 1]!(data);
     }
     return i === a.length - 1 ? a[i]!(data) : null;
   },
-  '?:': ([c, y, n], _raw, op) => (data) => (truth(c!(data), op, conditionOf(op, 0)) ? y!(data) : n!(data)),
+  '?:': ([c, y, n], _raw, op) => (data) => (truth(c!(data), op, 0) ? y!(data) : n!(data)),
 
   '+': (a, _raw, op) => arithmetic(op, a, (x, y) => x + y, 0),
   '*': (a, _raw, op) => arithmetic(op, a, (x, y) => x * y),

@@ -82,12 +82,22 @@ function conditionError(where: string, value: unknown): RuleError {
 /**
  * The truth of a condition: booleans, and lists (non-empty is true, json-logic's rule that
  * `missing` and `filter` results rely on). Numbers, strings, null and mappings are errors.
+ * `i`: which operand (and/or), condition (if) or item (all, some, none, filter), for the message.
  */
-export function truth(value: unknown, op: string, role: string): boolean {
+export function truth(value: unknown, op: string, i: number): boolean {
   if (value === true) return true;
   if (value === false) return false;
   if (Array.isArray(value)) return value.length > 0;
-  throw conditionError(`\`${op}\` ${role}`, value);
+  throw conditionError(`\`${op}\` ${conditionRole(op, i)}`, value);
+}
+
+function conditionRole(op: string, i: number): string {
+  switch (op) {
+    case '!': case '!!': return 'takes';
+    case 'and': case 'or': return `operand ${i + 1} is`;
+    case 'if': case '?:': return `condition ${Math.floor(i / 2) + 1} is`;
+    default: return `item rule gave, for item ${i + 1},`;
+  }
 }
 
 /** A list operand (`all`, `some`, `none`, `filter`, `map`, `reduce`, `missing_some`). */
