@@ -1,10 +1,11 @@
 /**
  * Explains a rule: what each sub-expression evaluated to, and the sentence that says why the
- * whole came out as it did ("surface.health.queue_depth = 3, expected <= 1"). json-logic
- * libraries have no trace, so each sub-expression is evaluated on its own (rules are small).
+ * whole came out as it did ("surface.health.queue_depth = 3, expected <= 1"). Each sub-expression
+ * is evaluated on its own (rules are small, and each is compiled once).
  */
-import jsonLogic from 'json-logic-js';
+import { describeValue } from './describe-value.js';
 import { evaluateRule, RuleError, type Evaluation } from './evaluate.js';
+import { evaluate } from './interpret.js';
 
 export interface Explanation {
   result: Evaluation;
@@ -18,10 +19,11 @@ type Value = { ok: true; value: unknown } | { ok: false; error: string };
 
 const COMPARISONS = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=', 'in']);
 const PER_ITEM = new Set(['all', 'some', 'none', 'map', 'filter', 'reduce']);
+const CONDITIONS = new Set(['and', 'or', 'if', '?:']);
 
 function valueOf(expr: unknown, data: unknown): Value {
   try {
-    return { ok: true, value: jsonLogic.apply(expr as jsonLogic.RulesLogic, data) };
+    return { ok: true, value: evaluate(expr, data) };
   } catch (err) {
     return { ok: false, error: err instanceof RuleError ? err.message : `failed: ${(err as Error).message}` };
   }
@@ -54,6 +56,9 @@ function label(expr: unknown): string {
   return text;
 }
 
+/** A condition's truth, for values the interpreter accepted as conditions (booleans, lists). */
+const isTrue = (value: unknown) => (Array.isArray(value) ? value.length > 0 : value === true);
+
 const isLiteral = (expr: unknown) => opOf(expr) === null && (expr === null || typeof expr !== 'object' || Array.isArray(expr));
 
 /** "x = 3" for an expression, or just "3" for a literal. */
@@ -69,11 +74,30 @@ function why(expr: unknown, data: unknown): string[] {
   const op = opOf(expr);
   const v = valueOf(expr, data);
   if (!v.ok) {
-    // Point at the innermost failing piece.
-    for (const arg of op?.[1] ?? []) {
-      if (!PER_ITEM.has(op![0]) && opOf(arg) && !valueOf(arg, data).ok) return why(arg, data);
+    if (!op || op[0] === 'var' || PER_ITEM.has(op[0])) return [v.error];
+    // Point at the innermost failing piece: the operand whose error this is.
+    for (const arg of op[1]) {
+      if (opOf(arg)) {
+        const a = valueOf(arg, data);
+        if (!a.ok && a.error === v.error) return why(arg, data);
+      }
     }
-    return [v.error];
+    // This operator refused its operands' values: say which operand had which type.
+    const [name, args] = op;
+    const operands = args
+      .map((arg, i) => {
+        if (isLiteral(arg)) return null;
+        const a = valueOf(arg, data);
+        if (!a.ok) return null;
+        if (CONDITIONS.has(name)) {
+          // Only a condition that is not one (the operands of and/or, the tests of if and ?:).
+          const isCondition = name === 'and' || name === 'or' || (name === '?:' ? i === 0 : i % 2 === 0 && i < args.length - 1);
+          if (!isCondition || typeof a.value === 'boolean' || Array.isArray(a.value)) return null;
+        }
+        return `${label(arg)} is ${describeValue(a.value)}`;
+      })
+      .filter((text) => text !== null);
+    return [operands.length ? `${v.error} (where ${operands.join(', ')})` : v.error];
   }
   if (!op) return [show(expr)];
   const [name, args] = op;
@@ -83,7 +107,7 @@ function why(expr: unknown, data: unknown): string[] {
   }
   if (name === 'and' || name === 'or') {
     const values = args.map((a) => valueOf(a, data));
-    const decisive = values.findIndex((x) => !x.ok || (name === 'and' ? !x.value : !!x.value));
+    const decisive = values.findIndex((x) => !x.ok || (name === 'and' ? !isTrue(x.value) : isTrue(x.value)));
     if (decisive >= 0) return why(args[decisive], data);
     return args.flatMap((a) => why(a, data));
   }

@@ -55,7 +55,7 @@ describe('var paths', () => {
 
   it('accepts declared inputs, raw state, list indexes and paths inside `all`/`some` items', () => {
     const text = minimalWith('surfaces:', 'inputs:\n  harness: { file: h.json }\nsurfaces:').replace(QUEUE_RULE,
-      '{ and: [ { "==": [ { var: inputs.harness.overall.status }, passed ] }, { "!!": [ { var: surface.state.commands.0.case_id } ] }, ' +
+      '{ and: [ { "==": [ { var: inputs.harness.overall.status }, passed ] }, { "!=": [ { var: surface.state.commands.0.case_id }, "" ] }, ' +
       '{ "==": [ { var: surface.last_reason_codes.0 }, healthy_cycle ] }, { all: [ { var: surface.state.commands }, { "==": [ { var: last_outcome }, success ] } ] } ] }');
     expect(only(text, 'error')).toEqual([]);
   });
@@ -144,6 +144,29 @@ describe('rule shapes', () => {
     expect(only(withQueueRule('{ var: surface.stale }'), 'error')).toEqual([]);
     const text = minimalWith('surfaces:', 'inputs:\n  signoff: { file: s.yaml }\nsurfaces:').replace(QUEUE_RULE, '{ var: inputs.signoff.done }');
     expect(only(text, 'warning').map((d) => d.code)).toEqual(['maybe-not-boolean']);
+  });
+
+  it.each([
+    ['a number compared with a string', '{ "<=": [ { var: surface.health.queue_depth }, "1" ] }', /^`<=` in gate `queue-depth` of phase `canary-1` compares `surface.health.queue_depth` \(a number\) with "1" \(a string\): rollgate never coerces, so this is an error at every check; compare values of one type$/],
+    ['a string compared with a number', '{ "==": [ { var: surface.rollout_gate }, 1 ] }', /compares `surface.rollout_gate` \(a string\) with 1 \(a number\)/],
+    ['booleans ordered', '{ "<": [ { var: surface.stale }, true ] }', /compares `surface.stale` \(a boolean\).*only numbers or strings have an order/],
+    ['a mapping compared', '{ "==": [ { var: surface.events.phase }, 0 ] }', /compares `surface.events.phase` \(a mapping\)/],
+    ['a number as a condition', '{ "!": { var: surface.health.failure_streak } }', /^`!` .* takes `surface.health.failure_streak` \(a number\) as a condition, .* e\.g\. `\{ ">": \[ …, 0 \] \}`$/],
+    ['a string as a condition of `if`', '{ if: [ { var: surface.health_reason }, true, false ] }', /^`if` .* takes `surface.health_reason` \(a string\) as a condition/],
+    ['arithmetic on a string', '{ ">": [ { "+": [ { var: surface.health_state }, 1 ] }, 0 ] }', /^`\+` .* takes numbers, not `surface.health_state` \(a string\)/],
+  ])('the schema catches what a check would refuse: %s', (_what, rule, message) => {
+    const found = only(withQueueRule(rule), 'error');
+    expect(found.map((d) => d.code)).toEqual(['type-mismatch']);
+    expect(found[0]!.message).toMatch(message);
+  });
+
+  it('types that match, null, and what the schema cannot tell pass', () => {
+    for (const rule of [
+      '{ "==": [ { var: surface.rollout_gate }, pass ] }', '{ "==": [ { var: surface.age_ms }, null ] }',
+      '{ "<=": [ { var: surface.events.check.retry_attempted }, { var: surface.events.previous_check.retry_attempted } ] }',
+      '{ and: [ { var: surface.present }, { "!": { var: surface.stale } } ] }', '{ "==": [ { var: surface.state.anything }, 1 ] }',
+      '{ "!": { missing: [ surface.state.x ] } }',
+    ]) expect(only(withQueueRule(rule), 'error'), rule).toEqual([]);
   });
 
   it('wrong argument counts are caught', () => {

@@ -2,18 +2,14 @@
  * Rules that read no data always give the same answer. A gate that can never pass makes every
  * later phase unreachable; a rollback trigger that is always true rolls back at the first check.
  */
-import jsonLogic from 'json-logic-js';
+import { evaluateRule } from '../../rules/evaluate.js';
 import { asArray, asRecord, isRecord, nameOf, type Reporter } from './reporter.js';
 
 /** true/false when the rule reads no `var` and evaluates to a boolean, else undefined. */
 export function constantValue(rule: unknown): boolean | undefined {
   if (readsData(rule)) return undefined;
-  try {
-    const value: unknown = jsonLogic.apply(rule as jsonLogic.RulesLogic);
-    return typeof value === 'boolean' ? value : undefined;
-  } catch {
-    return undefined; // the rule checks report what is wrong with it
-  }
+  const result = evaluateRule(rule, null);
+  return result.ok ? result.value : undefined; // an error: the rule checks report what is wrong with it
 }
 
 function readsData(expr: unknown): boolean {

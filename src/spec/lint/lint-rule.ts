@@ -67,8 +67,13 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
       checkVar(args, argPath(0), items);
       return;
     }
-    if (items === 'none' && COMPARISONS.has(op)) checkComparison(op, args, argPath);
-    if (items === 'none' && op === 'in') checkReasonCodesIn(args, argPath);
+    if (items === 'none') {
+      const reported = report.diagnostics.length;
+      if (COMPARISONS.has(op)) checkComparison(op, args, argPath);
+      if (op === 'in') checkReasonCodesIn(args, argPath);
+      // A field compared with a literal of another type is said once, at the literal.
+      if (report.diagnostics.length === reported && count >= info.min && count <= info.max) checkOperandTypes(op, args, [...path, op]);
+    }
     if (info.perItem) {
       walk(args[0], argPath(0), items);
       walk(args[1], argPath(1), info.perItem);
@@ -153,11 +158,41 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
     if (problem) report[problem.severity](problem.code, `${problem.message} (in ${owner})`, path);
   }
 
+  /** Operand types known from the context schema that the interpreter will refuse (docs/rules.md). */
+  function checkOperandTypes(op: string, args: unknown[], at: Segment[]): void {
+    const types = args.map(typeOf);
+    const shown = (i: number) => `${labelOf(args[i])} (${article(types[i]!)})`;
+    const refuse = (what: string, hint: string) =>
+      report.error('type-mismatch', `\`${op}\` in ${owner} ${what}: rollgate never coerces, so this is an error at every check; ${hint}`, at, 'key');
+    const structure = (t: ValueType) => t === 'array' || t === 'object';
+    if (COMPARISONS.has(op)) {
+      const ordering = op !== '==' && op !== '===' && op !== '!=' && op !== '!==';
+      const bad = types.findIndex((t) => structure(t) || (ordering && t === 'boolean'));
+      if (bad >= 0) {
+        refuse(`compares ${shown(bad)}`, ordering ? 'only numbers or strings have an order' : 'compare their fields, or use `in` for membership');
+        return;
+      }
+      const first = types.findIndex((t) => t !== 'unknown');
+      const other = types.findIndex((t) => t !== 'unknown' && t !== types[first]);
+      if (first >= 0 && other >= 0) refuse(`compares ${shown(first)} with ${shown(other)}`, 'compare values of one type');
+    } else if (ARITHMETIC.has(op)) {
+      const bad = types.findIndex((t) => t !== 'unknown' && t !== 'number');
+      if (bad >= 0) refuse(`takes numbers, not ${shown(bad)}`, 'compute with numbers only');
+    } else if (CONDITIONS.has(op)) {
+      const conditions = op === 'if' ? args.map((_, i) => i).filter((i) => i % 2 === 0 && i < args.length - 1) : op === '?:' ? [0] : args.map((_, i) => i);
+      const bad = conditions.find((i) => types[i] === 'number' || types[i] === 'string' || types[i] === 'object');
+      if (bad !== undefined) {
+        const example = types[bad] === 'number' ? '`{ ">": [ …, 0 ] }`' : types[bad] === 'string' ? '`{ "!=": [ …, "" ] }`' : '`{ "!=": [ …, null ] }`';
+        refuse(`takes ${shown(bad)} as a condition, which must be true or false (or a list)`, `compare it, e.g. ${example}`);
+      }
+    }
+  }
+
   function checkReturnsBoolean(): void {
     const type = typeOf(rule);
     if (type === 'boolean') return;
     if (type === 'unknown') {
-      report.warning('maybe-not-boolean', `validate cannot tell whether ${owner} returns true or false; anything else is an error at a check (and holds). Wrap it in \`!!\` or compare it, e.g. \`{ "==": [ …, true ] }\``, [...at]);
+      report.warning('maybe-not-boolean', `validate cannot tell whether ${owner} returns true or false; anything else is an error at a check (and holds). Compare it, e.g. \`{ "==": [ …, true ] }\` (rollgate never coerces: \`!!\` of a number or a string is an error too)`, [...at]);
       return;
     }
     report.error('not-boolean', `${owner} returns ${article(type)}, not true or false; compare it instead, e.g. \`{ ">": [ …, 0 ] }\``, [...at]);
@@ -169,7 +204,9 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
     if (typeof expr === 'string') return 'string';
     if (Array.isArray(expr)) return 'array';
     if (!isRecord(expr)) return 'unknown';
-    const op = Object.keys(expr)[0]!;
+    const keys = Object.keys(expr);
+    const op = keys[0]!;
+    if (keys.length !== 1 || !isOperator(op)) return 'unknown'; // reported by walk
     const info = OPERATORS[op]!;
     const raw = expr[op];
     const args = Array.isArray(raw) ? raw : [raw];
@@ -216,6 +253,19 @@ function describeLiteral(value: Literal): string {
   if (value === null) return '`null`';
   if (typeof value === 'string') return `the string \`${JSON.stringify(value)}\``;
   return `the ${typeof value} \`${String(value)}\``;
+}
+
+const ARITHMETIC = new Set(['+', '-', '*', '/', '%', 'min', 'max']);
+const CONDITIONS = new Set(['!', '!!', 'and', 'or', 'if', '?:']);
+
+/** `surface.health.queue_depth` for a literal var, the JSON of a literal, `the result of \`+\`` otherwise. */
+function labelOf(expr: unknown): string {
+  if (!isRecord(expr)) return JSON.stringify(expr) ?? String(expr);
+  const op = Object.keys(expr)[0]!;
+  const raw = expr[op];
+  const target = Array.isArray(raw) ? raw[0] : raw;
+  if (op === 'var' && (typeof target === 'string' || typeof target === 'number')) return `\`${String(target)}\``;
+  return `the result of \`${op}\``;
 }
 
 function article(type: ValueType | FieldType['type']): string {
