@@ -147,8 +147,9 @@ describe('rule shapes', () => {
   });
 
   it.each([
-    ['a number compared with a string', '{ "<=": [ { var: surface.health.queue_depth }, "1" ] }', /^`<=` in gate `queue-depth` of phase `canary-1` compares `surface.health.queue_depth` \(a number\) with "1" \(a string\): rollgate never coerces, so this is an error at every check; compare values of one type$/],
-    ['a string compared with a number', '{ "==": [ { var: surface.rollout_gate }, 1 ] }', /compares `surface.rollout_gate` \(a string\) with 1 \(a number\)/],
+    ['a number compared with a string', '{ "<=": [ { var: surface.health.queue_depth }, "1" ] }', /^`surface.health.queue_depth` is an integer, but `<=` in gate `queue-depth` of phase `canary-1` compares it with the string `"1"`.*write the number without quotes, `1`$/],
+    ['a string compared with a number', '{ "==": [ { var: surface.rollout_gate }, 1 ] }', /`surface.rollout_gate` is a string .* compares it with the number `1`/],
+    ['two fields of different types', '{ "==": [ { var: surface.rollout_gate }, { var: surface.health.queue_depth } ] }', /compares `surface.rollout_gate` \(a string\) with `surface.health.queue_depth` \(a number\)/],
     ['booleans ordered', '{ "<": [ { var: surface.stale }, true ] }', /compares `surface.stale` \(a boolean\).*only numbers or strings have an order/],
     ['a mapping compared', '{ "==": [ { var: surface.events.phase }, 0 ] }', /compares `surface.events.phase` \(a mapping\)/],
     ['a number as a condition', '{ "!": { var: surface.health.failure_streak } }', /^`!` .* takes `surface.health.failure_streak` \(a number\) as a condition, .* e\.g\. `\{ ">": \[ …, 0 \] \}`$/],
