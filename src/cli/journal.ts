@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
 import { decisionRow } from '../report/decision-rows.js';
+import { isoOf } from '../report/instant.js';
 import { verifyJournal, type JournalEntry } from '../store/journal.js';
 import { RolloutStore } from '../store/rollout-store.js';
 import { EXIT } from './exit-codes.js';
@@ -63,13 +64,14 @@ export function runJournal(specFile: string, options: JournalOptions): Promise<n
         journal: store.journalPath,
         records: records.map((e) => e.record),
         verification: options.verify ? { ok, records: v.entries.length, broken: v.broken, state: agree } : null,
+        ...(v.badInstant ? { corrupt: { line: v.badInstant.line, problem: v.badInstant.problem } } : {}),
       };
       process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     } else {
       const lines: string[] = [`${spec.name}: ${v.entries.length} record${v.entries.length === 1 ? '' : 's'} in ${store.journalPath}`];
       for (const { record: r } of records) {
         const x = r as unknown as DecisionRecord;
-        lines.push(`#${String(x.check).padEnd(5)} ${new Date(x.evaluated_unix_ms).toISOString()}  ${decisionRow(x)}`);
+        lines.push(`#${String(x.check).padEnd(5)} ${isoOf(x.evaluated_unix_ms)}  ${decisionRow(x)}`);
       }
       if (options.verify) {
         if (v.broken) lines.push(`verify: BROKEN at line ${v.broken.line} of ${store.journalPath}: ${v.broken.problem}; the ${v.entries.length} record${v.entries.length === 1 ? '' : 's'} before it verify`);
@@ -78,6 +80,10 @@ export function runJournal(specFile: string, options: JournalOptions): Promise<n
       }
       process.stdout.write(lines.join('\n') + '\n');
       if (options.verify && !ok) process.stderr.write(`rollgate journal: ${v.broken ? `${store.journalPath}:${v.broken.line}: ${v.broken.problem}` : agree.problem}\n`);
+    }
+    if (v.badInstant) {
+      process.stderr.write(`rollgate journal: ${store.journalPath}:${v.badInstant.line}: corrupt data: ${v.badInstant.problem}; an older rollgate accepted such a --now. The record cannot be trusted: restore the journal from a backup, or move the rollout's store folder aside to start again\n`);
+      return EXIT.INVALID;
     }
     return options.verify && !ok ? EXIT.INVALID : EXIT.OK;
   });

@@ -1,5 +1,6 @@
 /** `rollgate serve <spec...> [--port 8787] [--host 127.0.0.1] [--token-file F] [--schedule]`. */
 import { randomBytes } from 'node:crypto';
+import { isoOf } from '../report/instant.js';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { runCheck } from '../runner/run-check.js';
@@ -58,7 +59,7 @@ export function runServe(specFiles: string[], options: ServeCliOptions): Promise
         specs.map((s) => scheduledRollout(s, store)),
         async (name, nowMs) => {
           const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
-          process.stderr.write(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)\n`);
+          process.stderr.write(`${isoOf(nowMs)} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)\n`);
           dashboard.rebuild();
           return 0;
         },

@@ -4,6 +4,7 @@
  * event-log lines of the phase, and the decision record.
  */
 import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { isoOf } from '../report/instant.js';
 import { join } from 'node:path';
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
@@ -17,7 +18,7 @@ import { writeFailure } from './store-error.js';
 const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
 export function writeIncident(dir: string, spec: Spec, record: DecisionRecord, before: RolloutState | null, resolveDir: (stateDir: string) => string): string {
-  const folder = join(dir, new Date(record.evaluated_unix_ms).toISOString().replace(/:/g, '-'));
+  const folder = join(dir, isoOf(record.evaluated_unix_ms).replace(/:/g, '-'));
   try {
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'decision.json'), JSON.stringify(record, null, 2) + '\n');

@@ -7,6 +7,7 @@ import { faultPoint } from './fault.js';
 import { removeDeadLockFiles } from './lock.js';
 import { appendRecord, lastJournalRecord, type Appended } from './journal.js';
 import { StoreError, writeFailure } from './store-error.js';
+import { instantProblem } from '../report/instant.js';
 
 export class RolloutStore {
   readonly dir: string;
@@ -44,6 +45,8 @@ export class RolloutStore {
     if (state?.schema_version !== 1 || typeof state.phase?.name !== 'string' || typeof state.checks !== 'number') {
       throw new StoreError(`${this.statePath} is not a rollgate rollout state (schema_version 1); restore it, or move it aside to start again`, 65);
     }
+    const bad = stateInstantProblem(state);
+    if (bad) throw new StoreError(`${this.statePath} is corrupt: ${bad}; an older rollgate accepted such a --now. Restore the file from a backup, or move it aside to start the rollout again`, 65);
     return state;
   }
 
@@ -130,6 +133,27 @@ export class RolloutStore {
   /** What the rollout's state is once recover() has run, without changing anything (status, journal --verify). */
   effectiveState(): RolloutState | null {
     const interrupted = this.interrupted();
-    return interrupted?.journaled ? interrupted.staged : this.load();
+    if (!interrupted?.journaled) return this.load();
+    const bad = stateInstantProblem(interrupted.staged!);
+    if (bad) throw new StoreError(`${this.stagedPath} is corrupt: ${bad}`, 65);
+    return interrupted.staged;
   }
+}
+
+/** The first instant of a state that is out of range (`phase.entered_unix_ms is …`), or null. */
+export function stateInstantProblem(state: RolloutState): string | null {
+  const fields: [string, unknown][] = [
+    ['started_unix_ms', state.started_unix_ms],
+    ['last_check_unix_ms', state.last_check_unix_ms ?? 0],
+    ['phase.entered_unix_ms', state.phase.entered_unix_ms],
+    ['phase.soak_start_unix_ms', state.phase.soak_start_unix_ms],
+    ['pause.since_unix_ms', state.pause ? state.pause.since_unix_ms : 0],
+    ['terminal.at_unix_ms', state.terminal ? state.terminal.at_unix_ms : 0],
+    ...(Array.isArray(state.pending_hooks) ? state.pending_hooks.map((h, i): [string, unknown] => [`pending_hooks[${i}].since_unix_ms`, h?.since_unix_ms]) : []),
+  ];
+  for (const [name, value] of fields) {
+    const problem = instantProblem(value);
+    if (problem) return `${name} = ${problem}`;
+  }
+  return null;
 }
