@@ -3,6 +3,7 @@ import { decisionRow, decisionRuns, isoSeconds, runRow } from '../report/decisio
 import { simulate, type SimulationResult } from '../simulate/simulate.js';
 import { loadTimelineFile, unknownNames } from '../simulate/timeline.js';
 import type { Spec } from '../spec/types.js';
+import { makeDirs } from '../store/make-dirs.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, withExitCodes } from './common.js';
 
@@ -25,6 +26,14 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
       const unknown = unknownNames(timeline, spec);
       for (const u of unknown) process.stderr.write(`${timeline.file}: error: ${u.path.join('.')}: ${u.message}\n`);
       if (unknown.length > 0) throw new ExitError(`${options.timeline}: the timeline does not fit ${spec.file}`, EXIT.INVALID);
+    }
+    if (options.record) {
+      // Made here, one level at a time: cpSync's recursive mkdir would spin on procfs.
+      try {
+        makeDirs(options.record);
+      } catch (err) {
+        throw new ExitError(`--record ${options.record}: cannot create it (${(err as NodeJS.ErrnoException).code ?? 'an error'}); give a directory rollgate can create and write`, EXIT.STORE_NOT_WRITABLE);
+      }
     }
     const json = options.format === 'json';
     const results: SimulationResult[] = specs.map((spec, i) => {

@@ -1,9 +1,10 @@
 /** The files of one rollout in the store (DESIGN §6): `<store>/<rollout name>/…`. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RolloutState } from '../engine/state.js';
 import { fsyncDir, writeFileAtomic } from './atomic-file.js';
 import { faultPoint } from './fault.js';
+import { makeDirs } from './make-dirs.js';
 import { removeDeadLockFiles } from './lock.js';
 import { appendRecord, lastJournalRecord, type Appended } from './journal.js';
 import { StoreError, writeFailure } from './store-error.js';
@@ -25,11 +26,13 @@ export class RolloutStore {
   get incidentsDir() { return join(this.dir, 'incidents'); }
   get hookRecordPath() { return join(this.dir, 'hook-record.json'); }
 
+  /** Creates the rollout's folder (and the store's missing levels, one at a time): 73 when it cannot be. */
   ensure(): void {
     try {
-      mkdirSync(this.dir, { recursive: true });
+      makeDirs(this.dir);
     } catch (err) {
-      throw writeFailure(err, this.dir);
+      const code = (err as NodeJS.ErrnoException).code ?? 'an error';
+      throw new StoreError(`cannot write ${this.dir} (${code}): the store must be a directory rollgate can create and write (default <root>/.rollgate); pick another with --store`, 73);
     }
   }
 
