@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:
 import { join } from 'node:path';
 import type { RolloutState } from '../engine/state.js';
 import { fsyncDir, writeFileAtomic } from './atomic-file.js';
+import { appendAudit, auditLineOf, hasAuditLine, readAuditLines } from './audit.js';
 import { faultPoint } from './fault.js';
 import { makeDirs } from './make-dirs.js';
 import { removeDeadLockFiles } from './lock.js';
@@ -90,6 +91,11 @@ export class RolloutStore {
    */
   recover(): string | null {
     this.sweepTempFiles();
+    const notes = [this.finishCommit(), this.restoreAudit()].filter((n): n is string => n !== null);
+    return notes.length ? notes.join('; ') : null;
+  }
+
+  private finishCommit(): string | null {
     const interrupted = this.interrupted();
     if (!interrupted) return null;
     const { staged, journaled } = interrupted;
@@ -104,6 +110,19 @@ export class RolloutStore {
     } catch (err) {
       throw writeFailure(err, this.stagedPath);
     }
+  }
+
+  /**
+   * A manual action is journaled, then audited: a crash in between leaves the last record
+   * without its audit line. Every locked operation runs this first, so only the last record
+   * can lack one; it is derived from the record and appended.
+   */
+  private restoreAudit(): string | null {
+    const last = lastJournalRecord(this.journalPath);
+    const line = last ? auditLineOf(last) : null;
+    if (!line || hasAuditLine(readAuditLines(this.auditPath), line)) return null;
+    appendAudit(this.auditPath, line);
+    return `restored the audit line of check ${String(last!.check)} (${line.action} by ${line.actor}), which a crash lost after the action was journaled`;
   }
 
   /**
@@ -131,6 +150,12 @@ export class RolloutStore {
       // No store directory yet: nothing to sweep.
     }
     removeDeadLockFiles(this.lockPath);
+  }
+
+  /** The check whose commit a crash interrupted after journaling it (recover() completes it), or null. */
+  interruptedJournaledCheck(): number | null {
+    const interrupted = this.interrupted();
+    return interrupted?.journaled ? interrupted.staged!.checks : null;
   }
 
   /** What the rollout's state is once recover() has run, without changing anything (status, journal --verify). */
