@@ -1,4 +1,5 @@
 /** What commands that read a spec share: loading it (65/66), --root/--store/--now, store errors. */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { errorLines, safeLine, textLines } from '../report/escape.js';
 import { loadSpecFile } from '../spec/load-spec.js';
@@ -32,6 +33,16 @@ export interface PlaceOptions {
 
 export function placeOf(options: PlaceOptions): { root: string; store: string; nowMs: number } {
   const root = resolve(options.root ?? '.');
+  // Never a store, or anything else, made under a --root that is not there.
+  let rootIsDir: boolean;
+  try {
+    rootIsDir = statSync(root).isDirectory();
+  } catch {
+    rootIsDir = false;
+  }
+  if (!rootIsDir) {
+    throw new ExitError(`--root ${options.root ?? '.'}: ${existsSync(root) ? 'this is not a directory' : 'no such directory'}; give the existing directory where the spec's relative stateDir and input paths resolve (default: the working directory)`, EXIT.MISSING);
+  }
   const store = options.store ? resolve(options.store) : resolve(root, '.rollgate');
   let nowMs: number;
   try {

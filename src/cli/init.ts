@@ -1,11 +1,12 @@
 /** `rollgate init [--surface kind] [--name N] [--output FILE]`: writes a commented starter spec. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { SurfaceKind } from '../observe/surface-kind.js';
 import { safeLine } from '../report/escape.js';
 import { loadSpecText } from '../spec/load-spec.js';
 import { SCHEMA_DIR } from '../spec/schema-files.js';
 import { starterSpec } from '../spec/starter.js';
+import { makeDirs } from '../store/make-dirs.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, withExitCodes } from './common.js';
 
@@ -35,8 +36,19 @@ export function runInit(options: InitOptions): Promise<number> {
       return EXIT.OK;
     }
     if (existsSync(path) && !options.force) throw new ExitError(`${output} already exists; choose another --output, or --force to overwrite it`, EXIT.USAGE);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
+    // The folder of --output may be created (specs/ by default), its parent must exist.
+    try {
+      makeDirs(dirname(path), 1);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && !existsSync(dirname(dirname(path)))) throw new ExitError(`--output ${output}: the directory ${dirname(dirname(path))} does not exist; create it first, or choose another --output (only the file's own folder is created)`, EXIT.MISSING);
+      throw new ExitError(`--output ${output}: cannot create the folder ${dirname(path)} (${code ?? 'an error'}); choose another --output`, EXIT.STORE_NOT_WRITABLE);
+    }
+    try {
+      writeFileSync(path, text);
+    } catch (err) {
+      throw new ExitError(`--output ${output}: cannot write it (${(err as NodeJS.ErrnoException).code ?? 'an error'}); choose another --output`, EXIT.STORE_NOT_WRITABLE);
+    }
     process.stdout.write(`${safeLine(`wrote ${output}: a ${options.surface} canary rollout (canary-1 5% -> canary-2 25% -> canary-3 50% -> general-availability 100%)`)}\n${safeLine(`next: edit stateDir and the gates, then \`rollgate validate ${output}\``)}\n`);
     return EXIT.OK;
   });

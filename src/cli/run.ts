@@ -1,6 +1,7 @@
 /** `rollgate run <spec...> [--once]`: check every spec on its schedule, from cron or as a service. */
 import { jsonText, safeLine } from '../report/escape.js';
 import { runCheck } from '../runner/run-check.js';
+import { isoOf } from '../report/instant.js';
 import { scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler, type ScheduledRollout } from '../schedule/scheduler.js';
 import type { Spec } from '../spec/types.js';
@@ -23,7 +24,7 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
       if (specs.has(spec.name)) throw new ExitError(`${file} and ${specs.get(spec.name)!.file} are both rollout \`${spec.name}\`; each rollout runs once`, EXIT.USAGE);
       specs.set(spec.name, { file, spec });
     }
-    const log = (line: string) => process.stderr.write(safeLine(`${new Date(realClock.now()).toISOString()} ${line}`) + '\n');
+    const log = (line: string) => process.stderr.write(safeLine(`${isoOf(realClock.now())} ${line}`) + '\n');
     const rollouts: ScheduledRollout[] = [...specs.values()].map(({ spec }) => {
       if (!spec.schedule) log(`${spec.name}: no \`schedule\` in the spec; checking every 5 minutes (UTC)`);
       return scheduledRollout(spec, store);
@@ -42,7 +43,7 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
       try {
         const { record } = await runCheck(spec, { root, store, nowMs, dryRun: false });
         if (options.format === 'json') process.stdout.write(jsonText(record) + '\n');
-        else process.stdout.write(safeLine(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision.toUpperCase()} ${record.phase.name} (${record.phase.traffic}%): ${record.reasons[0] ?? ''}`) + '\n');
+        else process.stdout.write(safeLine(`${isoOf(nowMs)} ${name} check ${record.check}: ${record.decision.toUpperCase()} ${record.phase.name} (${record.phase.traffic}%): ${record.reasons[0] ?? ''}`) + '\n');
         return EXIT_OF[record.decision];
       } catch (err) {
         if (err instanceof StoreError) {

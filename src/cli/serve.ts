@@ -1,5 +1,6 @@
 /** `rollgate serve <spec...> [--port 8787] [--host 127.0.0.1] [--allowed-host H]... [--token-file F] [--schedule]`. */
 import { randomBytes } from 'node:crypto';
+import { isoOf } from '../report/instant.js';
 import type { AddressInfo } from 'node:net';
 import { readUntrusted } from '../observe/untrusted-file.js';
 import { safeLine } from '../report/escape.js';
@@ -92,7 +93,7 @@ async function serve(specFiles: string[], options: ServeCliOptions, signalled: A
       specs.map((s) => scheduledRollout(s, store)),
       async (name, nowMs) => {
         const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
-        process.stderr.write(safeLine(`${new Date(nowMs).toISOString()} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)`) + '\n');
+        process.stderr.write(safeLine(`${isoOf(nowMs)} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)`) + '\n');
         dashboard.rebuild();
         return 0;
       },

@@ -4,6 +4,7 @@ import { jsonText, markdownCell, textLines } from '../report/escape.js';
 import { simulate, type SimulationResult } from '../simulate/simulate.js';
 import { loadTimelineFile, unknownNames } from '../simulate/timeline.js';
 import type { Spec } from '../spec/types.js';
+import { makeDirs } from '../store/make-dirs.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, withExitCodes } from './common.js';
 
@@ -26,6 +27,14 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
       const unknown = unknownNames(timeline, spec);
       process.stderr.write(textLines(unknown.map((u) => `${timeline.file}: error: ${u.path.join('.')}: ${u.message}`)));
       if (unknown.length > 0) throw new ExitError(`${options.timeline}: the timeline does not fit ${spec.file}`, EXIT.INVALID);
+    }
+    if (options.record) {
+      // Made here, one level at a time: cpSync's recursive mkdir would spin on procfs.
+      try {
+        makeDirs(options.record);
+      } catch (err) {
+        throw new ExitError(`--record ${options.record}: cannot create it (${(err as NodeJS.ErrnoException).code ?? 'an error'}); give a directory rollgate can create and write`, EXIT.STORE_NOT_WRITABLE);
+      }
     }
     const json = options.format === 'json';
     const results: SimulationResult[] = specs.map((spec, i) => {

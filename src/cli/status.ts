@@ -5,6 +5,8 @@ import { observe } from '../runner/run-check.js';
 import { formatDuration } from '../spec/duration.js';
 import { verifyJournal } from '../store/journal.js';
 import { RolloutStore } from '../store/rollout-store.js';
+import { StoreError } from '../store/store-error.js';
+import { isoOf } from '../report/instant.js';
 import { EXIT } from './exit-codes.js';
 import { loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 
@@ -18,8 +20,9 @@ export function runStatus(specFile: string, options: StatusOptions): Promise<num
     const { root, store, nowMs } = placeOf(options);
     const rollout = new RolloutStore(store, spec.name);
     const state = rollout.load();
-    const wouldBe = check(spec, state, observe(spec, state, root), nowMs, { dryRun: true }).record;
     const journal = verifyJournal(rollout.journalPath);
+    if (journal.badInstant) throw new StoreError(`${rollout.journalPath}:${journal.badInstant.line}: corrupt data: ${journal.badInstant.problem}; an older rollgate accepted such a --now. Restore the journal from a backup, or move the rollout's store folder aside to start again`, 65);
+    const wouldBe = check(spec, state, observe(spec, state, root), nowMs, { dryRun: true }).record;
     const last = journal.entries[journal.entries.length - 1]?.record ?? null;
     const report = {
       schema_version: 1,
@@ -42,7 +45,7 @@ export function runStatus(specFile: string, options: StatusOptions): Promise<num
     }
     const out: string[] = [];
     out.push(state
-      ? `${spec.name}: ${state.status}, phase ${state.phase.name} (${report.phase?.traffic ?? '?'}%) since ${new Date(state.phase.entered_unix_ms).toISOString()}, ${state.checks} check${state.checks === 1 ? '' : 's'}`
+      ? `${spec.name}: ${state.status}, phase ${state.phase.name} (${report.phase?.traffic ?? '?'}%) since ${isoOf(state.phase.entered_unix_ms)}, ${state.checks} check${state.checks === 1 ? '' : 's'}`
       : `${spec.name}: not started (the first \`rollgate evaluate\` enters ${spec.phases[0]!.name})`);
     if (last) out.push(`last decision: ${String(last.decision)} at check ${String(last.check)}: ${(last.reasons as string[])[0] ?? ''}`);
     if (state?.pause) out.push(`paused by ${state.pause.actor}: ${state.pause.reason}`);

@@ -4,6 +4,7 @@
  * what makes `--now`, `simulate` and the tests exact.
  */
 import { eventWindows } from '../observe/event-windows.js';
+import { isoOf } from '../report/instant.js';
 import { emptyTally } from '../observe/log-tally.js';
 import { buildSurfaceContext, type SurfaceContext } from '../observe/surface-observation.js';
 import { windowStatus } from '../schedule/window.js';
@@ -61,7 +62,7 @@ export function startState(spec: Spec, nowMs: number): RolloutState {
 }
 
 const ref = (p: PhaseSpec): PhaseRef => ({ name: p.name, index: p.index, traffic: p.traffic });
-const at = (ms: number) => new Date(ms).toISOString();
+const at = (ms: number) => isoOf(ms);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function check(spec: Spec, previous: RolloutState | null, obs: Observations, nowMs: number, options: CheckOptions): CheckResult {
@@ -287,7 +288,7 @@ function nextSentence(decision: Decision, phase: PhaseSpec, nextPhase: PhaseSpec
     case 'wait': {
       if (windowOpens) return `promotes at the first check once the promotion window opens (${windowOpens})`;
       const left = Math.max(0, phase.soakMs - (nowMs - next.phase.soak_start_unix_ms));
-      return left > 0 ? `can promote from ${new Date(nowMs + left).toISOString()} (${formatDuration(left)} from now) if every gate keeps passing` : 'can promote at the next check if every gate keeps passing';
+      return left > 0 ? `can promote from ${isoOf(nowMs + left)} (${formatDuration(left)} from now) if every gate keeps passing` : 'can promote at the next check if every gate keeps passing';
     }
     default:
       return next.pause ? 'paused until `rollgate control resume`' : `holding ${phase.name}; the soak clock restarts from the first check where everything passes`;

@@ -5,6 +5,7 @@
  * actor and the reason. An action that makes no sense in the current status is refused.
  */
 import { formatDuration } from '../spec/duration.js';
+import { isoOf } from '../report/instant.js';
 import type { HookEvent, Spec } from '../spec/types.js';
 import { startState } from './check.js';
 import { gateOfDecision, type DecisionRecord, type SurfaceSummary } from './record.js';
@@ -32,7 +33,7 @@ export type ActionResult =
   | { ok: false; message: string }
   | { ok: true; record: DecisionRecord; next: RolloutState; hooks: HookEvent[]; ifHooksFail: { record: DecisionRecord; next: RolloutState } | null };
 
-const at = (ms: number) => new Date(ms).toISOString();
+const at = (ms: number) => isoOf(ms);
 
 export function applyAction(spec: Spec, previous: RolloutState | null, action: ManualAction, who: Who, nowMs: number, surfaces: Record<string, SurfaceSummary>, seen: ActionObservation = { unknownWindows: new Map(), cursors: {} }): ActionResult {
   const refuse = (message: string): ActionResult => ({ ok: false, message });

@@ -1,8 +1,9 @@
 /** Decision records as one-line rows, for `simulate`, `journal` and the failures of `rollgate test`. */
 import type { DecisionRecord } from '../engine/record.js';
+import { isoOf } from './instant.js';
 
 /** An instant to the second: `2026-02-16T09:30:00Z`. */
-export const isoSeconds = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+export const isoSeconds = (ms: number) => isoOf(ms).replace('.000Z', 'Z');
 
 /** `hold     canary-1 (5%)                [ann: pause] paused by ann: INC-7` (no time). */
 export function decisionRow(r: DecisionRecord): string {

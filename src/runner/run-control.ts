@@ -9,6 +9,7 @@ import type { RolloutState } from '../engine/state.js';
 import type { Spec } from '../spec/types.js';
 import { appendAudit } from '../store/audit.js';
 import { writeIncident } from '../store/incident.js';
+import { faultPoint } from '../store/fault.js';
 import { acquireLock } from '../store/lock.js';
 import { RolloutStore } from '../store/rollout-store.js';
 import { applyHooks } from './apply-hooks.js';
@@ -66,7 +67,9 @@ export async function runControl(spec: Spec, action: ManualAction, options: Cont
     if (recoveredNote) record = { ...record, notes: [...record.notes, recoveredNote] };
     const appended = store.commit(next, record);
     if (appended.repaired) record = { ...record, notes: [...record.notes, appended.repaired] };
-    // Audited once applied: the audit log never lists an action that did not happen.
+    // Audited once applied: the audit log never lists an action that did not happen. A crash
+    // before this line is repaired by the next locked operation (RolloutStore.recover()).
+    faultPoint('before-audit');
     appendAudit(store.auditPath, {
       schema_version: 1, request_id: `rollgate-action-${options.nowMs}`, action, actor: who.actor, reason: who.reason,
       status: 'accepted', timestamp_unix_ms: options.nowMs, control_mode: next.pause ? 'paused' : 'running', rollout: spec.name,

@@ -5,6 +5,7 @@
  * tests drive it on virtual time.
  */
 import type { CronSpec } from '../spec/types.js';
+import { isoOf } from '../report/instant.js';
 import { nextTimes, previousTime } from './cron-times.js';
 
 export interface Clock {
@@ -72,7 +73,7 @@ export class Scheduler {
     const now = this.clock.now();
     for (const e of this.entries) {
       if (e.due > now) {
-        this.log(`${e.rollout.name}: not due (next check ${new Date(e.due).toISOString()})`);
+        this.log(`${e.rollout.name}: not due (next check ${isoOf(e.due)})`);
         continue;
       }
       worst = Math.max(worst, await this.runOne(e.rollout.name, now));
@@ -87,7 +88,7 @@ export class Scheduler {
       for (const e of this.entries) {
         if (e.due > now) continue;
         if (e.running) {
-          this.log(`${e.rollout.name}: skipped the ${new Date(e.due).toISOString()} tick: the previous check is still running`);
+          this.log(`${e.rollout.name}: skipped the ${isoOf(e.due)} tick: the previous check is still running`);
         } else {
           e.running = this.runOne(e.rollout.name, now)
             .then(() => undefined, (err: unknown) => this.log(`${e.rollout.name}: check failed: ${(err as Error).message}`))

@@ -3,7 +3,8 @@
  * before the rollback hooks change anything: each surface's state.json and control state, the
  * event-log lines of the phase, and the decision record.
  */
-import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { isoOf } from '../report/instant.js';
 import { join } from 'node:path';
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
@@ -11,21 +12,22 @@ import { EVENTS_LOG } from '../observe/event-cursor.js';
 import { CONTROL_STATE_FILE } from '../observe/control-state.js';
 import { STATE_FILE } from '../observe/state-file.js';
 import type { Spec } from '../spec/types.js';
+import { makeDirs } from './make-dirs.js';
 import { writeFailure } from './store-error.js';
 
 /** More log than this is not copied: the bundle keeps the last part of the phase. */
 const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
 export function writeIncident(dir: string, spec: Spec, record: DecisionRecord, before: RolloutState | null, resolveDir: (stateDir: string) => string): string {
-  const folder = join(dir, new Date(record.evaluated_unix_ms).toISOString().replace(/:/g, '-'));
+  const folder = join(dir, isoOf(record.evaluated_unix_ms).replace(/:/g, '-'));
   try {
-    mkdirSync(folder, { recursive: true });
+    makeDirs(folder);
     writeFileSync(join(folder, 'decision.json'), JSON.stringify(record, null, 2) + '\n');
     const manifest: Record<string, unknown> = { rollout: spec.name, check: record.check, decision: record.decision, reasons: record.reasons, surfaces: {} };
     for (const surface of spec.surfaces) {
       const src = resolveDir(surface.stateDir);
       const dst = join(folder, surface.name);
-      mkdirSync(dst, { recursive: true });
+      makeDirs(dst);
       const copied: string[] = [];
       for (const name of [STATE_FILE, CONTROL_STATE_FILE]) {
         if (existsSync(join(src, name))) {

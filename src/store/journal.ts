@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { instantProblem } from '../report/instant.js';
 import { writeAll } from './atomic-file.js';
 import { faultPoint } from './fault.js';
 import { writeFailure } from './store-error.js';
@@ -92,9 +93,27 @@ export interface Verification {
   entries: JournalEntry[];
   /** The first problem: line number and what is wrong. */
   broken: { line: number; problem: string } | null;
+  /**
+   * The first record (of the intact ones) whose instant is out of range: corrupt data an older
+   * rollgate wrote for a --now it should have refused. The chain can still be intact.
+   */
+  badInstant: { line: number; check: number; problem: string } | null;
 }
 
 export function verifyJournal(path: string): Verification {
+  const chain = verifyChain(path);
+  let badInstant: Verification['badInstant'] = null;
+  for (const { line, record } of chain.entries) {
+    const problem = instantProblem(record.evaluated_unix_ms);
+    if (problem) {
+      badInstant = { line, check: record.check!, problem: `check ${String(record.check)}: evaluated_unix_ms = ${problem}` };
+      break;
+    }
+  }
+  return { ...chain, badInstant };
+}
+
+function verifyChain(path: string): Omit<Verification, 'badInstant'> {
   if (!existsSync(path)) return { ok: true, entries: [], broken: null };
   const text = readFileSync(path, 'utf8');
   const lines = text.split('\n');

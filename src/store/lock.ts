@@ -4,6 +4,7 @@
  * taken over, so a crashed check cannot block a rollout forever.
  */
 import { linkSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { isoOf } from '../report/instant.js';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { StoreError, writeFailure } from './store-error.js';
@@ -44,7 +45,7 @@ export function acquireLock(path: string, nowMs = Date.now()): Lock {
     const stale = staleness(holder, nowMs);
     if (stale === null) {
       throw new StoreError(holder
-        ? `the rollout is locked by another check (pid ${holder.pid} on ${holder.host} since ${new Date(holder.acquired_unix_ms).toISOString()}); try again when it finishes`
+        ? `the rollout is locked by another check (pid ${holder.pid} on ${holder.host} since ${isoOf(holder.acquired_unix_ms)}); try again when it finishes`
         : `the rollout is locked, but its lock file (${path}) is unreadable; if no check is running, remove it`, 75);
     }
     if (holder && takeOver(path, holder)) recovered = stale;
@@ -71,7 +72,7 @@ function readHolder(path: string): Holder | null | undefined {
 /** Why the holder's lock can be taken over, or null when it is live. */
 function staleness(holder: Holder | null, nowMs: number): string | null {
   if (holder === null) return null; // garbage: never taken over blindly
-  if (nowMs - holder.acquired_unix_ms > STALE_LOCK_MS) return `took over a lock held since ${new Date(holder.acquired_unix_ms).toISOString()} (over an hour)`;
+  if (nowMs - holder.acquired_unix_ms > STALE_LOCK_MS) return `took over a lock held since ${isoOf(holder.acquired_unix_ms)} (over an hour)`;
   if (holder.host === hostname() && !alive(holder.pid)) return `took over the lock of pid ${holder.pid}, which is no longer running`;
   return null;
 }

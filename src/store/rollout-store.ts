@@ -1,12 +1,15 @@
 /** The files of one rollout in the store (DESIGN §6): `<store>/<rollout name>/…`. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RolloutState } from '../engine/state.js';
 import { fsyncDir, writeFileAtomic } from './atomic-file.js';
+import { appendAudit, auditLineOf, hasAuditLine, readAuditLines } from './audit.js';
 import { faultPoint } from './fault.js';
+import { makeDirs } from './make-dirs.js';
 import { removeDeadLockFiles } from './lock.js';
 import { appendRecord, lastJournalRecord, type Appended } from './journal.js';
 import { StoreError, writeFailure } from './store-error.js';
+import { instantProblem } from '../report/instant.js';
 
 export class RolloutStore {
   readonly dir: string;
@@ -24,11 +27,13 @@ export class RolloutStore {
   get incidentsDir() { return join(this.dir, 'incidents'); }
   get hookRecordPath() { return join(this.dir, 'hook-record.json'); }
 
+  /** Creates the rollout's folder (and the store's missing levels, one at a time): 73 when it cannot be. */
   ensure(): void {
     try {
-      mkdirSync(this.dir, { recursive: true });
+      makeDirs(this.dir);
     } catch (err) {
-      throw writeFailure(err, this.dir);
+      const code = (err as NodeJS.ErrnoException).code ?? 'an error';
+      throw new StoreError(`cannot write ${this.dir} (${code}): the store must be a directory rollgate can create and write (default <root>/.rollgate); pick another with --store`, 73);
     }
   }
 
@@ -44,6 +49,8 @@ export class RolloutStore {
     if (state?.schema_version !== 1 || typeof state.phase?.name !== 'string' || typeof state.checks !== 'number') {
       throw new StoreError(`${this.statePath} is not a rollgate rollout state (schema_version 1); restore it, or move it aside to start again`, 65);
     }
+    const bad = stateInstantProblem(state);
+    if (bad) throw new StoreError(`${this.statePath} is corrupt: ${bad}; an older rollgate accepted such a --now. Restore the file from a backup, or move it aside to start the rollout again`, 65);
     return state;
   }
 
@@ -84,6 +91,11 @@ export class RolloutStore {
    */
   recover(): string | null {
     this.sweepTempFiles();
+    const notes = [this.finishCommit(), this.restoreAudit()].filter((n): n is string => n !== null);
+    return notes.length ? notes.join('; ') : null;
+  }
+
+  private finishCommit(): string | null {
     const interrupted = this.interrupted();
     if (!interrupted) return null;
     const { staged, journaled } = interrupted;
@@ -98,6 +110,19 @@ export class RolloutStore {
     } catch (err) {
       throw writeFailure(err, this.stagedPath);
     }
+  }
+
+  /**
+   * A manual action is journaled, then audited: a crash in between leaves the last record
+   * without its audit line. Every locked operation runs this first, so only the last record
+   * can lack one; it is derived from the record and appended.
+   */
+  private restoreAudit(): string | null {
+    const last = lastJournalRecord(this.journalPath);
+    const line = last ? auditLineOf(last) : null;
+    if (!line || hasAuditLine(readAuditLines(this.auditPath), line)) return null;
+    appendAudit(this.auditPath, line);
+    return `restored the audit line of check ${String(last!.check)} (${line.action} by ${line.actor}), which a crash lost after the action was journaled`;
   }
 
   /**
@@ -127,9 +152,36 @@ export class RolloutStore {
     removeDeadLockFiles(this.lockPath);
   }
 
+  /** The check whose commit a crash interrupted after journaling it (recover() completes it), or null. */
+  interruptedJournaledCheck(): number | null {
+    const interrupted = this.interrupted();
+    return interrupted?.journaled ? interrupted.staged!.checks : null;
+  }
+
   /** What the rollout's state is once recover() has run, without changing anything (status, journal --verify). */
   effectiveState(): RolloutState | null {
     const interrupted = this.interrupted();
-    return interrupted?.journaled ? interrupted.staged : this.load();
+    if (!interrupted?.journaled) return this.load();
+    const bad = stateInstantProblem(interrupted.staged!);
+    if (bad) throw new StoreError(`${this.stagedPath} is corrupt: ${bad}`, 65);
+    return interrupted.staged;
   }
+}
+
+/** The first instant of a state that is out of range (`phase.entered_unix_ms is …`), or null. */
+export function stateInstantProblem(state: RolloutState): string | null {
+  const fields: [string, unknown][] = [
+    ['started_unix_ms', state.started_unix_ms],
+    ['last_check_unix_ms', state.last_check_unix_ms ?? 0],
+    ['phase.entered_unix_ms', state.phase.entered_unix_ms],
+    ['phase.soak_start_unix_ms', state.phase.soak_start_unix_ms],
+    ['pause.since_unix_ms', state.pause ? state.pause.since_unix_ms : 0],
+    ['terminal.at_unix_ms', state.terminal ? state.terminal.at_unix_ms : 0],
+    ...(Array.isArray(state.pending_hooks) ? state.pending_hooks.map((h, i): [string, unknown] => [`pending_hooks[${i}].since_unix_ms`, h?.since_unix_ms]) : []),
+  ];
+  for (const [name, value] of fields) {
+    const problem = instantProblem(value);
+    if (problem) return `${name} = ${problem}`;
+  }
+  return null;
 }

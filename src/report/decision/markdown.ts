@@ -1,5 +1,6 @@
 /** Markdown for pull-request comments and job summaries. */
 import { markdownCell as cell, textLines } from '../escape.js';
+import { isoOf } from '../instant.js';
 import type { DecisionRenderer } from './index.js';
 import { gateCounts, minutes, streak } from './words.js';
 
@@ -9,7 +10,7 @@ export const renderMarkdown: DecisionRenderer = (r) => {
   const out: string[] = [];
   out.push(`### ${ICON[r.decision]} rollgate: **${r.decision}** · ${r.rollout} · ${r.phase.name} (${r.phase.traffic}%)`, '');
   for (const reason of r.reasons) out.push(`- ${cell(reason)}`);
-  out.push('', `Next: ${cell(r.next)}`, '', `Soak: ${minutes(r.soak.held_ms)} of ${minutes(r.soak.required_ms)} held · check ${r.check} · ${new Date(r.evaluated_unix_ms).toISOString()}`, '');
+  out.push('', `Next: ${cell(r.next)}`, '', `Soak: ${minutes(r.soak.held_ms)} of ${minutes(r.soak.required_ms)} held · check ${r.check} · ${isoOf(r.evaluated_unix_ms)}`, '');
   if (r.gates.length > 0) {
     out.push(`| gate (${gateCounts(r.gates)}) | surface | result | values |`, '| --- | --- | --- | --- |');
     for (const g of r.gates) out.push(`| ${g.name} | ${g.surface ?? ''} | ${g.result === 'pass' ? 'pass' : `**${g.result}**`} | ${cell(g.message)} |`);

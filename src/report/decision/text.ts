@@ -1,11 +1,12 @@
 /** For a person at a terminal: the decision first, then why, then what happens next. */
 import { textLines } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
+import { isoOf } from '../instant.js';
 import { gateCounts, minutes, streak, where } from './words.js';
 
 export const renderText: DecisionRenderer = (r, { explain }) => {
   const out: string[] = [];
-  out.push(`${r.decision.toUpperCase()}  ${r.rollout} · ${r.phase.name} (${r.phase.traffic}%) · check ${r.check} · ${new Date(r.evaluated_unix_ms).toISOString()}${r.dry_run ? ' · dry run' : ''}`);
+  out.push(`${r.decision.toUpperCase()}  ${r.rollout} · ${r.phase.name} (${r.phase.traffic}%) · check ${r.check} · ${isoOf(r.evaluated_unix_ms)}${r.dry_run ? ' · dry run' : ''}`);
   if (r.previous_phase) out.push(`  from ${r.previous_phase.name} (${r.previous_phase.traffic}%)`);
   out.push('why');
   for (const reason of r.reasons) out.push(`  - ${reason}`);
