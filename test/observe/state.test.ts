@@ -16,8 +16,8 @@ describe('state.json', () => {
     ['', /empty/],
     ['{"schema_version":1,"health":{"queue_de', /not valid JSON .* half-written/],
     ['[1,2]', /not a JSON object/],
-    ['{"health":[]}', /`health` that is not an object/],
-    ['{"health":{"queue_depth":-1}}', /health.queue_depth = -1; it must be a non-negative integer/],
+    ['{"health":[]}', /state\.json: health = \[\]; the producer's type is TransportHealthSnapshot \(an object\)/],
+    ['{"health":{"queue_depth":-1}}', /state\.json: health\.queue_depth = -1; the producer's type is usize \(a non-negative integer\)/],
     ['{"health":{"queue_depth":"3"}}', /health.queue_depth = "3"/],
     ['{"health":{"failure_streak":1.5}}', /health.failure_streak = 1.5/],
   ])('%j is unavailable, with the reason', (text, reason) => {
