@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTROL_STATE_FILE, readControlState } from './control-state.js';
 import { EVENTS_LOG, rotatedFiles } from './event-cursor.js';
-import { applyPause, classifyHealth, gateOf, reportedReason } from './health.js';
+import { applyPause, classifyHealth, gateOf, PAUSE_REASON, reportedReason } from './health.js';
 import { readLogFile } from './log-reader.js';
 import { emptyTally, sortedCounts, type LogTally } from './log-tally.js';
 import { HEALTH_FIELDS, readStateFile, STATE_FILE, zeroHealth, type HealthSnapshot, type StateRead } from './state-file.js';
@@ -29,8 +29,9 @@ export function collectStatusReport(stateDir: string, options: StatusOptions): S
   const present = existsSync(eventsPath);
   if (present) pendingBytes = readLogFile(eventsPath, 0, false, tally).pendingBytes;
   const rotated = rotatedFiles(stateDir).map((path) => ({ path, bytes: statSync(path).size }));
+  const control = readControlState(join(stateDir, CONTROL_STATE_FILE));
   return buildStatusReport({
-    statePath, eventsPath, state: readStateFile(statePath), paused: readControlState(join(stateDir, CONTROL_STATE_FILE)).mode === 'paused',
+    statePath, eventsPath, state: readStateFile(statePath), paused: control.mode !== 'running', controlNote: control.note,
     log: { present, tally, pendingBytes }, rotated,
   }, options);
 }
@@ -39,7 +40,9 @@ export interface StatusInputs {
   statePath: string;
   eventsPath: string;
   state: StateRead;
+  /** Holds like a pause: mode paused, or a control state that says neither (then `controlNote` says why). */
   paused: boolean;
+  controlNote?: string | null;
   log: { present: boolean; tally: LogTally; pendingBytes: number };
   rotated: { path: string; bytes: number }[];
 }
@@ -55,9 +58,10 @@ export function buildStatusReport(input: StatusInputs, options: StatusOptions): 
   let healthState: string;
   let reason: string;
   if (state.present) {
-    const c = applyPause(classifyHealth(health), input.paused);
+    const pauseReason = input.controlNote ?? PAUSE_REASON;
+    const c = applyPause(classifyHealth(health), input.paused, pauseReason);
     healthState = c.state;
-    reason = reportedReason(c, log.tally.last?.reason ?? null, input.paused);
+    reason = reportedReason(c, log.tally.last?.reason ?? null, input.paused, pauseReason);
   } else {
     healthState = 'unknown';
     reason = `state unavailable: ${state.reason}`;
@@ -85,6 +89,7 @@ export function buildStatusReport(input: StatusInputs, options: StatusOptions): 
     stale,
     age_ms: age,
     paused: input.paused,
+    ...(input.controlNote ? { control_error: input.controlNote } : {}),
     rotated_files: input.rotated,
     events_pending_bytes: log.pendingBytes,
   };

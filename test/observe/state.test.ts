@@ -48,11 +48,12 @@ describe('state.json', () => {
 });
 
 describe('control-state.json', () => {
-  it('paused, running, missing and half-written', () => {
+  it('paused, running, missing (running) and half-written (held)', () => {
     expect(parseControlState('{"schema_version":1,"mode":"paused","updated_unix_ms":90210,"last_action":null}')).toMatchObject({ mode: 'paused', present: true, updated_unix_ms: 90210 });
     expect(parseControlState('{"mode":"running"}').mode).toBe('running');
     expect(parseControlState(null)).toMatchObject({ mode: 'running', present: false });
-    expect(parseControlState('{"schema_version":1,"mode":"pau')).toMatchObject({ mode: 'running', note: expect.stringMatching(/half-written/) });
+    // Half-written (the producer writes it in place): held, and read again at the next check.
+    expect(parseControlState('{"schema_version":1,"mode":"pau')).toMatchObject({ mode: 'unknown', note: expect.stringMatching(/half-written: holding until it says running or paused$/) });
   });
 });
 
