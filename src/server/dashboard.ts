@@ -112,8 +112,13 @@ export class Dashboard {
   private files(): string {
     const parts: string[] = [];
     const add = (path: string) => {
-      const st = statSync(path, { throwIfNoEntry: false });
-      parts.push(st ? `${st.ino}:${st.size}:${st.mtimeMs}` : '-');
+      try {
+        const st = statSync(path, { throwIfNoEntry: false });
+        parts.push(st ? `${st.ino}:${st.size}:${st.mtimeMs}` : '-');
+      } catch (err) {
+        // A symlink loop or a denied directory: the check reports it; here it is just a state.
+        parts.push(`!${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      }
     };
     for (const spec of this.specs) {
       const store = new RolloutStore(this.options.store, spec.name);
