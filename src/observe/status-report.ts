@@ -28,7 +28,7 @@ export function collectStatusReport(stateDir: string, options: StatusOptions): S
   let pendingBytes = 0;
   const present = existsSync(eventsPath);
   if (present) pendingBytes = readLogFile(eventsPath, 0, false, tally).pendingBytes;
-  const rotated = rotatedFiles(stateDir).map((path) => ({ path, bytes: statSync(path).size }));
+  const rotated = rotatedFiles(stateDir).map((path) => ({ path, bytes: sizeOf(path) }));
   const control = readControlState(join(stateDir, CONTROL_STATE_FILE));
   return buildStatusReport({
     statePath, eventsPath, state: readStateFile(statePath), paused: control.mode !== 'running', controlNote: control.note,
@@ -94,6 +94,15 @@ export function buildStatusReport(input: StatusInputs, options: StatusOptions): 
     events_pending_bytes: log.pendingBytes,
   };
   return report;
+}
+
+/** A rotated file's size; 0 when it went away (or cannot be read) between listing and stat. */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** The transport-health view: `{transport, target, state_path, health}`. */

@@ -9,6 +9,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSy
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DecisionRecord } from '../../src/engine/record.js';
+import { rollgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
 import { MIN, T0, World } from '../helpers/world.js';
 
@@ -252,5 +253,28 @@ describe('the incident bundle', () => {
     expect(manifest.surfaces['custom-command']).toMatchObject({ copied: [], not_copied: { 'state.json': 'not copied: state.json is a FIFO (named pipe), not a regular file' } });
     expect(manifest.surfaces.dashboard).toMatchObject({ copied: ['state.json'], not_copied: { 'control-state.json': 'not copied: control-state.json is a FIFO (named pipe), not a regular file' } });
     expect(JSON.parse(readFileSync(join(incidents, bundle!, 'dashboard', 'state.json'), 'utf8')).schema_version).toBe(1);
+  });
+});
+
+describe('rollgate inspect', () => {
+  it('a control state that says neither running nor paused holds there too, with the sentence', () => {
+    const w = new World();
+    healthy(w, T0);
+    put(w, `${D}/control-state.json`, '{"schema_version":1,"mode":"halted"}');
+    const r = rollgate(['inspect', w.path(D), '--format', 'json', '--now', String(T0)]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      health_state: 'degraded', rollout_gate: 'hold', paused: true,
+      health_reason: 'control-state.json has mode "halted": holding until it says running or paused',
+      control_error: 'control-state.json has mode "halted": holding until it says running or paused',
+    });
+  });
+
+  it('a symlink loop as the state directory: a sentence and exit 66, not a stack', () => {
+    const w = new World();
+    symlinkSync(w.path('loop-b'), w.path('loop-a'));
+    symlinkSync(w.path('loop-a'), w.path('loop-b'));
+    const r = rollgate(['inspect', w.path('loop-a'), '--format', 'json']);
+    expect([r.code, r.stderr]).toEqual([66, `${w.path('loop-a')}: error: cannot be read: its path is a symlink loop (ELOOP)\n`]);
   });
 });
