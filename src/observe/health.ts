@@ -21,20 +21,17 @@ export function classifyHealth(h: HealthSnapshot): Classification {
   return { state: 'healthy', reason: 'no recent transport failures observed' };
 }
 
-/**
- * An operator pause turns a healthy surface degraded (and its gate hold); worse states stay.
- * `reason` says why it holds: the pause, or a control state that says neither running nor paused.
- */
-export function applyPause(c: Classification, paused: boolean, reason: string = PAUSE_REASON): Classification {
-  return paused && c.state === 'healthy' ? { state: 'degraded', reason } : c;
+/** An operator pause turns a healthy surface degraded (and its gate hold); worse states stay. */
+export function applyPause(c: Classification, paused: boolean): Classification {
+  return paused && c.state === 'healthy' ? { state: 'degraded', reason: PAUSE_REASON } : c;
 }
 
 /**
  * The reason reported: the last valid cycle report's non-blank health_reason, else the
  * classification's. A pause overrides both: it is the reason the gate holds.
  */
-export function reportedReason(c: Classification, lastReason: string | null, paused: boolean, pauseReason: string = PAUSE_REASON): string {
-  if (paused && c.reason === pauseReason) return pauseReason;
+export function reportedReason(c: Classification, lastReason: string | null, paused: boolean): string {
+  if (paused && c.reason === PAUSE_REASON) return PAUSE_REASON;
   return lastReason !== null && lastReason.trim() !== '' ? lastReason : c.reason;
 }
 

@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTROL_STATE_FILE, readControlState } from './control-state.js';
 import { EVENTS_LOG, rotatedFiles } from './event-cursor.js';
-import { applyPause, classifyHealth, gateOf, PAUSE_REASON, reportedReason } from './health.js';
+import { applyPause, classifyHealth, gateOf, reportedReason } from './health.js';
 import { readLogFile } from './log-reader.js';
 import { emptyTally, sortedCounts, type LogTally } from './log-tally.js';
 import { HEALTH_FIELDS, readStateFile, STATE_FILE, zeroHealth, type HealthSnapshot, type StateRead } from './state-file.js';
@@ -58,15 +58,17 @@ export function buildStatusReport(input: StatusInputs, options: StatusOptions): 
   let healthState: string;
   let reason: string;
   if (state.present) {
-    const pauseReason = input.controlNote ?? PAUSE_REASON;
-    const c = applyPause(classifyHealth(health), input.paused, pauseReason);
+    // A control state that says neither running nor paused holds, but is no operator pause.
+    const operatorPause = input.paused && !input.controlNote;
+    const c = applyPause(classifyHealth(health), operatorPause);
     healthState = c.state;
-    reason = reportedReason(c, log.tally.last?.reason ?? null, input.paused, pauseReason);
+    reason = reportedReason(c, log.tally.last?.reason ?? null, operatorPause);
+    if (input.controlNote && c.state === 'healthy') reason = input.controlNote;
   } else {
     healthState = 'unknown';
     reason = `state unavailable: ${state.reason}`;
   }
-  const gate = stale ? 'hold' : gateOf(healthState as 'healthy');
+  const gate = stale || input.controlNote ? 'hold' : gateOf(healthState as 'healthy');
 
   const report: StatusReport = {
     state_path: input.statePath,

@@ -4,9 +4,9 @@
  * healthy: health `unknown` (or the stale reason) and `rollout_gate: hold`.
  */
 import { evaluateRule, zeroDefaultCopy } from '../rules/evaluate.js';
-import type { ControlState } from './control-state.js';
+import { CONTROL_STATE_FILE, type ControlState } from './control-state.js';
 import type { EventWindows } from './event-windows.js';
-import { applyPause, classifyHealth, gateOf, PAUSE_REASON, reportedReason, type Classification, type HealthState } from './health.js';
+import { applyPause, classifyHealth, gateOf, reportedReason, type Classification, type HealthState } from './health.js';
 import type { LogTally, TallyWindow } from './log-tally.js';
 import { zeroHealth, type HealthSnapshot, type StateRead } from './state-file.js';
 import type { DetectedKind, SurfaceKind } from './surface-kind.js';
@@ -48,9 +48,12 @@ export interface SurfaceContext {
 
 export function buildSurfaceContext(settings: SurfaceSettings, reads: SurfaceReads, nowMs: number): SurfaceContext {
   const { state, control, events } = reads;
-  // A control state that says neither running nor paused holds like a pause, with its own reason.
-  const paused = control.mode !== 'running';
-  const pauseReason = control.mode === 'unknown' && control.note ? control.note : PAUSE_REASON;
+  // A control state that says neither running nor paused holds like a pause (`paused`, gate hold),
+  // with its own reason; unlike a pause it does not make a healthy surface degraded, so a
+  // garbled file can hold a rollout but never feed a health trigger into a rollback.
+  const operatorPause = control.mode === 'paused';
+  const controlProblem = control.mode === 'unknown' ? control.note ?? `${CONTROL_STATE_FILE} says neither running nor paused` : null;
+  const paused = operatorPause || controlProblem !== null;
   const windows = events.windows;
   const pick = <T>(f: (w: TallyWindow) => T): Windows<T> => ({
     total: f(windows.total), phase: f(windows.phase), check: f(windows.check), previous_check: f(windows.previous_check),
@@ -72,14 +75,15 @@ export function buildSurfaceContext(settings: SurfaceSettings, reads: SurfaceRea
   const age = nowMs - state.health.updated_unix_ms;
   const stale = settings.staleAfterMs !== null && age > settings.staleAfterMs;
   const partial = { ...base, kind: settings.kind ?? state.kind, present: true, stale, age_ms: age, health: state.health, state: state.state };
-  const classification = applyPause(classify(settings, partial), paused, pauseReason);
-  let reason = reportedReason(classification, events.total.last?.reason ?? null, paused, pauseReason);
+  const classification = applyPause(classify(settings, partial), operatorPause);
+  let reason = reportedReason(classification, events.total.last?.reason ?? null, operatorPause);
+  if (controlProblem !== null && classification.state === 'healthy') reason = controlProblem;
   if (stale) reason = `state is stale: last updated ${Math.round(age / 1000)}s ago, over the ${Math.round(settings.staleAfterMs! / 1000)}s staleAfter limit`;
   return {
     ...partial,
     health_state: classification.state,
     health_reason: reason,
-    rollout_gate: stale ? 'hold' : gateOf(classification.state),
+    rollout_gate: stale || controlProblem !== null ? 'hold' : gateOf(classification.state),
   };
 }
 

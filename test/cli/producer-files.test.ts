@@ -35,6 +35,7 @@ phases:
   - { name: ga, traffic: 100, soak: 1h }
 triggers:
   - { name: hard-errors, each: surfaces, when: { ">": [ { var: surface.events.phase.case_processing_failed }, 0 ] }, action: rollback }
+  - { name: regress, each: surfaces, when: { in: [ { var: surface.health_state }, [ degraded, failing ] ] }, consecutive: 2, action: rollback }
 `;
 
 interface Run {
@@ -160,6 +161,18 @@ describe('a control-state.json mode that is neither running nor paused', () => {
     expectHeld(second, sentence);
   });
 
+  it('held check after check, it never rolls back: the health is not made degraded the way a pause is', () => {
+    const { w, second } = rollout((x) => put(x, `${D}/control-state.json`, '{"schema_version":1,"mode":"halted"}'));
+    expect(second.record.surfaces.dashboard).toMatchObject({ health_state: 'healthy', rollout_gate: 'hold', paused: true });
+    for (const at of [T0 + 15 * MIN, T0 + 20 * MIN, T0 + 25 * MIN]) {
+      healthy(w, at);
+      put(w, `${D}/control-state.json`, '{"schema_version":1,"mode":"halted"}');
+      const r = evaluate(w, at);
+      expect([r.code, r.record.decision], r.record.reasons.join(' | ')).toEqual([1, 'hold']);
+      expect(r.record.triggers.find((t) => t.name === 'regress' && t.surface === 'dashboard')).toMatchObject({ matched: false, fired: false });
+    }
+  });
+
   it('and once it says running again, the rollout goes on (no soak lost to a half-written read)', () => {
     const { w, second } = rollout((x) => put(x, `${D}/control-state.json`, '{"schema_version":1,"mode":"runn'));
     expect(second.record.decision).toBe('hold');
@@ -264,7 +277,7 @@ describe('rollgate inspect', () => {
     const r = rollgate(['inspect', w.path(D), '--format', 'json', '--now', String(T0)]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
-      health_state: 'degraded', rollout_gate: 'hold', paused: true,
+      health_state: 'healthy', rollout_gate: 'hold', paused: true,
       health_reason: 'control-state.json has mode "halted": holding until it says running or paused',
       control_error: 'control-state.json has mode "halted": holding until it says running or paused',
     });

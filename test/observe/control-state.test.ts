@@ -59,13 +59,13 @@ describe('control-state.json', () => {
     expect(readControlState(join(other, 'control-state.json'))).toMatchObject({ mode: 'unknown', note: expect.stringMatching(/^control-state\.json is a directory/) });
   });
 
-  it('an unknown control state holds a healthy surface like a pause, with its own reason', () => {
+  it('an unknown control state holds a healthy surface (paused, gate hold) with its own reason, and leaves its health alone', () => {
     const total = emptyTally();
     const s = buildSurfaceContext(
       { name: 'dashboard', kind: 'dashboard', staleAfterMs: null, healthRules: null },
       { state: parseState(`{"widget_views":[],${health}}`), control: parseControlState('{"mode":"halted"}'), events: { present: false, total, windows: eventWindows(total, { phaseEntry: null, lastCheck: null, checkBefore: null }) } },
       2000,
     );
-    expect(s).toMatchObject({ paused: true, health_state: 'degraded', rollout_gate: 'hold', health_reason: 'control-state.json has mode "halted": holding until it says running or paused' });
+    expect(s).toMatchObject({ paused: true, health_state: 'healthy', rollout_gate: 'hold', health_reason: 'control-state.json has mode "halted": holding until it says running or paused' });
   });
 });
