@@ -1,8 +1,9 @@
 /** `rollgate inspect <stateDir>`: the producer-compatible status report of one surface. */
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { collectStatusReport, transportHealthRow } from '../observe/status-report.js';
 import type { SurfaceKind } from '../observe/surface-kind.js';
 import { jsonText, safeLine } from '../report/escape.js';
+import { describeOpenError } from '../observe/untrusted-file.js';
 import { keyValueLine } from '../report/key-value-line.js';
 import { parseDuration } from '../spec/duration.js';
 import { EXIT } from './exit-codes.js';
@@ -17,7 +18,14 @@ export interface InspectOptions {
 }
 
 export async function runInspect(stateDir: string, options: InspectOptions): Promise<number> {
-  const info = statSync(stateDir, { throwIfNoEntry: false });
+  let info: Stats | undefined;
+  try {
+    info = statSync(stateDir, { throwIfNoEntry: false });
+  } catch (err) {
+    // A symlink loop or a denied path: a sentence, not a stack.
+    process.stderr.write(`${stateDir}: error: ${describeOpenError('', err).reason.trim()}\n`);
+    return EXIT.MISSING;
+  }
   if (!info) {
     process.stderr.write(safeLine(`${stateDir}: error: no such directory; give the surface's state directory (the one holding state.json), e.g. .tau/dashboard`) + '\n');
     return EXIT.MISSING;

@@ -3,6 +3,7 @@
  * what the edge observed and the instant. No clock, no files, no environment in here: that is
  * what makes `--now`, `simulate` and the tests exact.
  */
+import { RUNNING } from '../observe/control-state.js';
 import { eventWindows } from '../observe/event-windows.js';
 import { isoOf } from '../report/instant.js';
 import { emptyTally } from '../observe/log-tally.js';
@@ -151,7 +152,10 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
     // A gate failing while paused still restarts the soak: a pause must not hide a failure.
     restartSoak = failing.length > 0;
     if (state.pause) reasons.push(`paused by ${state.pause.actor} since ${at(state.pause.since_unix_ms)}: ${state.pause.reason}`);
-    for (const name of pausedSurfaces) reasons.push(`surface \`${name}\` is paused by its operator (control-state.json mode: paused)`);
+    for (const name of pausedSurfaces) {
+      const control = obs.surfaces[name]?.control;
+      reasons.push(control?.mode === 'unknown' && control.note ? `surface \`${name}\`: ${control.note}` : `surface \`${name}\` is paused by its operator (control-state.json mode: paused)`);
+    }
   } else if (failing.length > 0) {
     decision = 'hold';
     restartSoak = true;
@@ -314,7 +318,7 @@ function buildContexts(spec: Spec, state: RolloutState, obs: Observations, nowMs
       { name: s.name, kind: s.kind, staleAfterMs: s.staleAfterMs, healthRules: spec.health },
       {
         state: seen?.state ?? { present: false, reason: 'the surface was not observed' },
-        control: seen?.control ?? { mode: 'running', present: false, updated_unix_ms: null, last_action: null, note: null },
+        control: seen?.control ?? { ...RUNNING },
         events: { present: seen?.events.present ?? false, total, windows, unknown },
       },
       nowMs,

@@ -1,51 +1,75 @@
 /**
- * The dashboard's control-state.json (tau-formats §6). The producer writes it without an atomic
- * rename, so a reader may find it half-written: missing or unparsable means running.
+ * The dashboard's control-state.json (tau-formats §6). No file means running. A file that is
+ * there but does not say exactly `"mode": "running"` or `"mode": "paused"` (unparsable, a
+ * repeated key, a byte-order mark, `"Paused"`, `"halted"`, a number, no mode at all, not a
+ * regular file, unreadable) is mode `unknown`: the surface holds, like a pause, until the file
+ * says one of the two. The producer writes it without an atomic rename, so a reader may find it
+ * half-written: that holds too (fail closed), and the next check reads it again.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { parseStrictJson } from './strict-json.js';
+import { readUntrusted } from './untrusted-file.js';
 
 export const CONTROL_STATE_FILE = 'control-state.json';
+/** A real control state is a few hundred bytes. */
+export const MAX_CONTROL_STATE_BYTES = 1024 * 1024;
+
+export type ControlMode = 'running' | 'paused' | 'unknown';
 
 export interface ControlState {
-  mode: 'running' | 'paused';
+  mode: ControlMode;
   present: boolean;
   updated_unix_ms: number | null;
   last_action: unknown;
-  /** Why the file was ignored, when it was. */
+  /** Why the mode is unknown (a sentence ending "holding until it says running or paused"); null otherwise. */
   note: string | null;
 }
 
+const HOLDING = 'holding until it says running or paused';
+
+export const RUNNING: ControlState = { mode: 'running', present: false, updated_unix_ms: null, last_action: null, note: null };
+
+/** An unknown control state: `why` is a sentence starting with the file's name. */
+export function unknownControl(why: string): ControlState {
+  return { mode: 'unknown', present: true, updated_unix_ms: null, last_action: null, note: `${why}: ${HOLDING}` };
+}
+
+/** The text of control-state.json (null: there is none) -> its mode. */
 export function parseControlState(text: string | null): ControlState {
-  const running = (note: string | null, present: boolean): ControlState => ({ mode: 'running', present, updated_unix_ms: null, last_action: null, note });
-  if (text === null) return running(null, false);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return running('control-state.json is not valid JSON (possibly half-written); treated as running', true);
+  if (text === null) return { ...RUNNING };
+  if (text.trim() === '') return unknownControl(`${CONTROL_STATE_FILE} is empty (possibly half-written)`);
+  if (text.charCodeAt(0) === 0xfeff) return unknownControl(`${CONTROL_STATE_FILE} starts with a byte-order mark, which the producer (serde) refuses`);
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok) {
+    return unknownControl(parsed.error.startsWith('duplicate key')
+      ? `${CONTROL_STATE_FILE} has a ${parsed.error}, so its mode is ambiguous`
+      : `${CONTROL_STATE_FILE} is unreadable: not valid JSON (${parsed.error}), possibly half-written`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return running('control-state.json is not a JSON object; treated as running', true);
-  }
+  const value = parsed.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return unknownControl(`${CONTROL_STATE_FILE} is not a JSON object`);
   const v = value as Record<string, unknown>;
+  if (v.mode !== 'running' && v.mode !== 'paused') {
+    return unknownControl(v.mode === undefined ? `${CONTROL_STATE_FILE} has no mode` : `${CONTROL_STATE_FILE} has mode ${JSON.stringify(v.mode)}`);
+  }
   return {
-    mode: v.mode === 'paused' ? 'paused' : 'running',
+    mode: v.mode,
     present: true,
     updated_unix_ms: typeof v.updated_unix_ms === 'number' ? v.updated_unix_ms : null,
     last_action: v.last_action ?? null,
-    note: v.mode === 'paused' || v.mode === 'running' ? null : `control-state.json has mode ${JSON.stringify(v.mode)}; treated as running`,
+    note: null,
   };
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Reads control-state.json without blocking (a FIFO in its place is refused). Never throws. */
 export function readControlState(path: string): ControlState {
-  let text: string | null = null;
-  // Most surfaces have no control state: look before reading (a thrown ENOENT costs more).
-  if (statSync(path, { throwIfNoEntry: false })) {
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      text = null;
-    }
+  const read = readUntrusted(path, MAX_CONTROL_STATE_BYTES, CONTROL_STATE_FILE);
+  if (!read.ok) return read.missing ? { ...RUNNING } : unknownControl(read.reason);
+  let text: string;
+  try {
+    text = UTF8.decode(read.bytes);
+  } catch {
+    return unknownControl(`${CONTROL_STATE_FILE} is not valid UTF-8`);
   }
   return parseControlState(text);
 }

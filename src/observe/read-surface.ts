@@ -2,8 +2,10 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { CONTROL_STATE_FILE, readControlState, type ControlState } from './control-state.js';
-import { advanceCursor, EVENTS_LOG, type CursorAdvance, type EventCursor } from './event-cursor.js';
+import { advanceCursor, EVENTS_LOG, newCursor, type CursorAdvance, type EventCursor } from './event-cursor.js';
+import { emptyTally } from './log-tally.js';
 import { readStateFile, STATE_FILE, type StateRead } from './state-file.js';
+import { describeOpenError } from './untrusted-file.js';
 
 export interface SurfaceFiles {
   state: StateRead;
@@ -11,14 +13,28 @@ export interface SurfaceFiles {
   events: CursorAdvance;
 }
 
+/**
+ * Never throws: a state directory that is a symlink loop, denied, or not a directory, and
+ * files of the wrong kind, are reads that failed, each with its sentence (the surface holds).
+ */
 export function readSurfaceFiles(stateDir: string, cursor: EventCursor | null): SurfaceFiles {
-  const events = advanceCursor(stateDir, cursor);
+  const events = readEvents(stateDir, cursor);
   const outside = linksOutside(stateDir);
   return {
     state: readStateFile(join(stateDir, STATE_FILE)),
     control: readControlState(join(stateDir, CONTROL_STATE_FILE)),
     events: outside.length ? { ...events, notes: [...events.notes, ...outside] } : events,
   };
+}
+
+/** The event log from the cursor; a read that throws keeps the cursor for the next check. */
+function readEvents(stateDir: string, cursor: EventCursor | null): CursorAdvance {
+  try {
+    return advanceCursor(stateDir, cursor);
+  } catch (err) {
+    const { reason } = describeOpenError(EVENTS_LOG, err);
+    return { cursor: cursor ?? newCursor(), read: emptyTally(), logPresent: false, notes: [`${reason}; the cursor is kept for the next check`], bytesRead: 0, pendingBytes: 0 };
+  }
 }
 
 /**
@@ -34,8 +50,14 @@ const linkCache = new Map<string, { key: string; notes: string[] }>();
  * target can now feed this rollout.
  */
 function linksOutside(stateDir: string): string[] {
-  const dir = statSync(stateDir, { throwIfNoEntry: false });
-  const key = dir ? `${dir.dev}:${dir.ino}:${dir.mtimeMs}:${dir.ctimeMs}` : '';
+  let key = '';
+  try {
+    const dir = statSync(stateDir, { throwIfNoEntry: false });
+    if (dir) key = `${dir.dev}:${dir.ino}:${dir.mtimeMs}:${dir.ctimeMs}`;
+  } catch {
+    // ELOOP, EACCES, ENOTDIR: the files cannot be read either, and their readers say why.
+    return [];
+  }
   const cached = linkCache.get(stateDir);
   if (cached && cached.key === key) return cached.notes;
   const notes = scanLinks(stateDir);
@@ -48,14 +70,14 @@ function scanLinks(stateDir: string): string[] {
   const notes: string[] = [];
   for (const name of [STATE_FILE, CONTROL_STATE_FILE, EVENTS_LOG]) {
     const path = join(stateDir, name);
-    // Paths are resolved only for an actual symlink.
-    if (!lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
     try {
+      // Paths are resolved only for an actual symlink.
+      if (!lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
       const target = realpathSync(path);
       const rel = relative(realpathSync(stateDir), target);
       if (rel.startsWith('..') || isAbsolute(rel)) notes.push(`${path} is a symlink to ${target}, outside its state directory; it was read, but check who can write it`);
     } catch {
-      // A dangling link: the readers report the file as missing.
+      // A dangling link or a loop: the readers report the file as missing or unreadable.
     }
   }
   return notes;

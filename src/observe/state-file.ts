@@ -1,10 +1,14 @@
 /**
  * state.json, read the way the producer defines it (tau-formats §2): every health field a
  * non-negative integer defaulting to 0, no `health` at all meaning all zeros, extra keys
- * ignored. A missing, unparsable or wrongly typed file is "unavailable", never healthy.
+ * ignored. A file the producer's serde would refuse (a repeated key, a field of the wrong type,
+ * see producer-state-schema.ts; a schema_version other than 1) is "unavailable", never
+ * healthy, as is a missing, unparsable or unreadable one, or anything but a regular file.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { checkProducerState } from './producer-state-schema.js';
+import { parseStrictJson } from './strict-json.js';
 import { detectKind, type DetectedKind } from './surface-kind.js';
+import { readUntrusted } from './untrusted-file.js';
 
 export const STATE_FILE = 'state.json';
 /** Far above any real snapshot; a bigger file is refused rather than parsed. */
@@ -30,58 +34,43 @@ export function zeroHealth(): HealthSnapshot {
 /** Pure: the text of a state.json -> what it says, or why it cannot be used. */
 export function parseState(text: string): StateRead {
   if (text.trim() === '') return { present: false, reason: 'state.json is empty (being written, or the disk was full)' };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return { present: false, reason: `state.json is not valid JSON (${(err as Error).message}); it may be half-written` };
+  if (text.charCodeAt(0) === 0xfeff) return { present: false, reason: 'state.json starts with a byte-order mark, which the producer (serde) refuses' };
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok) {
+    return {
+      present: false,
+      reason: parsed.error.startsWith('duplicate key')
+        ? `state.json has a ${parsed.error}; the producer (serde) refuses a file with a repeated key, so which value counts is unknown`
+        : `state.json is not valid JSON (${parsed.error}); it may be half-written`,
+    };
   }
+  const value = parsed.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { present: false, reason: 'state.json is not a JSON object' };
   }
   const state = value as Record<string, unknown>;
+  const problem = checkProducerState(state, text);
+  if (problem) return { present: false, reason: problem };
+  // The schema check has made every present health field a non-negative safe integer.
   const health = zeroHealth();
-  const raw = state.health;
-  if (raw !== undefined) {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      return { present: false, reason: 'state.json has a `health` that is not an object' };
-    }
-    for (const field of HEALTH_FIELDS) {
-      const v = (raw as Record<string, unknown>)[field];
-      if (v === undefined) continue;
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-        return { present: false, reason: `state.json has health.${field} = ${JSON.stringify(v)}; it must be a non-negative integer` };
-      }
-      health[field] = v;
-    }
-  }
+  const raw = (state.health ?? {}) as Record<string, unknown>;
+  for (const field of HEALTH_FIELDS) if (raw[field] !== undefined) health[field] = raw[field] as number;
   return { present: true, state, health, kind: detectKind(state), bytes: Buffer.byteLength(text) };
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Reads <dir>/state.json. Never throws: a problem is an unavailable state with its reason. */
 export function readStateFile(path: string): StateRead {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { present: false, reason: code === 'ENOENT' ? 'state.json does not exist (the runtime has not written it yet)' : `state.json cannot be read (${code})` };
+  const read = readUntrusted(path, MAX_STATE_BYTES, STATE_FILE);
+  if (!read.ok) {
+    return { present: false, reason: read.reason === `${STATE_FILE} does not exist` ? `${read.reason} (the runtime has not written it yet)` : read.reason };
   }
+  let text: string;
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { present: false, reason: 'state.json is not a regular file' };
-    if (st.size > MAX_STATE_BYTES) return { present: false, reason: `state.json is ${st.size} bytes, over the ${MAX_STATE_BYTES}-byte limit` };
-    const buf = Buffer.alloc(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, buf, got, st.size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return parseState(buf.toString('utf8', 0, got));
-  } catch (err) {
-    return { present: false, reason: `state.json cannot be read (${(err as Error).message})` };
-  } finally {
-    closeSync(fd);
+    text = UTF8.decode(read.bytes);
+  } catch {
+    return { present: false, reason: 'state.json is not valid UTF-8, which the producer (serde) refuses' };
   }
+  return parseState(text);
 }

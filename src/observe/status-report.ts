@@ -29,8 +29,9 @@ export function collectStatusReport(stateDir: string, options: StatusOptions): S
   const present = existsSync(eventsPath);
   if (present) pendingBytes = readLogFile(eventsPath, 0, false, tally).pendingBytes;
   const rotated = rotatedFiles(stateDir).map((path) => ({ path, bytes: sizeOf(path) }));
+  const control = readControlState(join(stateDir, CONTROL_STATE_FILE));
   return buildStatusReport({
-    statePath, eventsPath, state: readStateFile(statePath), paused: readControlState(join(stateDir, CONTROL_STATE_FILE)).mode === 'paused',
+    statePath, eventsPath, state: readStateFile(statePath), paused: control.mode !== 'running', controlNote: control.note,
     log: { present, tally, pendingBytes }, rotated,
   }, options);
 }
@@ -48,7 +49,9 @@ export interface StatusInputs {
   statePath: string;
   eventsPath: string;
   state: StateRead;
+  /** Holds like a pause: mode paused, or a control state that says neither (then `controlNote` says why). */
   paused: boolean;
+  controlNote?: string | null;
   log: { present: boolean; tally: LogTally; pendingBytes: number };
   rotated: { path: string; bytes: number }[];
 }
@@ -64,14 +67,17 @@ export function buildStatusReport(input: StatusInputs, options: StatusOptions): 
   let healthState: string;
   let reason: string;
   if (state.present) {
-    const c = applyPause(classifyHealth(health), input.paused);
+    // A control state that says neither running nor paused holds, but is no operator pause.
+    const operatorPause = input.paused && !input.controlNote;
+    const c = applyPause(classifyHealth(health), operatorPause);
     healthState = c.state;
-    reason = reportedReason(c, log.tally.last?.reason ?? null, input.paused);
+    reason = reportedReason(c, log.tally.last?.reason ?? null, operatorPause);
+    if (input.controlNote && c.state === 'healthy') reason = input.controlNote;
   } else {
     healthState = 'unknown';
     reason = `state unavailable: ${state.reason}`;
   }
-  const gate = stale ? 'hold' : gateOf(healthState as 'healthy');
+  const gate = stale || input.controlNote ? 'hold' : gateOf(healthState as 'healthy');
 
   const report: StatusReport = {
     state_path: input.statePath,
@@ -94,6 +100,7 @@ export function buildStatusReport(input: StatusInputs, options: StatusOptions): 
     stale,
     age_ms: age,
     paused: input.paused,
+    ...(input.controlNote ? { control_error: input.controlNote } : {}),
     rotated_files: input.rotated,
     events_pending_bytes: log.pendingBytes,
   };

@@ -5,7 +5,7 @@
  */
 import { evaluateRule, zeroDefaultCopy } from '../rules/evaluate.js';
 import { ruleReads } from '../rules/var-paths.js';
-import type { ControlState } from './control-state.js';
+import { CONTROL_STATE_FILE, type ControlState } from './control-state.js';
 import type { EventWindows } from './event-windows.js';
 import { applyPause, classifyHealth, gateOf, reportedReason, type Classification, type HealthState } from './health.js';
 import type { LogTally, TallyWindow } from './log-tally.js';
@@ -56,7 +56,12 @@ function formatAhead(ms: number): string {
 
 export function buildSurfaceContext(settings: SurfaceSettings, reads: SurfaceReads, nowMs: number): SurfaceContext {
   const { state, control, events } = reads;
-  const paused = control.mode === 'paused';
+  // A control state that says neither running nor paused holds like a pause (`paused`, gate hold),
+  // with its own reason; unlike a pause it does not make a healthy surface degraded, so a
+  // garbled file can hold a rollout but never feed a health trigger into a rollback.
+  const operatorPause = control.mode === 'paused';
+  const controlProblem = control.mode === 'unknown' ? control.note ?? `${CONTROL_STATE_FILE} says neither running nor paused` : null;
+  const paused = operatorPause || controlProblem !== null;
   const windows = events.windows;
   const pick = <T>(f: (w: TallyWindow) => T): Windows<T> => ({
     total: f(windows.total), phase: f(windows.phase), check: f(windows.check), previous_check: f(windows.previous_check),
@@ -80,15 +85,16 @@ export function buildSurfaceContext(settings: SurfaceSettings, reads: SurfaceRea
   const ahead = -age > FUTURE_TOLERANCE_MS;
   const stale = ahead || (settings.staleAfterMs !== null && age > settings.staleAfterMs);
   const partial = { ...base, kind: settings.kind ?? state.kind, present: true, stale, age_ms: age, health: state.health, state: state.state };
-  const classification = applyPause(classify(settings, partial, events.unknown), paused);
-  let reason = reportedReason(classification, events.total.last?.reason ?? null, paused);
+  const classification = applyPause(classify(settings, partial, events.unknown), operatorPause);
+  let reason = reportedReason(classification, events.total.last?.reason ?? null, operatorPause);
+  if (controlProblem !== null && classification.state === 'healthy') reason = controlProblem;
   if (ahead) reason = `state is from the future: health.updated_unix_ms is ${formatAhead(-age)} ahead of this check, over the ${FUTURE_TOLERANCE_MS / 1000}s tolerance; the producer's clock is ahead (or the file is forged)`;
   else if (stale) reason = `state is stale: last updated ${Math.round(age / 1000)}s ago, over the ${Math.round(settings.staleAfterMs! / 1000)}s staleAfter limit`;
   return {
     ...partial,
     health_state: classification.state,
     health_reason: reason,
-    rollout_gate: stale ? 'hold' : gateOf(classification.state),
+    rollout_gate: stale || controlProblem !== null ? 'hold' : gateOf(classification.state),
   };
 }
 

@@ -3,6 +3,7 @@
  * JSON out, every payload with `schema_version: 1`.
  */
 import type { DecisionRecord } from '../engine/record.js';
+import { CONTROL_STATE_FILE } from '../observe/control-state.js';
 import type { SurfaceTimeline } from './queue-timeline.js';
 import type { RolloutView } from './rollout-view.js';
 
@@ -173,7 +174,8 @@ export function alertsOf(views: RolloutView[]): Alert[] {
       else if (summary.stale) add('critical', 'stale-state', `${rollout}/${s.name}: ${summary.health_reason}`, s.name);
       else if (summary.health_state === 'failing') add('critical', 'surface-failing', `${rollout}/${s.name} is failing: ${summary.health_reason}`, s.name);
       else if (summary.health_state === 'degraded' && !summary.paused) add('warning', 'surface-degraded', `${rollout}/${s.name} is degraded: ${summary.health_reason}`, s.name);
-      if (summary.paused) add('warning', 'surface-paused', `${rollout}/${s.name} is paused by its operator (control-state.json)`, s.name);
+      // paused is also true for a control-state.json that says neither running nor paused (it holds the same way).
+      if (summary.paused) add('warning', 'surface-paused', summary.health_reason.startsWith(`${CONTROL_STATE_FILE} `) ? `${rollout}/${s.name}: ${summary.health_reason}` : `${rollout}/${s.name} is paused by its operator (control-state.json)`, s.name);
       if (ctx && ctx.invalid_lines > 0) add('info', 'invalid-lines', `${rollout}/${s.name}: ${ctx.invalid_lines} invalid line${ctx.invalid_lines === 1 ? '' : 's'} in runtime-events.jsonl (skipped, counted)`, s.name);
     }
     if (v.state?.status === 'rolled_back' || v.state?.status === 'complete') continue;

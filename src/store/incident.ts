@@ -3,14 +3,15 @@
  * before the rollback hooks change anything: each surface's state.json and control state, the
  * event-log lines of the phase, and the decision record.
  */
-import { closeSync, copyFileSync, existsSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, writeFileSync } from 'node:fs';
 import { isoOf } from '../report/instant.js';
 import { join } from 'node:path';
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
 import { EVENTS_LOG } from '../observe/event-cursor.js';
-import { CONTROL_STATE_FILE } from '../observe/control-state.js';
-import { STATE_FILE } from '../observe/state-file.js';
+import { CONTROL_STATE_FILE, MAX_CONTROL_STATE_BYTES } from '../observe/control-state.js';
+import { MAX_STATE_BYTES, STATE_FILE } from '../observe/state-file.js';
+import { openUntrusted, readUntrusted } from '../observe/untrusted-file.js';
 import type { Spec } from '../spec/types.js';
 import { makeDirs } from './make-dirs.js';
 import { writeFailure } from './store-error.js';
@@ -29,15 +30,20 @@ export function writeIncident(dir: string, spec: Spec, record: DecisionRecord, b
       const dst = join(folder, surface.name);
       makeDirs(dst);
       const copied: string[] = [];
-      for (const name of [STATE_FILE, CONTROL_STATE_FILE]) {
-        if (existsSync(join(src, name))) {
-          copyFileSync(join(src, name), join(dst, name));
+      const notCopied: Record<string, string> = {};
+      for (const [name, limit] of [[STATE_FILE, MAX_STATE_BYTES], [CONTROL_STATE_FILE, MAX_CONTROL_STATE_BYTES]] as const) {
+        // Read without blocking (a FIFO in the file's place would stall the rollback) and within the reader's limit.
+        const read = readUntrusted(join(src, name), limit, name);
+        if (read.ok) {
+          writeFileSync(join(dst, name), read.bytes);
           copied.push(name);
+        } else if (!read.missing) {
+          notCopied[name] = `not copied: ${read.reason}`;
         }
       }
       const from = before?.surfaces[surface.name]?.phase_entry_position ?? null;
       const log = copyPhaseLines(join(src, EVENTS_LOG), join(dst, 'events-of-phase.jsonl'), from);
-      (manifest.surfaces as Record<string, unknown>)[surface.name] = { state_dir: src, copied, events: log };
+      (manifest.surfaces as Record<string, unknown>)[surface.name] = { state_dir: src, copied, ...(Object.keys(notCopied).length ? { not_copied: notCopied } : {}), events: log };
     }
     writeFileSync(join(folder, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   } catch (err) {
@@ -48,12 +54,9 @@ export function writeIncident(dir: string, spec: Spec, record: DecisionRecord, b
 
 /** Copies the live log from where the phase began (same file) or whole (rotated since). */
 function copyPhaseLines(src: string, dst: string, from: { dev: string; ino: string; offset: number } | null): string {
-  let fd: number;
-  try {
-    fd = openSync(src, 'r');
-  } catch {
-    return 'no event log';
-  }
+  const opened = openUntrusted(src, EVENTS_LOG);
+  if (!opened.ok) return opened.missing ? 'no event log' : `not copied: ${opened.reason}`;
+  const { fd } = opened.file;
   try {
     const st = fstatSync(fd, { bigint: true });
     const size = Number(st.size);
@@ -62,8 +65,13 @@ function copyPhaseLines(src: string, dst: string, from: { dev: string; ino: stri
     const note = sameFile ? `lines appended since the phase began (from byte ${start})` : 'the whole live log (it was rotated or replaced during the phase)';
     if (size - start > MAX_LOG_BYTES) start = size - MAX_LOG_BYTES;
     const buf = Buffer.alloc(size - start);
-    readSync(fd, buf, 0, buf.length, start);
-    writeFileSync(dst, buf);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    writeFileSync(dst, buf.subarray(0, got));
     return note;
   } finally {
     closeSync(fd);

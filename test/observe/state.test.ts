@@ -16,8 +16,8 @@ describe('state.json', () => {
     ['', /empty/],
     ['{"schema_version":1,"health":{"queue_de', /not valid JSON .* half-written/],
     ['[1,2]', /not a JSON object/],
-    ['{"health":[]}', /`health` that is not an object/],
-    ['{"health":{"queue_depth":-1}}', /health.queue_depth = -1; it must be a non-negative integer/],
+    ['{"health":[]}', /state\.json: health = \[\]; the producer's type is TransportHealthSnapshot \(an object\)/],
+    ['{"health":{"queue_depth":-1}}', /state\.json: health\.queue_depth = -1; the producer's type is usize \(a non-negative integer\)/],
     ['{"health":{"queue_depth":"3"}}', /health.queue_depth = "3"/],
     ['{"health":{"failure_streak":1.5}}', /health.failure_streak = 1.5/],
   ])('%j is unavailable, with the reason', (text, reason) => {
@@ -48,11 +48,12 @@ describe('state.json', () => {
 });
 
 describe('control-state.json', () => {
-  it('paused, running, missing and half-written', () => {
+  it('paused, running, missing (running) and half-written (held)', () => {
     expect(parseControlState('{"schema_version":1,"mode":"paused","updated_unix_ms":90210,"last_action":null}')).toMatchObject({ mode: 'paused', present: true, updated_unix_ms: 90210 });
     expect(parseControlState('{"mode":"running"}').mode).toBe('running');
     expect(parseControlState(null)).toMatchObject({ mode: 'running', present: false });
-    expect(parseControlState('{"schema_version":1,"mode":"pau')).toMatchObject({ mode: 'running', note: expect.stringMatching(/half-written/) });
+    // Half-written (the producer writes it in place): held, and read again at the next check.
+    expect(parseControlState('{"schema_version":1,"mode":"pau')).toMatchObject({ mode: 'unknown', note: expect.stringMatching(/half-written: holding until it says running or paused$/) });
   });
 });
 

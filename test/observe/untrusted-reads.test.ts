@@ -1,0 +1,69 @@
+/**
+ * The readers of files someone else writes never block and never throw: a FIFO, a directory, a
+ * symlink loop or a denied file is a failed read with a sentence (the surface or input holds).
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readInput } from '../../src/observe/inputs.js';
+import { readSurfaceFiles } from '../../src/observe/read-surface.js';
+import type { InputSpec } from '../../src/spec/types.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const mkfifo = (path: string) => execFileSync('mkfifo', [path]);
+const isRoot = process.getuid?.() === 0;
+const health = '"health":{"updated_unix_ms":1000,"queue_depth":0,"failure_streak":0,"last_cycle_failed":0}';
+
+describe('inputs', () => {
+  const input = (file: string): InputSpec => ({ name: 'report', file, format: 'json', required: true } as InputSpec);
+
+  it('JSON with a repeated key is invalid; YAML too', () => {
+    const dir = tempDir('inputs-dup');
+    writeFileSync(join(dir, 'r.json'), '{"passed":false,"passed":true}');
+    expect(readInput(input('r.json'), dir)).toMatchObject({ status: 'invalid', error: 'cannot be parsed as JSON: duplicate key "passed" at line 1 column 17' });
+    writeFileSync(join(dir, 'r.yaml'), 'passed: false\npassed: true\n');
+    expect(readInput(input('r.yaml'), dir)).toMatchObject({ status: 'invalid', error: expect.stringMatching(/^cannot be parsed as YAML: Map keys must be unique/) });
+    writeFileSync(join(dir, 'ok.json'), '{"passed":true,"nested":{"passed":false}}');
+    expect(readInput(input('ok.json'), dir)).toMatchObject({ status: 'loaded', value: { passed: true } });
+  });
+
+  it('a FIFO or a directory as the input is invalid, without blocking', () => {
+    const dir = tempDir('inputs-fifo');
+    mkfifo(join(dir, 'r.json'));
+    expect(readInput(input('r.json'), dir)).toEqual({ status: 'invalid', file: join(dir, 'r.json'), error: 'is a FIFO (named pipe), not a regular file' });
+    mkdirSync(join(dir, 'd.json'));
+    expect(readInput(input('d.json'), dir)).toMatchObject({ status: 'invalid', error: 'is a directory, not a regular file' });
+    expect(readInput(input('absent.json'), dir)).toMatchObject({ status: 'missing' });
+  });
+});
+
+describe('readSurfaceFiles never throws', () => {
+  it('a symlink loop as the state directory: unavailable with a sentence', () => {
+    const dir = tempDir('surface-loop');
+    symlinkSync(join(dir, 'b'), join(dir, 'a'));
+    symlinkSync(join(dir, 'a'), join(dir, 'b'));
+    const files = readSurfaceFiles(join(dir, 'a'), null);
+    expect(files.state).toEqual({ present: false, reason: 'state.json cannot be read: its path is a symlink loop (ELOOP)' });
+    expect(files.control.mode).toBe('unknown');
+    expect(files.events.logPresent).toBe(false);
+  });
+
+  it('a directory as state.json, a FIFO as state.json, a file as the state directory', () => {
+    const dir = tempDir('surface-kinds');
+    mkdirSync(join(dir, 'a', 'state.json'), { recursive: true });
+    expect(readSurfaceFiles(join(dir, 'a'), null).state).toEqual({ present: false, reason: 'state.json is a directory, not a regular file' });
+    mkdirSync(join(dir, 'b'));
+    mkfifo(join(dir, 'b', 'state.json'));
+    expect(readSurfaceFiles(join(dir, 'b'), null).state).toEqual({ present: false, reason: 'state.json is a FIFO (named pipe), not a regular file' });
+    writeFileSync(join(dir, 'c'), 'not a directory');
+    expect(readSurfaceFiles(join(dir, 'c'), null).state).toMatchObject({ present: false, reason: expect.stringMatching(/^state\.json cannot exist/) });
+  });
+
+  it.skipIf(isRoot)('a state.json it may not read: unavailable, permission denied', () => {
+    const dir = tempDir('surface-denied');
+    writeFileSync(join(dir, 'state.json'), `{${health}}`);
+    chmodSync(join(dir, 'state.json'), 0o000);
+    expect(readSurfaceFiles(dir, null).state).toEqual({ present: false, reason: 'state.json cannot be read: permission denied (EACCES)' });
+  });
+});
