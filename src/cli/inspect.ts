@@ -23,7 +23,7 @@ export async function runInspect(stateDir: string, options: InspectOptions): Pro
     info = statSync(stateDir, { throwIfNoEntry: false });
   } catch (err) {
     // A symlink loop or a denied path: a sentence, not a stack.
-    process.stderr.write(`${stateDir}: error: ${describeOpenError('', err).reason.trim()}\n`);
+    process.stderr.write(safeLine(`${stateDir}: error: ${describeOpenError('', err).reason.trim()}`) + '\n');
     return EXIT.MISSING;
   }
   if (!info) {

@@ -173,12 +173,15 @@ describe('a control-state.json mode that is neither running nor paused', () => {
     }
   });
 
-  it('and once it says running again, the rollout goes on (no soak lost to a half-written read)', () => {
+  it('and once it says running again, the rollout goes on, its soak restarted at the held check (a failing gate restarts it, paused or not)', () => {
     const { w, second } = rollout((x) => put(x, `${D}/control-state.json`, '{"schema_version":1,"mode":"runn'));
     expect(second.record.decision).toBe('hold');
-    healthy(w, T0 + SOAK + 5 * MIN);
-    const third = evaluate(w, T0 + SOAK + 5 * MIN);
-    expect([third.record.decision, third.record.phase.name], third.record.reasons.join(' | ')).toEqual(['promote', 'ga']);
+    const heldAt = second.record.evaluated_unix_ms;
+    healthy(w, heldAt + SOAK - MIN);
+    expect(evaluate(w, heldAt + SOAK - MIN).record.decision).toBe('wait');
+    healthy(w, heldAt + SOAK);
+    const done = evaluate(w, heldAt + SOAK);
+    expect([done.record.decision, done.record.phase.name], done.record.reasons.join(' | ')).toEqual(['promote', 'ga']);
   });
 });
 
