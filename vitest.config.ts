@@ -6,6 +6,9 @@ export default defineConfig({
     setupFiles: ['test/setup.ts'],
     // CLI tests spawn real processes; give a slow CI machine room without hiding hangs.
     testTimeout: 30_000,
+    // Most tests wait on the CLI processes they start: two files at a time keep both cores busy
+    // (vitest's default on a 2-core machine is one).
+    maxWorkers: 2,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
