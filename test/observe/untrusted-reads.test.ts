@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readInput } from '../../src/observe/inputs.js';
 import { readSurfaceFiles } from '../../src/observe/read-surface.js';
 import type { InputSpec } from '../../src/spec/types.js';
+import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const mkfifo = (path: string) => execFileSync('mkfifo', [path]);
@@ -60,10 +61,17 @@ describe('readSurfaceFiles never throws', () => {
     expect(readSurfaceFiles(join(dir, 'c'), null).state).toMatchObject({ present: false, reason: expect.stringMatching(/^state\.json cannot exist/) });
   });
 
-  it.skipIf(isRoot)('a state.json it may not read: unavailable, permission denied', () => {
+  it('a state.json it may not read: unavailable, permission denied', () => {
     const dir = tempDir('surface-denied');
     writeFileSync(join(dir, 'state.json'), `{${health}}`);
     chmodSync(join(dir, 'state.json'), 0o000);
-    expect(readSurfaceFiles(dir, null).state).toEqual({ present: false, reason: 'state.json cannot be read: permission denied (EACCES)' });
+    if (!isRoot) {
+      expect(readSurfaceFiles(dir, null).state).toEqual({ present: false, reason: 'state.json cannot be read: permission denied (EACCES)' });
+      return;
+    }
+    // Root reads any file: read it as an unprivileged user instead, through the real CLI.
+    chmodSync(dir, 0o755);
+    const out = execFileSync('runuser', ['-u', 'nobody', '--', process.execPath, join(ROOT, 'bin/rollgate.js'), 'inspect', dir, '--format', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(JSON.parse(out)).toMatchObject({ health_state: 'unknown', rollout_gate: 'hold', health_reason: expect.stringContaining('state.json cannot be read: permission denied (EACCES)') });
   });
 });
