@@ -118,7 +118,9 @@ export function applyAction(spec: Spec, previous: RolloutState | null, action: M
           cursor, phase_entry: tally, phase_entry_position: state.surfaces[name]?.phase_entry_position ?? cursor.position,
           last_check: tally, check_before: tally, accepted_doubt: acceptDoubt(tally),
         };
-        accepted.push(`surface \`${name}\`: ${[...windows].map(([w, why]) => `${w} (${why})`).join('; ')}`);
+        const byReason = new Map<string, string[]>();
+        for (const [w, why] of windows) byReason.set(why, [...(byReason.get(why) ?? []), w]);
+        accepted.push(`surface \`${name}\`: ${[...byReason].map(([why, ws]) => `${ws.join(', ')}: ${why}`).join('; ')}`);
       }
       const next = counted({
         ...state, surfaces: memories, last_decision: 'hold',
