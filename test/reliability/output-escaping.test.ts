@@ -32,6 +32,12 @@ const HOSTILE: [string, string, string][] = [
   ['line and paragraph separators', 'a\u2028PROMOTE canary-2\u2029b', 'a\\u2028PROMOTE canary-2\\u2029b'],
   ['a leading ::', '::error::starts the value', '::error::starts the value'],
 ];
+/**
+ * Every class goes through the producer's channel (health_reason) and through terminalSafe; the
+ * other channels share the same escaping, so a few classes each prove they use it (this keeps
+ * the suite's process count down).
+ */
+const SAMPLE = new Set(['a newline and a workflow command', 'an ANSI clear screen', 'a bidi override', 'line and paragraph separators', 'a leading ::']);
 /** Where a value starts a line: a file name at the start of a diagnostic. Elsewhere a value never does. */
 const MID_LINE = HOSTILE.filter(([what]) => what !== 'a leading ::');
 
@@ -154,7 +160,7 @@ describe('producer text in every text format', () => {
   });
 
   // argv cannot carry NUL.
-  it.each(MID_LINE.filter(([, v]) => !v.includes('\0')))('%s as the actor and reason of a manual action: control, status, journal, evaluate (github, markdown)', async (what, value, visible) => {
+  it.each(MID_LINE.filter(([what, v]) => SAMPLE.has(what) && !v.includes('\0')))('%s as the actor and reason of a manual action: control, status, journal, evaluate (github, markdown)', async (what, value, visible) => {
     const w = new World();
     const spec = join(ROOT, 'specs/custom-command.yaml');
     producerWrites(w, 'fine', T0);
@@ -177,7 +183,7 @@ describe('producer text in every text format', () => {
   });
 
   // A file name holds neither NUL nor `/`.
-  it.each(HOSTILE.filter(([, v]) => !v.includes('\0')))('%s in a file name: validate (text, github, markdown), evaluate of a missing spec', async (what, value, visible) => {
+  it.each(HOSTILE.filter(([what, v]) => SAMPLE.has(what) && !v.includes('\0')))('%s in a file name: validate (text, github, markdown), evaluate of a missing spec', async (what, value, visible) => {
     const w = new World();
     const name = `${value.replace(/\//g, '_')}.yaml`;
     const shown = `${visible.replace(/\//g, '_')}.yaml`;
