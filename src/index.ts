@@ -1,0 +1,112 @@
+/**
+ * rollgate as a library: `import { loadSpecFile, observe, check } from 'rollgate'`.
+ *
+ * A thin façade over the modules the CLI uses: every export is the same function or type the
+ * commands call, re-exported here (nothing is wrapped). The pure engine (`check`,
+ * `applyAction`) reads no clock, no files and no environment; the edge (`observe`, `runCheck`,
+ * `runControl`, `RolloutStore`, `simulate`, `runTests`) reads and writes files.
+ * README "Use as a library" has a worked example.
+ */
+
+/**
+ * Specs: load and validate. Neither function throws on bad input: every problem is a
+ * `Diagnostic` (file, line, col, code, message), and `spec` is non-null only without errors.
+ * `loadSpecText` is pure (the file name only labels diagnostics); `loadSpecFile` reads the file.
+ */
+export { loadSpecFile, loadSpecText, MAX_SPEC_BYTES, type SpecResult } from './spec/load-spec.js';
+export { hasErrors, byPosition, type Diagnostic, type Severity as DiagnosticSeverity } from './spec/diagnostic.js';
+
+/** The typed, normalized spec (`SpecResult.spec`) and its parts. */
+export {
+  DEFAULTS,
+  type Spec,
+  type SurfaceSpec,
+  type SurfaceKind,
+  type InputSpec,
+  type CronSpec,
+  type GateSpec,
+  type PhaseSpec,
+  type TriggerSpec,
+  type TriggerAction,
+  type Severity as TriggerSeverity,
+  type HookSpec,
+  type HookEvent,
+  type SourceRef,
+  type Rule,
+} from './spec/types.js';
+
+/**
+ * Observation: what a check reads from the world. `observe(spec, state, root)` reads every
+ * surface's state directory (with the event cursors remembered in `state`; null before the
+ * first check) and every input, relative paths resolved against `root`.
+ */
+export { observe, resolveIn } from './runner/run-check.js';
+export type { Observations, SurfaceObservation, InputObservation } from './engine/observations.js';
+
+/**
+ * The pure engine. `check(spec, previous, observations, nowMs, { dryRun })` returns the decision
+ * record, the next state and the hook events to run; `applyAction` does the same for a manual
+ * action (pause, resume, abort, promote, retry, acknowledge, reset-clock). Same inputs, same output.
+ */
+export { check, checkContext, startState, summarize, type CheckOptions, type CheckResult } from './engine/check.js';
+export { applyAction, MANUAL_ACTIONS, type ManualAction, type ActionResult, type ActionObservation, type Who } from './engine/manual-action.js';
+export type { CheckContext } from './engine/rule-context.js';
+
+/**
+ * End to end with the file store, as `rollgate evaluate` and `rollgate control` do: lock,
+ * recover, load, observe, decide, run hooks, write the incident, journal, save, unlock.
+ * Store problems throw a `StoreError` whose `exitCode` is the CLI's (65, 73, 75).
+ */
+export { runCheck, type RunCheckOptions, type CheckRun } from './runner/run-check.js';
+export { runControl, defaultActor, type ControlOptions, type ControlRun } from './runner/run-control.js';
+
+/**
+ * The file store of one rollout (`<store>/<rollout>/`: rollout.json, the hash-chained
+ * decisions.jsonl, the actions audit, incidents) and the journal's verification.
+ */
+export { RolloutStore } from './store/rollout-store.js';
+export { verifyJournal, GENESIS, recordHash, type Verification, type JournalEntry } from './store/journal.js';
+export { StoreError } from './store/store-error.js';
+
+/** Simulation: replay a timeline file through the same observation code and engine on a virtual clock. */
+export { simulate, MAX_CHECKS, type SimulateOptions, type SimulationResult } from './simulate/simulate.js';
+export { loadTimelineFile, type Timeline, type TimelineLoad, type TimelineEvent } from './simulate/timeline.js';
+
+/** Spec tests (`*.test.yaml`): find the files, run their cases, tally coverage. */
+export { runTests, type RunTestsOptions, type TestRun, type FileResult, type CaseResult } from './spec-test/run-tests.js';
+export { findTestFiles, DEFAULT_TEST_DIRS, type TestPaths } from './spec-test/find-test-files.js';
+export type { ExpectationFailure } from './spec-test/expectations.js';
+export type { SpecCoverage, CoverageItem } from './spec-test/coverage.js';
+
+/**
+ * Renderers, one per output format, the CLI's own: decision records (`evaluate`), validation
+ * results (`validate`) and spec-test runs (`test`). Decision renderers return the text for
+ * stdout; the other two return `{ stdout, stderr }`.
+ */
+export { DECISION_RENDERERS, EVALUATE_FORMATS, type EvaluateFormat, type DecisionRenderer, type RenderContext } from './report/decision/index.js';
+export { RENDERERS as VALIDATION_RENDERERS, VALIDATE_FORMATS, type ValidateFormat, type ValidationRenderer, type Rendered } from './report/validation/index.js';
+export { TEST_RENDERERS, TEST_FORMATS, type TestFormat, type TestRenderer } from './report/spec-test/index.js';
+
+/** Exit codes (DESIGN §5): the table, and the one for each decision (0 promote/wait/complete, 1 hold, 2 rollback). */
+export { EXIT } from './cli/exit-codes.js';
+export { EXIT_OF } from './cli/evaluate.js';
+
+/** The decision record (one per check, printed and journaled) and the remembered rollout state. */
+export {
+  gateOfDecision,
+  type DecisionRecord,
+  type GateResult,
+  type TriggerResult,
+  type SurfaceSummary,
+  type HookResult,
+  type PhaseRef,
+} from './engine/record.js';
+export {
+  isTerminal,
+  type Decision,
+  type RolloutStatus,
+  type RolloutState,
+  type PhaseMemory,
+  type SurfaceMemory,
+  type PendingHooks,
+} from './engine/state.js';
