@@ -48,20 +48,20 @@ depth=$(jq '.health.queue_depth' "$dir/state.json")
 if [ "$failed" -eq 0 ] && [ "$streak" -eq 0 ] && [ "$depth" -le 1 ]; then echo promote; exit 0; else echo hold; exit 1; fi
 `;
 
-export async function cliFigures({ dir, lines, newLines, runs, log }) {
-  const node = timeCommand([process.execPath, '-e', '0'], { runs: Math.max(runs, 10) });
+export async function cliFigures({ dir, lines, newLines, runs, minRuns = 10, ruleEvaluations = 200_000, log }) {
+  const node = timeCommand([process.execPath, '-e', '0'], { runs: Math.max(runs, minRuns) });
   const vs = (s) => s.median / node.median;
 
   log('start-up: --version, validate specs/release.yaml…');
-  const version = timeCommand(rollgate('--version'), { runs: Math.max(runs, 10), expectExit: 0 });
-  const validate = timeCommand(rollgate('validate', `${root}specs/release.yaml`), { runs: Math.max(runs, 10), expectExit: 0 });
+  const version = timeCommand(rollgate('--version'), { runs: Math.max(runs, minRuns), expectExit: 0 });
+  const validate = timeCommand(rollgate('validate', `${root}specs/release.yaml`), { runs: Math.max(runs, minRuns), expectExit: 0 });
 
   log('evaluate on a small state…');
   const small = join(dir, 'small');
   mkdirSync(join(small, '.tau'), { recursive: true });
   cpSync(`${root}fixtures/tau-samples/runtime-custom-command-healthy`, join(small, '.tau/custom-command'), { recursive: true });
   const smallStore = join(small, '.rollgate');
-  const evalSmall = timeCommand(rollgate('evaluate', `${root}specs/custom-command.yaml`, '--root', small, '--store', smallStore, '--now', NOW), { runs: Math.max(runs, 10), before: () => rmSync(smallStore, { recursive: true, force: true }), expectExit: 0 });
+  const evalSmall = timeCommand(rollgate('evaluate', `${root}specs/custom-command.yaml`, '--root', small, '--store', smallStore, '--now', NOW), { runs: Math.max(runs, minRuns), before: () => rmSync(smallStore, { recursive: true, force: true }), expectExit: 0 });
 
   log(`evaluate on a ${lines.toLocaleString('en')}-line log: first check, then ${newLines.toLocaleString('en')} new lines…`);
   const big = join(dir, 'eval');
@@ -80,7 +80,7 @@ export async function cliFigures({ dir, lines, newLines, runs, log }) {
   cpSync(store, saved, { recursive: true });
   writeLog(bigLog, lines - newLines, lines, 'a');
   const later = '2026-02-16T00:06:05Z';
-  const incremental = timeCommand(evaluateArgs(later), { runs: Math.max(runs, 10), before: () => { rmSync(store, { recursive: true, force: true }); cpSync(saved, store, { recursive: true }); }, expectExit: 1 });
+  const incremental = timeCommand(evaluateArgs(later), { runs: Math.max(runs, minRuns), before: () => { rmSync(store, { recursive: true, force: true }); cpSync(saved, store, { recursive: true }); }, expectExit: 1 });
   const record = JSON.parse(spawnSync(evaluateArgs(later)[0], [...evaluateArgs(later).slice(1), '--dry-run', '--format', 'json'], { encoding: 'utf8' }).stdout);
 
   log('the same gate with jq…');
@@ -90,7 +90,7 @@ export async function cliFigures({ dir, lines, newLines, runs, log }) {
   if (jqDecision !== record.decision) throw new Error(`the jq gate decided ${jqDecision}, rollgate ${record.decision}: they must agree`);
 
   log('json-logic rules per second…');
-  const rules = await rulesPerSecond(small);
+  const rules = await rulesPerSecond(small, ruleEvaluations);
 
   const figures = {
     versionRatio: vs(version), validateRatio: vs(validate), evaluateSmallRatio: vs(evalSmall), evaluateFirstMs: first.median,
@@ -122,7 +122,7 @@ export async function cliFigures({ dir, lines, newLines, runs, log }) {
     '',
     '### Gate evaluation',
     '',
-    `The custom-command canary-1 gates (6 rules) on a real check's data, 200,000 evaluations a run, median of 5 interleaved runs: ` +
+    `The custom-command canary-1 gates (6 rules) on a real check's data, ${ruleEvaluations.toLocaleString('en')} evaluations a run, median of 5 interleaved runs: ` +
       `rollgate's interpreter (strict \`var\`, no coercion, boolean results) **${perSecond(rules.strict.median)} rules/s** (${perSecond(rules.strict.min)} – ${perSecond(rules.strict.max)}), ` +
       `plain \`jsonLogic.apply\` ${perSecond(rules.plain.median)} rules/s (${perSecond(rules.plain.min)} – ${perSecond(rules.plain.max)}); ratio ${fmt.ratio(rules.strict.median / rules.plain.median)}.`,
   ].join('\n');
@@ -130,7 +130,7 @@ export async function cliFigures({ dir, lines, newLines, runs, log }) {
 }
 
 /** Rules per second: rollgate's evaluateRule against json-logic-js (a dev dependency: rollgate has its own interpreter). */
-async function rulesPerSecond(smallRoot) {
+async function rulesPerSecond(smallRoot, n) {
   const plain = createRequire(import.meta.url)('json-logic-js');
   const { evaluateRule } = await import(`${root}dist/rules/evaluate.js`);
   const { loadSpecFile } = await import(`${root}dist/spec/load-spec.js`);
@@ -143,8 +143,7 @@ async function rulesPerSecond(smallRoot) {
   // (plain jsonLogic reads an unseen reason code as null, not 0: it may differ, it is only the speed baseline)
   for (const w of work) if (evaluateRule(w.rule, w.data).value !== true) throw new Error('the bench rules must pass on the sample state');
   const rate = (fn) => {
-    const n = 200_000;
-    for (let i = 0; i < 20_000; i++) fn(work[i % work.length]);
+    for (let i = 0; i < n / 10; i++) fn(work[i % work.length]);
     const t0 = performance.now();
     for (let i = 0; i < n; i++) fn(work[i % work.length]);
     return n / ((performance.now() - t0) / 1000);

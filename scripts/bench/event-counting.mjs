@@ -10,7 +10,7 @@ import { fmt, timeCommand, timeFunction } from './lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-export function eventCounting({ dir, lines, newLines, runs, log }) {
+export function eventCounting({ dir, lines, newLines, runs, minRuns = 15, log }) {
   const bigDir = join(dir, 'big');
   const smallDir = join(dir, 'small');
   mkdirSync(bigDir, { recursive: true });
@@ -47,8 +47,8 @@ export function eventCounting({ dir, lines, newLines, runs, log }) {
   }
 
   log(`incremental: ${newLines.toLocaleString('en')} new lines after a cursor, versus a ${newLines.toLocaleString('en')}-line log…`);
-  const incremental = timeFunction(() => advanceCursor(bigDir, cursorBefore), { runs: Math.max(runs, 15) });
-  const small = timeFunction(() => advanceCursor(smallDir, null), { runs: Math.max(runs, 15) });
+  const incremental = timeFunction(() => advanceCursor(bigDir, cursorBefore), { runs: Math.max(runs, minRuns) });
+  const small = timeFunction(() => advanceCursor(smallDir, null), { runs: Math.max(runs, minRuns) });
   if (incremental.result.read.cycles + incremental.result.read.invalid !== newLines) throw new Error('incremental read did not read exactly the new lines');
 
   const row = (name, s) => `| ${name} | ${fmt.ms(s.median)} | ${fmt.range(s)} | ${fmt.mbps(bytes, s.median)} | ${fmt.ratio(s.median / wc.median)} |`;

@@ -1,5 +1,8 @@
 // `npm run bench`: measures everything in one run on this machine and writes BENCHMARKS.md.
-//   node scripts/bench/run.mjs [--lines N] [--runs N] [--out FILE] [--keep]
+//   node scripts/bench/run.mjs [--lines N] [--runs N] [--out FILE] [--keep] [--scratch DIR]
+// --scratch: where the generated files go (default: the system temp folder); a test gives its
+// own folder, so it never sees (or sweeps) another bench's files.
+// --min-runs, --rule-evaluations, --serve-clients, --serve-requests: smaller for a smoke run.
 import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,20 +21,28 @@ const { values } = parseArgs({
     'simulate-checks': { type: 'string', default: '100000' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
     keep: { type: 'boolean', default: false },
+    scratch: { type: 'string' },
+    // The floor on runs of the short, noisy figures (default: 10 for start-up, 15 for incremental reads).
+    'min-runs': { type: 'string' },
+    'rule-evaluations': { type: 'string', default: '200000' },
+    'serve-clients': { type: 'string', default: '200' },
+    'serve-requests': { type: 'string', default: '200' },
   },
 });
 const lines = Number(values.lines);
 const newLines = Number(values['new-lines']);
 const runs = Number(values.runs);
+const minRuns = values['min-runs'] === undefined ? undefined : Number(values['min-runs']);
+const scratch = values.scratch ?? tmpdir();
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
 // A run stopped by Ctrl-C or a kill cannot clean up (its work is synchronous, so no handler
 // would run in time): each run's directory carries its pid, and the next run removes those of
 // runs that are gone, so the ~440 MB of generated logs never pile up.
-for (const name of readdirSync(tmpdir())) {
+for (const name of readdirSync(scratch)) {
   const pid = /^rollgate-bench-(\d+)-/.exec(name)?.[1];
-  if (pid && !alive(Number(pid))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  if (pid && !alive(Number(pid))) rmSync(join(scratch, name), { recursive: true, force: true });
 }
-const dir = mkdtempSync(join(tmpdir(), `rollgate-bench-${process.pid}-`));
+const dir = mkdtempSync(join(scratch, `rollgate-bench-${process.pid}-`));
 const cleanUp = () => {
   if (!values.keep) return rmSync(dir, { recursive: true, force: true });
   const kept = dir.replace(`-${process.pid}-`, '-kept-'); // out of the next run's sweep
@@ -41,10 +52,10 @@ const cleanUp = () => {
 const started = performance.now();
 try {
   const m = machine();
-  const counting = eventCounting({ dir, lines, newLines, runs, log });
-  const cli = await cliFigures({ dir, lines, newLines, runs, log });
+  const counting = eventCounting({ dir, lines, newLines, runs, minRuns, log });
+  const cli = await cliFigures({ dir, lines, newLines, runs, minRuns, ruleEvaluations: Number(values['rule-evaluations']), log });
   const sim = await simulateThroughput({ checks: Number(values['simulate-checks']), runs, log });
-  const serve = await serveResponsiveness({ log });
+  const serve = await serveResponsiveness({ dir, clients: Number(values['serve-clients']), requests: Number(values['serve-requests']), log });
   const total = (performance.now() - started) / 1000;
   const doc = [
     '# Benchmarks',

@@ -37,15 +37,15 @@ async function healthLatencies(base, n) {
   return out;
 }
 
-export async function serveResponsiveness({ clients = 200, requests = 200, log }) {
-  const dir = mkdtempSync(join(tmpdir(), 'rollgate-bench-serve-'));
+export async function serveResponsiveness({ dir: scratch, clients = 200, requests = 200, log }) {
+  const dir = mkdtempSync(join(scratch ?? tmpdir(), 'serve-'));
   mkdirSync(join(dir, '.tau'));
   cpSync(`${root}fixtures/tau-samples/runtime-custom-command-healthy`, join(dir, '.tau/custom-command'), { recursive: true });
   cpSync(`${root}fixtures/tau-samples/runtime-dashboard-healthy`, join(dir, '.tau/dashboard'), { recursive: true });
   const server = await startServer(dir);
   try {
     log(`serve: baseline, ${requests} health requests with no streams…`);
-    await healthLatencies(server.base, 20);
+    await healthLatencies(server.base, Math.min(20, requests));
     const quiet = await healthLatencies(server.base, requests);
 
     log(`serve: ${clients} streams, one stalled, a snapshot every 100 ms…`);

@@ -15,6 +15,14 @@ import type { Spec } from '../../src/spec/types.js';
 import { ROOT } from '../helpers/paths.js';
 
 const RUNS = process.env.CI ? 300 : 1000;
+/** A mutated release.yaml costs a whole load (~8 ms here, several times that on a busy machine). */
+const MUTATION_RUNS = process.env.CI ? 200 : 500;
+/**
+ * Each property does a fixed number of runs, so its outcome never depends on the machine's
+ * speed; the timeout is generous (several times the time on a busy 2-core machine), so only a
+ * real hang fails it.
+ */
+const PROPERTY_TIMEOUT_MS = 120_000;
 
 describe('the spec loader', () => {
   it('never throws on generated YAML values', () => {
@@ -29,7 +37,7 @@ describe('the spec loader', () => {
       const r = loadSpecText(text, 'generated.yaml');
       expect(r.spec === null ? r.diagnostics.some((d) => d.severity === 'error') : true).toBe(true);
     }), { numRuns: RUNS });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('never throws on a real spec with characters cut, doubled or replaced anywhere', () => {
     const text = readFileSync(ROOT + 'specs/release.yaml', 'utf8');
@@ -41,8 +49,8 @@ describe('the spec loader', () => {
       }
       const r = loadSpecText(t, 'mutated.yaml');
       for (const d of r.diagnostics) expect(d.line).toBeGreaterThanOrEqual(0);
-    }), { numRuns: RUNS });
-  });
+    }), { numRuns: MUTATION_RUNS });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe('the engine', () => {
@@ -83,7 +91,7 @@ describe('the engine', () => {
         }
       },
     ), { numRuns: RUNS });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('a soaked rollout on fresh, healthy data does promote (the property above is not vacuous)', () => {
     const obs: Observations = { surfaces: { 'custom-command': surfaceObs('fresh', 0) }, inputs: { plan: { status: 'absent', file: 'release/plan.yaml' } } };
