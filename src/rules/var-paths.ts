@@ -32,7 +32,8 @@ function walk(expr: unknown, out: RuleReads): void {
     if (op === 'var') {
       const target = args[0];
       if (typeof target === 'string' || typeof target === 'number') out.paths.push(String(target));
-      else if (target !== undefined && target !== null) out.computed = true;
+      else if (target === undefined || target === null) out.paths.push(''); // `{var: null}`, `{var: []}`: the whole data
+      else out.computed = true;
       walk(args.slice(1), out);
     } else if (PER_ITEM.has(op)) {
       walk(args[0], out); // the item rule (args[1]) reads the item, not the context

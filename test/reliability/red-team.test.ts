@@ -1,0 +1,105 @@
+/**
+ * Red-team cases found after issue 14 (cases its authors had not tried), each on real files:
+ * the healthy baseline of test/helpers/repro-rollout.ts, one thing changed before T1.
+ */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadSpecText } from '../../src/spec/load-spec.js';
+import type { Spec } from '../../src/spec/types.js';
+import { HEALTHY_LINE, loadedSpec, Rollout, SPEC, T0, T1 } from '../helpers/repro-rollout.js';
+
+function specOf(text: string): Spec {
+  const r = loadSpecText(text, 'spec.yaml');
+  if (!r.spec) throw new Error(JSON.stringify(r.diagnostics));
+  return r.spec;
+}
+
+/** The repro spec with its gates replaced by these rules, and no trigger (whose hold would hide a gate's pass). */
+function withGates(rules: string[]): Spec {
+  const gates = rules.map((rule, i) => `      - { name: g${i}, rule: ${rule} }`).join('\n');
+  return specOf(SPEC.replace(/    gates:\n(      - .*\n)+/, `    gates:\n${gates}\n`).replace(/triggers:\n(  - .*\n)+/, ''));
+}
+
+const SUSPECT = '{"reason_codes":"case_processing_failed"}\n';
+
+describe('a YAML input is JSON data, and the YAML parser never prints', () => {
+  const yamlSpec = () => SPEC.replace('file: report.json', 'file: report.yaml');
+
+  it('an unknown tag is an invalid input (hold), and its warning with the source line never reaches stderr', () => {
+    const r = new Rollout();
+    writeFileSync(r.spec, yamlSpec());
+    r.w.raw('report.yaml', 'failed: 0\ntotal: 5\nerror_rate: 0.001\n');
+    expect(r.evaluate(T0).record.decision).toBe('wait');
+    r.freshAtT1();
+    // A key a YAML plain scalar allows, which GitHub reads as a workflow command at a line start.
+    r.w.raw('report.yaml', '::error file=x,line=1::injected: !foo 1\nfailed: 0\ntotal: 5\nerror_rate: 0.001\n');
+    const t1 = r.evaluate(T1);
+    expect(t1.record.decision).toBe('hold');
+    expect(t1.stderr).not.toMatch(/^::/m);
+    expect(t1.stderr).not.toMatch(/YAMLWarning|Unresolved tag/);
+  });
+
+  it.each([
+    ['!!binary', 'failed: !!binary AA==\n'],
+    ['!!timestamp', 'when: !!timestamp 2001-12-14\n'],
+    ['!!set', 'owners: !!set { a, b }\n'],
+    ['!!omap', 'steps: !!omap [ a: 1 ]\n'],
+    ['!!float in YAML 1.2 (a string there)', 'failed: !!float 0\n'],
+    ['%YAML 1.1 !!binary', '%YAML 1.1\n---\nblob: !!binary AA==\nfailed: 0\n'],
+  ])('%s makes the input invalid, so a gate on it holds', async (_name, text) => {
+    const r = new Rollout();
+    writeFileSync(r.spec, yamlSpec());
+    r.w.raw('report.yaml', 'failed: 0\ntotal: 5\nerror_rate: 0.001\n');
+    const spec = specOf(yamlSpec());
+    expect((await r.w.check(spec, T0)).decision).toBe('wait');
+    r.freshAtT1();
+    r.w.raw('report.yaml', (text.startsWith('%') ? text : `${text}failed: 0\n`).replace(/failed: 0\n(.*\n)*failed: 0\n$/, 'failed: 0\n') + 'total: 5\nerror_rate: 0.001\n');
+    const t1 = await r.w.check(spec, T1);
+    expect(t1.decision).toBe('hold');
+  });
+});
+
+describe('no rule reads around unknown event windows', () => {
+  it('a spec health rule on last_reason_codes does not read a surface healthy past a suspect line', async () => {
+    const spec = specOf(SPEC.replace('inputs:', 'health:\n  failing: { in: [ case_processing_failed, { var: last_reason_codes } ] }\n  degraded: { "==": [ { var: health.queue_depth }, 99 ] }\ninputs:')
+      .replace(/    gates:\n(      - .*\n)+/, '    gates:\n      - { name: healthy, each: surfaces, rule: { "==": [ { var: surface.rollout_gate }, pass ] } }\n'));
+    const r = new Rollout();
+    expect((await r.w.check(spec, T0)).decision).toBe('wait');
+    r.freshAtT1();
+    appendFileSync(r.path('s/runtime-events.jsonl'), SUSPECT);
+    const t1 = await r.w.check(spec, T1);
+    expect(t1.decision).toBe('hold');
+    expect(t1.surfaces.s!.health_state).toBe('unknown');
+  });
+
+  it.each([
+    ['{var: surfaces}', '{ some: [ { merge: [ { var: surfaces } ] }, { "==": [ { var: s.events.phase.case_processing_failed }, 0 ] } ] }'],
+  ])('a gate that reads the whole context through %s (lint refuses {var: ""} and {var: null}) holds on a suspect line', async (_name, rule) => {
+    const spec = withGates([rule]);
+    const r = new Rollout();
+    expect((await r.w.check(spec, T0)).decision).toBe('wait');
+    r.freshAtT1();
+    appendFileSync(r.path('s/runtime-events.jsonl'), SUSPECT);
+    expect((await r.w.check(spec, T1)).decision).toBe('hold');
+  });
+
+  it.each([
+    ['{var: surfaces}', '{ some: [ { merge: [ { var: surfaces } ] }, { "<=": [ { var: s.health.queue_depth }, 1 ] } ] }'],
+  ])('a gate that reads the whole context through %s holds while state.json is missing', async (_name, rule) => {
+    const spec = withGates([rule]);
+    const r = new Rollout();
+    expect((await r.w.check(spec, T0)).decision).toBe('wait');
+    r.w.remove('s/state.json');
+    expect((await r.w.check(spec, T1)).decision).toBe('hold');
+  });
+
+  it('the same gates still promote on healthy data (the cases above are not vacuous)', async () => {
+    const spec = withGates(['{ some: [ { merge: [ { var: surfaces } ] }, { "==": [ { var: s.events.phase.case_processing_failed }, 0 ] } ] }', '{ some: [ { merge: [ { var: surfaces } ] }, { "<=": [ { var: s.health.queue_depth }, 1 ] } ] }']);
+    const r = new Rollout();
+    expect((await r.w.check(spec, T0)).decision).toBe('wait');
+    r.freshAtT1();
+    appendFileSync(r.path('s/runtime-events.jsonl'), HEALTHY_LINE);
+    expect((await r.w.check(spec, T1)).decision).toBe('promote');
+    void loadedSpec;
+  });
+});
