@@ -20,6 +20,7 @@
  */
 import { parseCycleLine } from './cycle-line.js';
 import { countCodes, noteDoubt, quoteProducerText, type LogTally } from './log-tally.js';
+import { canonicalCode } from './reason-codes.js';
 
 const WS = '[ \\t\\r]*';
 const STR = '"[^"\\\\\\x00-\\x1f]*"';
@@ -77,7 +78,7 @@ function codesValueAt(s: string, from: number, end: number): number {
 
 function parseArray(text: string): KnownArray {
   // Non-ASCII text read as latin1 is not the UTF-8 the reference sees: let the reference do it.
-  return { text, codes: NON_ASCII.test(text) ? null : (JSON.parse(text) as string[]).map((c) => c.trim()) };
+  return { text, codes: NON_ASCII.test(text) ? null : (JSON.parse(text) as string[]).map(canonicalCode) };
 }
 
 /**
@@ -294,7 +295,7 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
     }
     if (verdict === 'unsure') {
       const line = parseCycleLine(buf.toString('utf8', start + p, start + lineEnd));
-      if (line.kind === 'valid') countCodes(tally.codes, line.codes.map((c) => c.trim()));
+      if (line.kind === 'valid') countCodes(tally.codes, line.codes.map(canonicalCode));
       else if (line.kind === 'invalid' && line.suspect !== null) noteSuspect(tally, origin, p, line.suspect, buf.toString('utf8', start + p, start + lineEnd));
       verdict = line.kind;
     }
@@ -328,7 +329,7 @@ export function scanLinesReference(buf: Buffer, tally: LogTally, origin?: LineOr
     const line = parseCycleLine(raw);
     if (line.kind === 'valid') {
       tally.cycles++;
-      countCodes(tally.codes, line.codes.map((c) => c.trim()));
+      countCodes(tally.codes, line.codes.map(canonicalCode));
       tally.last = lastReport(line.codes, line.reason);
     } else if (line.kind === 'invalid') {
       tally.invalid++;
@@ -353,7 +354,7 @@ const MAX_CODES = 100;
 /** The last report as remembered: a runaway line cannot bloat the state, the journal or the page. */
 function lastReport(codes: string[], reason: string): { codes: string[]; reason: string } {
   return {
-    codes: codes.length > MAX_CODES ? codes.slice(0, MAX_CODES) : codes,
+    codes: (codes.length > MAX_CODES ? codes.slice(0, MAX_CODES) : codes).map(canonicalCode),
     reason: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}… (${reason.length} characters, cut)` : reason,
   };
 }

@@ -103,3 +103,21 @@ describe('no rule reads around unknown event windows', () => {
     void loadedSpec;
   });
 });
+
+describe('a documented reason code garbled in case, spacing or invisible characters still counts', () => {
+  it.each([
+    ['upper case', '{"reason_codes":["CASE_PROCESSING_FAILED"]}'],
+    ['mixed case, fast path', '{"reason_codes":["healthy_cycle","Case_Processing_Failed"]}'],
+    ['spaces around (trimmed)', '{"reason_codes":[" case_processing_failed "]}'],
+    ['a zero-width space inside (\\u escape)', '{"reason_codes":["case_processing_\\u200bfailed"]}'],
+    ['a raw NBSP and BOM around it', '{"reason_codes":["\u00a0case_processing_failed\ufeff"]}'],
+    ['spelled with \\u escapes (the key and the code)', '{"reason\\u005fcodes":["case\\u005fprocessing_failed"]}'],
+  ])('%s: the hard trigger rolls back, never promote', async (_name, line) => {
+    const r = new Rollout();
+    expect((await r.w.check(loadedSpec(), T0)).decision).toBe('wait');
+    r.freshAtT1();
+    appendFileSync(r.path('s/runtime-events.jsonl'), line + '\n');
+    const t1 = await r.w.check(loadedSpec(), T1);
+    expect(t1.decision).toBe('rollback');
+  });
+});
