@@ -121,3 +121,21 @@ describe('a documented reason code garbled in case, spacing or invisible charact
     expect(t1.decision).toBe('rollback');
   });
 });
+
+describe('`missing` reads paths like `var`: an unusable surface or input blocks it', () => {
+  it.each([
+    ['a state.json with a repeated key', '{ "!!": { missing: [ surface.state.last_error ] } }', (r: Rollout) => r.state(`{"health":{"updated_unix_ms":${T1 - 1000},"queue_depth":5,"queue_depth":0}}`)],
+    ['a missing state.json (missing_some)', '{ "!!": { missing_some: [ 1, [ surface.state.last_error ] ] } }', (r: Rollout) => r.w.remove('s/state.json')],
+    ['an unparsable report', '{ "!!": { missing: [ inputs.report.failures ] } }', (r: Rollout) => r.w.raw('report.json', '{"failures": [')],
+  ])('%s: a gate passing when a field is missing holds', async (_name, rule, garble) => {
+    // The one gate (per surface when it reads `surface`); it passes at T0, so the hold is not vacuous.
+    const s = rule.includes('surface.')
+      ? specOf(SPEC.replace(/    gates:\n(      - .*\n)+/, `    gates:\n      - { name: g, each: surfaces, rule: ${rule} }\n`).replace(/triggers:\n(  - .*\n)+/, ''))
+      : withGates([rule]);
+    const r = new Rollout();
+    expect((await r.w.check(s, T0)).decision).toBe('wait');
+    r.freshAtT1();
+    garble(r);
+    expect((await r.w.check(s, T1)).decision).toBe('hold');
+  });
+});
