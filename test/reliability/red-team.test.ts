@@ -6,7 +6,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadSpecText } from '../../src/spec/load-spec.js';
 import type { Spec } from '../../src/spec/types.js';
-import { HEALTHY_LINE, loadedSpec, Rollout, SPEC, T0, T1 } from '../helpers/repro-rollout.js';
+import { HARD_LINE, HEALTHY_LINE, loadedSpec, Rollout, SPEC, T0, T1 } from '../helpers/repro-rollout.js';
 
 function specOf(text: string): Spec {
   const r = loadSpecText(text, 'spec.yaml');
@@ -137,5 +137,35 @@ describe('`missing` reads paths like `var`: an unusable surface or input blocks 
     r.freshAtT1();
     garble(r);
     expect((await r.w.check(s, T1)).decision).toBe('hold');
+  });
+});
+
+describe('an unfinished last line that may carry reason codes is not decided around', () => {
+  it('a hard line cut before its newline holds, and rolls back once it is finished', async () => {
+    const r = new Rollout();
+    expect((await r.w.check(loadedSpec(), T0)).decision).toBe('wait');
+    r.freshAtT1();
+    appendFileSync(r.path('s/runtime-events.jsonl'), HARD_LINE.slice(0, 30));
+    const t1 = await r.w.check(loadedSpec(), T1);
+    expect(t1.decision).toBe('hold');
+    expect(JSON.stringify(t1.gates)).toMatch(/unfinished last line/);
+    appendFileSync(r.path('s/runtime-events.jsonl'), HARD_LINE.slice(30));
+    expect((await r.w.check(loadedSpec(), T1 + 60_000)).decision).toBe('rollback');
+  });
+
+  it('a log with CR-only line endings (never a newline) holds, never promotes', async () => {
+    const r = new Rollout();
+    expect((await r.w.check(loadedSpec(), T0)).decision).toBe('wait');
+    r.freshAtT1();
+    appendFileSync(r.path('s/runtime-events.jsonl'), HARD_LINE.trim() + '\r' + HEALTHY_LINE.trim() + '\r');
+    expect((await r.w.check(loadedSpec(), T1)).decision).toBe('hold');
+  });
+
+  it('an unfinished line that cannot name reason_codes does not hold (the rule is not vacuous)', async () => {
+    const r = new Rollout();
+    expect((await r.w.check(loadedSpec(), T0)).decision).toBe('wait');
+    r.freshAtT1();
+    appendFileSync(r.path('s/runtime-events.jsonl'), '{"health_reason":"still wri');
+    expect((await r.w.check(loadedSpec(), T1)).decision).toBe('promote');
   });
 });
