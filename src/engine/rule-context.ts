@@ -64,7 +64,7 @@ export function blockedBy(rule: unknown, ctx: CheckContext, surface: string | nu
     }
     const unknown = ctx.unknownWindows.get(name);
     const doubt = unknown && unknownRead(unknown, field, window);
-    if (doubt) return `surface \`${name}\`: ${doubt}; \`rollgate control <spec> acknowledge --reason …\` accepts the loss and restarts the windows`;
+    if (doubt) return `surface \`${name}\`: ${doubt}; \`rollgate control <spec> acknowledge --reason …\` accepts the loss (valid reason codes still count)`;
   }
   return null;
 }

@@ -4,6 +4,7 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runControl } from '../../src/runner/run-control.js';
 import { loadSpecText } from '../../src/spec/load-spec.js';
 import type { Spec } from '../../src/spec/types.js';
 import { HARD_LINE, HEALTHY_LINE, loadedSpec, Rollout, SPEC, T0, T1 } from '../helpers/repro-rollout.js';
@@ -167,5 +168,47 @@ describe('an unfinished last line that may carry reason codes is not decided aro
     r.freshAtT1();
     appendFileSync(r.path('s/runtime-events.jsonl'), '{"health_reason":"still wri');
     expect((await r.w.check(loadedSpec(), T1)).decision).toBe('promote');
+  });
+});
+
+describe('acknowledge accepts the doubt, never a valid hard line', () => {
+  const ack = async (r: Rollout, nowMs: number) => {
+    const run = await runControl(loadedSpec(), 'acknowledge', { root: r.w.root, store: r.path('.rollgate'), nowMs, actor: 'ann', reason: 'checked the disk incident by hand' });
+    expect(run.ok).toBe(true);
+  };
+
+  it('a valid hard line written between the held check and the acknowledge still rolls back', async () => {
+    const r = new Rollout();
+    expect((await r.w.check(loadedSpec(), T0)).decision).toBe('wait');
+    r.freshAtT1();
+    appendFileSync(r.path('s/runtime-events.jsonl'), SUSPECT);
+    expect((await r.w.check(loadedSpec(), T1)).decision).toBe('hold');
+    appendFileSync(r.path('s/runtime-events.jsonl'), HARD_LINE);
+    await ack(r, T1 + 30_000);
+    expect((await r.w.check(loadedSpec(), T1 + 60_000)).decision).toBe('rollback');
+  });
+
+  it('a valid hard line read by the held check (its trigger could not be evaluated) still rolls back after the acknowledge', async () => {
+    const r = new Rollout();
+    expect((await r.w.check(loadedSpec(), T0)).decision).toBe('wait');
+    r.freshAtT1();
+    appendFileSync(r.path('s/runtime-events.jsonl'), SUSPECT + HARD_LINE);
+    expect((await r.w.check(loadedSpec(), T1)).decision).toBe('hold');
+    await ack(r, T1 + 30_000);
+    expect((await r.w.check(loadedSpec(), T1 + 60_000)).decision).toBe('rollback');
+  });
+
+  it('after the acknowledge, healthy lines soak and promote (the cases above are not vacuous)', async () => {
+    const r = new Rollout();
+    expect((await r.w.check(loadedSpec(), T0)).decision).toBe('wait');
+    r.freshAtT1();
+    appendFileSync(r.path('s/runtime-events.jsonl'), SUSPECT);
+    expect((await r.w.check(loadedSpec(), T1)).decision).toBe('hold');
+    await ack(r, T1 + 30_000);
+    appendFileSync(r.path('s/runtime-events.jsonl'), HEALTHY_LINE);
+    r.state(`{"health":{"updated_unix_ms":${T1 + 59_000}}}`);
+    expect((await r.w.check(loadedSpec(), T1 + 60_000)).decision).toBe('wait');
+    r.state(`{"health":{"updated_unix_ms":${T1 + 359_000}}}`);
+    expect((await r.w.check(loadedSpec(), T1 + 360_000)).decision).toBe('promote');
   });
 });
