@@ -212,3 +212,17 @@ describe('acknowledge accepts the doubt, never a valid hard line', () => {
     expect((await r.w.check(loadedSpec(), T1 + 360_000)).decision).toBe('promote');
   });
 });
+
+describe('a reason code in a rule that can never be counted is an error, not a warning', () => {
+  it.each([
+    ['a path ending in `.` (an empty code)', 'surface.events.phase.'],
+    ['the separators left out', 'surface.events.phase.caseprocessingfailed'],
+    ['spaces for separators', '"surface.events.phase.case processing failed"'],
+  ])('%s: validate refuses the spec (it would read 0 at every check and pass forever)', (_name, path) => {
+    const text = SPEC.replace('{ var: surface.events.phase.case_processing_failed }, 0 ] } }', `{ var: ${path} }, 0 ] } }`);
+    expect(text).not.toBe(SPEC);
+    const r = loadSpecText(text, 'spec.yaml');
+    expect(r.spec).toBeNull();
+    expect(r.diagnostics.some((d) => d.severity === 'error' && d.code === 'misspelled-reason-code')).toBe(true);
+  });
+});
