@@ -18,7 +18,7 @@
  * lines) goes to parseCycleLine, the reference, which also says whether an invalid line is
  * suspect (may carry reason codes). test/observe/line-scanner.test.ts checks both paths agree.
  */
-import { parseCycleLine } from './cycle-line.js';
+import { isGarbledCodesKey, parseCycleLine } from './cycle-line.js';
 import { countCodes, noteDoubt, quoteProducerText, type LogTally } from './log-tally.js';
 import { canonicalCode } from './reason-codes.js';
 
@@ -212,6 +212,8 @@ function sameKey(s: string, a: number, b: number): boolean {
 /** Whether the keys of a subset line of unknown shape are distinct; a distinct shape is learned. */
 function distinctKeys(s: string, start: number, end: number, learn: boolean): boolean {
   const n = listKeys(s, start, end);
+  // A key that reads as reason_codes garbled is for the reference parser (it makes the line suspect).
+  for (let a = 0; a < n; a++) if (isGarbledCodesKey(s.slice(keyFrom[a]!, keyTo[a]!))) return false;
   if (n <= 32) {
     for (let a = 1; a < n; a++) for (let b = 0; b < a; b++) if (sameKey(s, a, b)) return false;
   } else {

@@ -226,3 +226,18 @@ describe('a reason code in a rule that can never be counted is an error, not a w
     expect(r.diagnostics.some((d) => d.severity === 'error' && d.code === 'misspelled-reason-code')).toBe(true);
   });
 });
+
+describe('a reason_codes key garbled in case, separators or invisible characters is suspect', () => {
+  it.each([
+    ['Reason_Codes (fast path)', '{"Reason_Codes":["case_processing_failed"]}'],
+    ['reason-codes', '{"reason-codes":["case_processing_failed"],"health_reason":"x"}'],
+    ['a zero-width space (\\u escape)', '{"reason_codes\\u200b":["case_processing_failed"]}'],
+    ['a raw NBSP', '{"reason_codes\u00a0":["case_processing_failed"]}'],
+  ])('%s: the windows are unknown, so the check holds', async (_name, line) => {
+    const r = new Rollout();
+    expect((await r.w.check(loadedSpec(), T0)).decision).toBe('wait');
+    r.freshAtT1();
+    appendFileSync(r.path('s/runtime-events.jsonl'), line + '\n');
+    expect((await r.w.check(loadedSpec(), T1)).decision).toBe('hold');
+  });
+});
