@@ -313,6 +313,9 @@ function buildContexts(spec: Spec, state: RolloutState, obs: Observations, nowMs
       checkBefore: memory?.check_before ?? null,
     });
     const unknown = unknownWindows(windows, total, memory?.accepted_doubt);
+    // Lines not settled at this read (an unfinished one that may carry codes): every window that will hold them.
+    const unsettled = seen?.events.unsettled;
+    if (unsettled) for (const w of ['total', 'phase', 'check'] as const) if (!unknown.has(w)) unknown.set(w, unsettled);
     if (unknown.size > 0) doubtful.set(s.name, unknown);
     const context = buildSurfaceContext(
       { name: s.name, kind: s.kind, staleAfterMs: s.staleAfterMs, healthRules: spec.health },

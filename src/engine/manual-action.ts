@@ -113,11 +113,12 @@ export function applyAction(spec: Spec, previous: RolloutState | null, action: M
         const cursor = seen.cursors[name];
         if (!cursor) continue;
         const tally = cursor.tally;
-        // The windows start again here, as at a phase entry; the doubt up to here is accepted.
-        memories[name] = {
-          cursor, phase_entry: tally, phase_entry_position: state.surfaces[name]?.phase_entry_position ?? cursor.position,
-          last_check: tally, check_before: tally, accepted_doubt: acceptDoubt(tally),
-        };
+        // The doubt up to here is accepted; the windows stay as they are (window-doubt.ts), so
+        // the valid codes they counted, and lines this read found, still count at the next check.
+        const memory = state.surfaces[name];
+        memories[name] = memory
+          ? { ...memory, cursor, accepted_doubt: acceptDoubt(tally) }
+          : { cursor, phase_entry: tally, phase_entry_position: cursor.position, last_check: tally, check_before: tally, accepted_doubt: acceptDoubt(tally) };
         const byReason = new Map<string, string[]>();
         for (const [w, why] of windows) byReason.set(why, [...(byReason.get(why) ?? []), w]);
         accepted.push(`surface \`${name}\`: ${[...byReason].map(([why, ws]) => `${ws.join(', ')}: ${why}`).join('; ')}`);
@@ -127,7 +128,7 @@ export function applyAction(spec: Spec, previous: RolloutState | null, action: M
         last_check_unix_ms: Math.max(nowMs, state.last_check_unix_ms ?? nowMs),
         phase: { ...state.phase, soak_start_unix_ms: nowMs, passing_checks: 0 },
       });
-      const reasons = [`acknowledged by ${by}: the unknown event windows restart at this check, and so does ${phase.name}'s soak`, ...accepted.map((a) => `accepted: ${a}`)];
+      const reasons = [`acknowledged by ${by}: the doubt in the unknown event windows is accepted (their valid reason codes still count), and ${phase.name}'s soak restarts`, ...accepted.map((a) => `accepted: ${a}`)];
       return { ok: true, hooks: [], ifHooksFail: null, next, record: record('hold', next, reasons, `${phase.name} soaks again from now (${formatDuration(phase.soakMs)}) with every gate passing`) };
     }
     case 'reset-clock': {

@@ -11,6 +11,8 @@ export interface SurfaceObservation {
     /** The cursor after this read; its tally is the `total` window. */
     cursor: EventCursor;
     notes: string[];
+    /** Why this read alone cannot be trusted (an unfinished line that may carry codes, a failed read): its windows are unknown at this check. */
+    unsettled?: string | null;
   };
 }
 

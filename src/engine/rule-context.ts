@@ -5,6 +5,7 @@
  */
 import type { SurfaceContext } from '../observe/surface-observation.js';
 import { ruleReads } from '../rules/var-paths.js';
+import { unknownRead } from '../observe/unknown-read.js';
 import type { WindowName } from './window-doubt.js';
 
 /** Fields that describe whether a surface can be trusted: readable even when it cannot. */
@@ -37,11 +38,15 @@ export function ruleData(ctx: CheckContext, surface: string | null): Record<stri
 export function blockedBy(rule: unknown, ctx: CheckContext, surface: string | null): string | null {
   if (ctx.unusableSurfaces.size === 0 && ctx.unusableInputs.size === 0 && ctx.unknownWindows.size === 0) return null;
   const reads = ruleReads(rule);
-  if (reads.computed) {
+  // A computed path, or one that reads the whole context, all surfaces or all inputs (`{var: ""}`,
+  // `{var: null}`, `{var: "surfaces"}`): the rule may read anything, so anything unusable blocks it.
+  const whole = reads.paths.find((p) => p === '' || p === 'surfaces' || p === 'inputs');
+  if (reads.computed || whole !== undefined) {
+    const what = reads.computed ? 'a computed path' : `a path that reads ${whole === '' ? 'the whole context' : `all of \`${whole}\``}`;
     const [name, why] = [...ctx.unusableSurfaces][0] ?? [...ctx.unusableInputs][0] ?? [];
-    if (name !== undefined) return `the rule has a computed path, and \`${name}\` cannot be used: ${why}`;
+    if (name !== undefined) return `the rule has ${what}, and \`${name}\` cannot be used: ${why}`;
     const [doubtful, windows] = [...ctx.unknownWindows][0] ?? [];
-    if (doubtful !== undefined) return `the rule has a computed path, and surface \`${doubtful}\` has unknown event windows: ${[...windows!.values()][0]}`;
+    if (doubtful !== undefined) return `the rule has ${what}, and surface \`${doubtful}\` has unknown event windows: ${[...windows!.values()][0]}`;
   }
   for (const path of reads.paths) {
     const [first, second, third, fourth] = path.split('.');
@@ -59,21 +64,7 @@ export function blockedBy(rule: unknown, ctx: CheckContext, surface: string | nu
     }
     const unknown = ctx.unknownWindows.get(name);
     const doubt = unknown && unknownRead(unknown, field, window);
-    if (doubt) return `surface \`${name}\`: ${doubt}; \`rollgate control <spec> acknowledge --reason …\` accepts the loss and restarts the windows`;
+    if (doubt) return `surface \`${name}\`: ${doubt}; \`rollgate control <spec> acknowledge --reason …\` accepts the loss (valid reason codes still count)`;
   }
-  return null;
-}
-
-/** Why reading `field.window` of a surface with these unknown windows cannot be trusted, or null. */
-function unknownRead(unknown: Map<WindowName, string>, field: string | undefined, window: string | undefined): string | null {
-  const windowOf = (w: WindowName, label: string) => (unknown.has(w) ? `${label} is unknown: ${unknown.get(w)}` : null);
-  if (field === undefined || ((field === 'events' || field === 'cycles') && window === undefined)) {
-    const [w, why] = [...unknown][0]!;
-    return `its event windows are unknown (${w}: ${why})`;
-  }
-  if (field === 'events' || field === 'cycles') return unknown.has(window as WindowName) ? windowOf(window as WindowName, `${field}.${window}`) : null;
-  // The last valid report may be older than an unreadable line after it; the count of invalid lines may miss lost ones.
-  if (field === 'last_reason_codes') return windowOf('phase', 'last_reason_codes (the phase has unreadable or lost lines)');
-  if (field === 'invalid_lines') return windowOf('total', 'invalid_lines');
   return null;
 }

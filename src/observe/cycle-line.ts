@@ -39,11 +39,27 @@ export function parseCycleLine(line: string): CycleLine {
   const duplicate = findDuplicateKey(text);
   if (duplicate !== null) return invalid(text, duplicate.length > 80 ? `${duplicate.slice(0, 79)}…` : duplicate);
   const record = value as Record<string, unknown>;
+  const garbled = garbledCodesKey(record);
+  if (garbled !== null) return { kind: 'invalid', suspect: `an invalid line whose key ${JSON.stringify(garbled).slice(0, 80)} is reason_codes garbled (case, separators or invisible characters)` };
   const codes = Object.prototype.hasOwnProperty.call(record, 'reason_codes') ? record.reason_codes : [];
   const reason = Object.prototype.hasOwnProperty.call(record, 'health_reason') ? record.health_reason : '';
   if (!Array.isArray(codes) || !codes.every((c) => typeof c === 'string')) return invalid(text, null);
   if (typeof reason !== 'string') return invalid(text, null);
   return { kind: 'valid', codes: codes as string[], reason };
+}
+
+/**
+ * A top-level key that is not `reason_codes` but reads as it once case, separators and
+ * invisible characters are set aside (`Reason_Codes`, `reason-codes`, `reason_codes\u200b`):
+ * the producer never writes one, and a code under it would otherwise count nowhere.
+ */
+export function garbledCodesKey(record: Record<string, unknown>): string | null {
+  for (const key of Object.keys(record)) if (key !== KEY && isGarbledCodesKey(key)) return key;
+  return null;
+}
+
+export function isGarbledCodesKey(key: string): boolean {
+  return key !== KEY && key.toLowerCase().replace(/[^a-z0-9]/g, '') === 'reasoncodes';
 }
 
 function invalid(text: string, duplicate: string | null): CycleLine {

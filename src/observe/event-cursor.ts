@@ -16,7 +16,8 @@
 import { closeSync, fstatSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLogFd } from './log-reader.js';
-import { addTally, cloneTally, emptyTally, noteDoubt, type LogTally } from './log-tally.js';
+import { mayCarryReasonCodes } from './cycle-line.js';
+import { addTally, cloneTally, emptyTally, noteDoubt, quoteProducerText, type LogTally } from './log-tally.js';
 import { describeOpenError, openUntrusted } from './untrusted-file.js';
 
 export const EVENTS_LOG = 'runtime-events.jsonl';
@@ -59,6 +60,12 @@ export interface CursorAdvance {
   bytesRead: number;
   /** A last line still being written was left for the next read. */
   pendingBytes: number;
+  /**
+   * Why this read alone cannot be trusted, or null: an unfinished last line that may carry
+   * reason codes (it is counted once its newline is written), or a read that failed. The
+   * windows are unknown at this check only; nothing is lost, so nothing is acknowledged.
+   */
+  unsettled: string | null;
 }
 
 interface OpenFile {
@@ -146,12 +153,14 @@ function advance(previous: EventCursor, live: Found, openRotated: () => RotatedL
   let position = previous.position;
   const liveFile = 'file' in live ? live.file : null;
   let lastSuspect: string | null = null;
+  let unsettled: string | null = null;
   const consume = (file: OpenFile, from: number, final: boolean, known?: FilePosition) => {
     const suspectBefore = read.suspect;
     const r = readLogFd(file.fd, from, final, read, file.size, file.name);
     if (read.suspect > suspectBefore) lastSuspect = read.doubt;
     bytesRead += r.bytesRead;
     pendingBytes = r.pendingBytes;
+    unsettled = r.pendingBytes > 0 ? unfinishedLine(file, r.offset, r.pendingBytes) : null;
     position = fingerprint(file, r.offset, known);
   };
   /** Lines may have been lost: counted, with the sentence; `note` also goes to the notes. */
@@ -251,7 +260,36 @@ function advance(previous: EventCursor, live: Found, openRotated: () => RotatedL
     notes,
     bytesRead,
     pendingBytes,
+    unsettled,
   };
+}
+
+/** Longest unfinished line looked into; a longer one cannot be told apart from one with codes. */
+const MAX_PENDING_LOOK = 1024 * 1024;
+
+/**
+ * Why an unfinished last line (no newline yet) may hide reason codes, or null. A producer
+ * cut off mid-line, or one that ends its lines with CR only, would otherwise have its codes
+ * unread while the check decides (and promotes) on the lines before.
+ */
+function unfinishedLine(file: OpenFile, offset: number, pending: number): string | null {
+  const where = `${file.name} byte ${offset}`;
+  const after = 'it is counted once its newline is written, and until then the windows that will hold it are unknown';
+  if (pending > MAX_PENDING_LOOK) return `${where}: an unfinished last line of ${pending} bytes (no newline yet), too long to tell whether it carries reason codes; ${after}`;
+  const buf = Buffer.alloc(pending);
+  let got = 0;
+  try {
+    while (got < pending) {
+      const n = readSync(file.fd, buf, got, pending - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+  } catch {
+    return `${where}: an unfinished last line of ${pending} bytes that could not be read again; ${after}`;
+  }
+  const text = buf.toString('utf8', 0, got);
+  const why = mayCarryReasonCodes(text);
+  return why === null ? null : `${where}: an unfinished last line (no newline yet) that ${why}: ${quoteProducerText(text.trim())}; ${after}`;
 }
 
 function openLog(path: string, name: string): Found {

@@ -18,8 +18,9 @@
  * lines) goes to parseCycleLine, the reference, which also says whether an invalid line is
  * suspect (may carry reason codes). test/observe/line-scanner.test.ts checks both paths agree.
  */
-import { parseCycleLine } from './cycle-line.js';
+import { isGarbledCodesKey, parseCycleLine } from './cycle-line.js';
 import { countCodes, noteDoubt, quoteProducerText, type LogTally } from './log-tally.js';
+import { canonicalCode } from './reason-codes.js';
 
 const WS = '[ \\t\\r]*';
 const STR = '"[^"\\\\\\x00-\\x1f]*"';
@@ -77,7 +78,7 @@ function codesValueAt(s: string, from: number, end: number): number {
 
 function parseArray(text: string): KnownArray {
   // Non-ASCII text read as latin1 is not the UTF-8 the reference sees: let the reference do it.
-  return { text, codes: NON_ASCII.test(text) ? null : (JSON.parse(text) as string[]).map((c) => c.trim()) };
+  return { text, codes: NON_ASCII.test(text) ? null : (JSON.parse(text) as string[]).map(canonicalCode) };
 }
 
 /**
@@ -211,6 +212,8 @@ function sameKey(s: string, a: number, b: number): boolean {
 /** Whether the keys of a subset line of unknown shape are distinct; a distinct shape is learned. */
 function distinctKeys(s: string, start: number, end: number, learn: boolean): boolean {
   const n = listKeys(s, start, end);
+  // A key that reads as reason_codes garbled is for the reference parser (it makes the line suspect).
+  for (let a = 0; a < n; a++) if (isGarbledCodesKey(s.slice(keyFrom[a]!, keyTo[a]!))) return false;
   if (n <= 32) {
     for (let a = 1; a < n; a++) for (let b = 0; b < a; b++) if (sameKey(s, a, b)) return false;
   } else {
@@ -294,7 +297,7 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
     }
     if (verdict === 'unsure') {
       const line = parseCycleLine(buf.toString('utf8', start + p, start + lineEnd));
-      if (line.kind === 'valid') countCodes(tally.codes, line.codes.map((c) => c.trim()));
+      if (line.kind === 'valid') countCodes(tally.codes, line.codes.map(canonicalCode));
       else if (line.kind === 'invalid' && line.suspect !== null) noteSuspect(tally, origin, p, line.suspect, buf.toString('utf8', start + p, start + lineEnd));
       verdict = line.kind;
     }
@@ -328,7 +331,7 @@ export function scanLinesReference(buf: Buffer, tally: LogTally, origin?: LineOr
     const line = parseCycleLine(raw);
     if (line.kind === 'valid') {
       tally.cycles++;
-      countCodes(tally.codes, line.codes.map((c) => c.trim()));
+      countCodes(tally.codes, line.codes.map(canonicalCode));
       tally.last = lastReport(line.codes, line.reason);
     } else if (line.kind === 'invalid') {
       tally.invalid++;
@@ -353,7 +356,7 @@ const MAX_CODES = 100;
 /** The last report as remembered: a runaway line cannot bloat the state, the journal or the page. */
 function lastReport(codes: string[], reason: string): { codes: string[]; reason: string } {
   return {
-    codes: codes.length > MAX_CODES ? codes.slice(0, MAX_CODES) : codes,
+    codes: (codes.length > MAX_CODES ? codes.slice(0, MAX_CODES) : codes).map(canonicalCode),
     reason: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}… (${reason.length} characters, cut)` : reason,
   };
 }

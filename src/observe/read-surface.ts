@@ -33,7 +33,7 @@ function readEvents(stateDir: string, cursor: EventCursor | null): CursorAdvance
     return advanceCursor(stateDir, cursor);
   } catch (err) {
     const { reason } = describeOpenError(EVENTS_LOG, err);
-    return { cursor: cursor ?? newCursor(), read: emptyTally(), logPresent: false, notes: [`${reason}; the cursor is kept for the next check`], bytesRead: 0, pendingBytes: 0 };
+    return { cursor: cursor ?? newCursor(), read: emptyTally(), logPresent: false, notes: [`${reason}; the cursor is kept for the next check`], bytesRead: 0, pendingBytes: 0, unsettled: `the event log could not be read at this check (${reason}); the cursor is kept for the next check` };
   }
 }
 

@@ -10,3 +10,18 @@ export const KNOWN_REASON_CODES: readonly string[] = [
   'action_limit_guardrail_denied', 'unsafe_actions_denied', 'timeout_failures_observed',
   'healthy_cycle',
 ];
+
+const KNOWN = new Set(KNOWN_REASON_CODES);
+
+/**
+ * The code a log line's item counts as: trimmed, and a documented code however its case or
+ * invisible characters are garbled (`CASE_PROCESSING_FAILED`, `case_processing\u200bfailed`,
+ * a BOM or NBSP around it) counts as that code. Otherwise a garbled hard error would count
+ * under a name no rule reads, and `events.phase.case_processing_failed == 0` would pass.
+ */
+export function canonicalCode(item: string): string {
+  const code = item.trim();
+  if (KNOWN.has(code)) return code;
+  const folded = code.replace(/[^\x21-\x7e]+/g, '').toLowerCase();
+  return KNOWN.has(folded) ? folded : code;
+}

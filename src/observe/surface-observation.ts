@@ -5,6 +5,7 @@
  */
 import { evaluateRule, zeroDefaultCopy } from '../rules/evaluate.js';
 import { ruleReads } from '../rules/var-paths.js';
+import { unknownRead } from './unknown-read.js';
 import { CONTROL_STATE_FILE, type ControlState } from './control-state.js';
 import type { EventWindows } from './event-windows.js';
 import { applyPause, classifyHealth, gateOf, reportedReason, type Classification, type HealthState } from './health.js';
@@ -111,15 +112,14 @@ function classify(settings: SurfaceSettings, surface: Omit<SurfaceContext, 'heal
   return { state: 'healthy', reason: "the spec's health rules found nothing wrong" };
 }
 
-/** "events.phase, which is unknown: …" when a health rule reads an event window that cannot be trusted. */
+/** Why a health rule cannot read the event windows it reads (the gates' rule, paths relative to the surface). */
 function unknownWindowRead(rule: unknown, unknown: ReadonlyMap<string, string>): string | null {
   const reads = ruleReads(rule);
   if (reads.computed && unknown.size > 0) return `a computed path while event windows are unknown (${[...unknown.values()][0]})`;
   for (const path of reads.paths) {
     const [field, window] = path.split('.');
-    if (field !== 'events' && field !== 'cycles') continue;
-    const hit = window === undefined ? [...unknown][0] : unknown.has(window) ? [window, unknown.get(window)!] : undefined;
-    if (hit) return `${field}.${hit[0]}, which is unknown: ${hit[1]}`;
+    const doubt = unknownRead(unknown, field, window);
+    if (doubt) return doubt;
   }
   return null;
 }

@@ -48,7 +48,7 @@ export function observe(spec: Spec, state: RolloutState | null, root: string, in
     obs.surfaces[s.name] = {
       state: files.state,
       control: files.control,
-      events: { present: files.events.logPresent, cursor: files.events.cursor, notes: files.events.notes },
+      events: { present: files.events.logPresent, cursor: files.events.cursor, notes: files.events.notes, unsettled: files.events.unsettled },
     };
   }
   for (const input of spec.inputs) obs.inputs[input.name] = readInput(input, root, inputFiles[input.name]);

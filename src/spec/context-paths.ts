@@ -43,9 +43,14 @@ export type Resolution =
  */
 export function reasonCodeProblem(code: string, where: string, reads: 'count' | 'list'): { severity: 'error' | 'warning'; code: string; message: string } | undefined {
   if (KNOWN_REASON_CODES.includes(code)) return undefined;
-  const near = nearMiss(code, KNOWN_REASON_CODES);
+  const never = reads === 'count' ? 'it reads 0 at every check' : 'it is never among the codes';
+  if (code.trim() === '') {
+    return { severity: 'error', code: 'misspelled-reason-code', message: `an empty reason code in ${where} (a path ending in \`.\`?): ${never}, so the rule never sees anything` };
+  }
+  // Case, separators and invisible characters aside, a documented code (`caseprocessingfailed`, `Case Processing Failed`).
+  const squash = (c: string) => c.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const near = nearMiss(code, KNOWN_REASON_CODES) ?? KNOWN_REASON_CODES.find((k) => squash(k) === squash(code));
   if (near !== undefined) {
-    const never = reads === 'count' ? 'it reads 0 at every check' : 'it is never among the codes';
     return {
       severity: 'error', code: 'misspelled-reason-code',
       message: `reason code \`${code}\` in ${where} is not documented, and so close to the documented \`${near}\` that it must be a typo: as written ${never}, so the rule never sees what it watches for; did you mean \`${near}\`?`,

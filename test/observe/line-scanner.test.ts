@@ -119,7 +119,8 @@ describe('invalid lines that may carry reason codes (suspect)', () => {
 
   it('invalid UTF-8 inside the key is suspect', () => {
     const line = Buffer.concat([Buffer.from('{"reason'), Buffer.from([0xff]), Buffer.from('_codes":["case_processing_failed"]}\n')]);
-    expect(scan(line)).toMatchObject({ invalid: 0, cycles: 1 }); // valid JSON: a key "reason\ufffd_codes", no codes
+    // Valid JSON with a key "reason\ufffd_codes": reason_codes garbled, so suspect (it once read as a cycle with no codes).
+    expect(scan(line)).toMatchObject({ invalid: 1, cycles: 0, suspect: 1 });
     const broken = Buffer.concat([Buffer.from('{"reason'), Buffer.from([0xff]), Buffer.from('_codes":"case_processing_failed"\n')]);
     expect(scan(broken)).toMatchObject({ invalid: 1, suspect: 1 });
   });
