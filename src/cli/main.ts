@@ -134,7 +134,8 @@ pause holds every check until resume (triggers still evaluate and can still roll
 rolls back now (hooks, incident bundle); promote advances one phase now, skipping the rest of
 its soak (recorded as an override); retry starts a rolled-back rollout from its first phase.
 acknowledge accepts event lines that were lost or unreadable (checks hold while a rule reads
-such a window): the affected windows and the soak restart at this action. reset-clock undoes
+such a window): valid reason codes still count, only new doubt holds again, and the soak
+restarts at this action. reset-clock undoes
 a clock jump forward (every check holds as "clock skew" until the clock passes the last
 check): checks are timed from now again and the soak restarts.
 Each action is appended to actions-audit.jsonl and to the decision journal.
