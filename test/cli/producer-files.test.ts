@@ -4,14 +4,12 @@
  * before the promoting check holds instead, with a sentence and never a stack. Non-regular
  * files (FIFOs) must not make evaluate hang: a generous process timeout is the failure signal.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DecisionRecord } from '../../src/engine/record.js';
 import { rollgate } from '../helpers/cli.js';
-import { ROOT } from '../helpers/paths.js';
-import { MIN, T0, World } from '../helpers/world.js';
+import { MIN, T0, World, type Evaluation } from '../helpers/world.js';
 
 const D = '.tau/dashboard';
 const CC = '.tau/custom-command';
@@ -38,25 +36,9 @@ triggers:
   - { name: regress, each: surfaces, when: { in: [ { var: surface.health_state }, [ degraded, failing ] ] }, consecutive: 2, action: rollback }
 `;
 
-interface Run {
-  code: number | null;
-  record: DecisionRecord;
-  stderr: string;
-}
-
-/** The real CLI, with a timeout: a hang fails the test instead of freezing the suite. */
-function evaluate(w: World, nowMs: number): Run {
-  const r = spawnSync(process.execPath, [ROOT + 'bin/rollgate.js', 'evaluate', w.path('strict.yaml'), '--root', w.root, '--now', String(nowMs), '--format', 'json'], {
-    encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '' },
-  });
-  if (r.error) throw new Error(`rollgate evaluate did not finish: ${r.error.message}`);
-  let record: DecisionRecord;
-  try {
-    record = JSON.parse(r.stdout) as DecisionRecord;
-  } catch {
-    throw new Error(`evaluate printed no record (exit ${r.status}): ${r.stderr}`);
-  }
-  return { code: r.status, record, stderr: r.stderr };
+/** The real CLI (test/helpers/cli.ts kills it after 20 s: a hang fails the test instead of freezing the suite). */
+function evaluate(w: World, nowMs: number): Evaluation {
+  return w.evaluate(w.path('strict.yaml'), nowMs);
 }
 
 /** Replaces a file (whatever is there: a FIFO must not be written into, it would block). */
@@ -98,7 +80,7 @@ function healthy(w: World, at: number): void {
 }
 
 /** Two checks a soak apart; `garbage` changes one thing just before the second. */
-function rollout(garbage?: (w: World, at: number) => void): { w: World; first: Run; second: Run } {
+function rollout(garbage?: (w: World, at: number) => void): { w: World; first: Evaluation; second: Evaluation } {
   const w = new World();
   w.raw('strict.yaml', SPEC);
   healthy(w, T0);
@@ -109,7 +91,7 @@ function rollout(garbage?: (w: World, at: number) => void): { w: World; first: R
 }
 
 /** Held, with a sentence, and no stack trace anywhere. */
-function expectHeld(run: Run, sentence: RegExp): void {
+function expectHeld(run: Evaluation, sentence: RegExp): void {
   expect([run.code, run.record.decision], run.record.reasons.join(' | ')).toEqual([1, 'hold']);
   const said = [...run.record.reasons, ...Object.values(run.record.surfaces).map((s) => s.health_reason), ...run.record.notes].join('\n');
   expect(said).toMatch(sentence);

@@ -10,6 +10,8 @@ export interface Run {
 
 export function rollgate(args: string[], cwd = ROOT, env: Record<string, string> = {}): Run {
   // maxBuffer: spawnSync kills a child whose output passes 1 MiB, which reads as a crash (code null).
-  const r = spawnSync(process.execPath, [ROOT + 'bin/rollgate.js', ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', ...env } });
+  // A hang (a blocking read, a lock never released) fails the test instead of freezing the suite.
+  const r = spawnSync(process.execPath, [ROOT + 'bin/rollgate.js', ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 20_000, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', ...env } });
+  if (r.error) throw new Error(`rollgate ${args[0] ?? ''} did not finish: ${r.error.message}`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
