@@ -6,8 +6,8 @@
 //   node tau-cycle.mjs <stateDir> <ISO instant> [codes,comma,separated] [k:v,k:v health overrides]
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { zeroHealth } from '../../dist/observe/state-file.js';
-import { cycleLine, emptyState } from '../../dist/simulate/producer.js';
+import { zeroHealth } from '../../dist/tau/health.js';
+import { cycleLine, emptyState } from '../../dist/tau/producer-output.js';
 
 const [dir, iso, codesArg = '', healthArg = ''] = process.argv.slice(2);
 if (!dir || !iso) {

@@ -1,7 +1,7 @@
 /** `rollgate init [--surface kind] [--name N] [--output FILE]`: writes a commented starter spec. */
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import type { SurfaceKind } from '../observe/surface-kind.js';
+import type { SurfaceKind } from '../tau/surface-kind.js';
 import { safeLine } from '../report/escape.js';
 import { loadSpecText } from '../spec/load-spec.js';
 import { SCHEMA_DIR } from '../spec/schema-files.js';

@@ -1,11 +1,11 @@
 /** `rollgate inspect <stateDir>`: the producer-compatible status report of one surface. */
 import { statSync, type Stats } from 'node:fs';
 import { collectStatusReport, transportHealthRow } from '../observe/status-report.js';
-import type { SurfaceKind } from '../observe/surface-kind.js';
+import type { SurfaceKind } from '../tau/surface-kind.js';
 import { jsonText, safeLine } from '../report/escape.js';
 import { describeOpenError } from '../observe/untrusted-file.js';
 import { keyValueLine } from '../report/key-value-line.js';
-import { parseDuration } from '../spec/duration.js';
+import { parseDuration } from '../time/duration.js';
 import { EXIT } from './exit-codes.js';
 import { parseNow } from './parse-now.js';
 

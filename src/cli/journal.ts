@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
-import { decisionRow } from '../report/decision-rows.js';
+import { decisionRow } from '../engine/record-rows.js';
 import { jsonText, safeLine, textLines } from '../report/escape.js';
-import { isoOf } from '../report/instant.js';
+import { isoOf } from '../time/instant.js';
 import { auditLineOf, hasAuditLine, readAuditLines } from '../store/audit.js';
 import { verifyJournal, type JournalEntry } from '../store/journal.js';
 import { RolloutStore } from '../store/rollout-store.js';

@@ -7,7 +7,7 @@ import { Argument, Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { errorLines, textLines } from '../report/escape.js';
 import { VALIDATE_FORMATS } from '../report/validation/index.js';
-import { SURFACE_KINDS } from '../observe/surface-kind.js';
+import { SURFACE_KINDS } from '../tau/surface-kind.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 

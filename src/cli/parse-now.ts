@@ -5,7 +5,7 @@
  * 2026-02-30 into March 2 and accept years past 9999, and a record with an instant out of range
  * breaks every reader of the journal.
  */
-import { INSTANT_RANGE, MAX_INSTANT_MS } from '../report/instant.js';
+import { INSTANT_RANGE, MAX_INSTANT_MS } from '../time/instant.js';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 

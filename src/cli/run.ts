@@ -1,7 +1,7 @@
 /** `rollgate run <spec...> [--once]`: check every spec on its schedule, from cron or as a service. */
 import { jsonText, safeLine } from '../report/escape.js';
 import { runCheck } from '../runner/run-check.js';
-import { isoOf } from '../report/instant.js';
+import { isoOf } from '../time/instant.js';
 import { scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler, type ScheduledRollout } from '../schedule/scheduler.js';
 import type { Spec } from '../spec/types.js';

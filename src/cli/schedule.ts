@@ -1,7 +1,7 @@
 /** `rollgate schedule <spec> [--count N] [--from T]`: the next check times, local and UTC. */
 import { jsonText, textLines } from '../report/escape.js';
-import { localTime, nextTimes } from '../schedule/cron-times.js';
-import { isoOf } from '../report/instant.js';
+import { localTime, nextTimes } from '../time/cron-times.js';
+import { isoOf } from '../time/instant.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, withExitCodes } from './common.js';
 import { parseNow } from './parse-now.js';

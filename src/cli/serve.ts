@@ -1,6 +1,6 @@
 /** `rollgate serve <spec...> [--port 8787] [--host 127.0.0.1] [--allowed-host H]... [--token-file F] [--schedule]`. */
 import { randomBytes } from 'node:crypto';
-import { isoOf } from '../report/instant.js';
+import { isoOf } from '../time/instant.js';
 import type { AddressInfo } from 'node:net';
 import { readUntrusted } from '../observe/untrusted-file.js';
 import { safeLine } from '../report/escape.js';

@@ -1,5 +1,5 @@
 /** `rollgate simulate <spec> --timeline FILE [--spec-b OTHER] [--format text|json|markdown] [--record DIR]`. */
-import { decisionRow, decisionRuns, isoSeconds, runRow } from '../report/decision-rows.js';
+import { decisionRow, decisionRuns, isoSeconds, runRow } from '../engine/record-rows.js';
 import { jsonText, markdownCell, textLines } from '../report/escape.js';
 import { simulate, type SimulationResult } from '../simulate/simulate.js';
 import { loadTimelineFile, unknownNames } from '../simulate/timeline.js';

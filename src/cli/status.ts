@@ -2,11 +2,11 @@
 import { check } from '../engine/check.js';
 import { jsonText, textLines } from '../report/escape.js';
 import { observe } from '../runner/run-check.js';
-import { formatDuration } from '../spec/duration.js';
+import { formatDuration } from '../time/duration.js';
 import { verifyJournal } from '../store/journal.js';
 import { RolloutStore } from '../store/rollout-store.js';
 import { StoreError } from '../store/store-error.js';
-import { isoOf } from '../report/instant.js';
+import { isoOf } from '../time/instant.js';
 import { EXIT } from './exit-codes.js';
 import { loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 

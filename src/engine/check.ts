@@ -3,13 +3,13 @@
  * what the edge observed and the instant. No clock, no files, no environment in here: that is
  * what makes `--now`, `simulate` and the tests exact.
  */
-import { RUNNING } from '../observe/control-state.js';
-import { eventWindows } from '../observe/event-windows.js';
-import { isoOf } from '../report/instant.js';
-import { emptyTally } from '../observe/log-tally.js';
-import { buildSurfaceContext, type SurfaceContext } from '../observe/surface-observation.js';
-import { windowStatus } from '../schedule/window.js';
-import { formatDuration } from '../spec/duration.js';
+import { RUNNING } from './observations.js';
+import { eventWindows } from './event-windows.js';
+import { isoOf } from '../time/instant.js';
+import { emptyTally } from './log-tally.js';
+import { buildSurfaceContext, type SurfaceContext } from './surface-context.js';
+import { windowStatus } from '../time/promotion-window.js';
+import { formatDuration } from '../time/duration.js';
 import type { HookEvent, PhaseSpec, Spec } from '../spec/types.js';
 import { evaluateGates } from './gates.js';
 import type { Observations } from './observations.js';

@@ -4,12 +4,12 @@
  * retry (start a rolled-back rollout again). Each produces a journaled record that names the
  * actor and the reason. An action that makes no sense in the current status is refused.
  */
-import { formatDuration } from '../spec/duration.js';
-import { isoOf } from '../report/instant.js';
+import { formatDuration } from '../time/duration.js';
+import { isoOf } from '../time/instant.js';
 import type { HookEvent, Spec } from '../spec/types.js';
 import { startState } from './check.js';
 import { gateOfDecision, type DecisionRecord, type SurfaceSummary } from './record.js';
-import type { EventCursor } from '../observe/event-cursor.js';
+import type { EventCursor } from './observations.js';
 import type { Decision, RolloutState, SurfaceMemory } from './state.js';
 import { acceptDoubt, type WindowName } from './window-doubt.js';
 

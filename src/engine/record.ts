@@ -1,5 +1,5 @@
 /** The decision record (DESIGN §5, contract): one per check, printed and journaled. */
-import type { HealthState } from '../observe/health.js';
+import type { HealthState } from '../tau/health.js';
 import type { Decision, RolloutStatus } from './state.js';
 
 export interface PhaseRef {

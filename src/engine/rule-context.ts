@@ -3,9 +3,9 @@
  * deciding anything: a rule that reads an unavailable or stale surface, or a missing input,
  * errors (and holds) instead of being evaluated on stand-in values.
  */
-import type { SurfaceContext } from '../observe/surface-observation.js';
+import type { SurfaceContext } from './surface-context.js';
 import { ruleReads } from '../rules/var-paths.js';
-import { unknownRead } from '../observe/unknown-read.js';
+import { unknownRead } from './unknown-read.js';
 import type { WindowName } from './window-doubt.js';
 
 /** Fields that describe whether a surface can be trusted: readable even when it cannot. */

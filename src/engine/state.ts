@@ -1,6 +1,6 @@
 /** What rollgate remembers about a rollout between checks (stored as rollout.json). */
-import type { FilePosition, EventCursor } from '../observe/event-cursor.js';
-import type { LogTally } from '../observe/log-tally.js';
+import type { FilePosition, EventCursor } from './observations.js';
+import type { LogTally } from './log-tally.js';
 import type { HookEvent } from '../spec/types.js';
 import type { AcceptedDoubt } from './window-doubt.js';
 

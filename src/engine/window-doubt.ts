@@ -4,8 +4,8 @@
  * the check holds: a count of 0 over lines nobody could read is not evidence of 0.
  * `rollgate control <spec> acknowledge` accepts the doubt (the windows and their valid codes stay).
  */
-import type { EventWindows } from '../observe/event-windows.js';
-import { windowIsUnknown, type LogTally } from '../observe/log-tally.js';
+import type { EventWindows } from './event-windows.js';
+import { windowIsUnknown, type LogTally } from './log-tally.js';
 
 export const WINDOWS = ['total', 'phase', 'check', 'previous_check'] as const;
 export type WindowName = (typeof WINDOWS)[number];

@@ -8,25 +8,13 @@
  */
 import { parseStrictJson } from './strict-json.js';
 import { readUntrusted } from './untrusted-file.js';
+import { RUNNING, type ControlState } from '../engine/observations.js';
+import { CONTROL_STATE_FILE } from '../tau/files.js';
 
-export const CONTROL_STATE_FILE = 'control-state.json';
 /** A real control state is a few hundred bytes. */
 export const MAX_CONTROL_STATE_BYTES = 1024 * 1024;
 
-export type ControlMode = 'running' | 'paused' | 'unknown';
-
-export interface ControlState {
-  mode: ControlMode;
-  present: boolean;
-  updated_unix_ms: number | null;
-  last_action: unknown;
-  /** Why the mode is unknown (a sentence ending "holding until it says running or paused"); null otherwise. */
-  note: string | null;
-}
-
 const HOLDING = 'holding until it says running or paused';
-
-export const RUNNING: ControlState = { mode: 'running', present: false, updated_unix_ms: null, last_action: null, note: null };
 
 /** An unknown control state: `why` is a sentence starting with the file's name. */
 export function unknownControl(why: string): ControlState {

@@ -17,38 +17,15 @@ import { closeSync, fstatSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLogFd } from './log-reader.js';
 import { mayCarryReasonCodes } from './cycle-line.js';
-import { addTally, cloneTally, emptyTally, noteDoubt, quoteProducerText, type LogTally } from './log-tally.js';
+import { addTally, cloneTally, emptyTally, noteDoubt, quoteProducerText, type LogTally } from '../engine/log-tally.js';
 import { describeOpenError, openUntrusted } from './untrusted-file.js';
+import type { EventCursor, FilePosition } from '../engine/observations.js';
+import { EVENTS_LOG } from '../tau/files.js';
 
-export const EVENTS_LOG = 'runtime-events.jsonl';
 /** The producer keeps 5 files in all; look a little further in case a producer keeps more. */
 const MAX_ROTATED = 9;
 const HEAD_BYTES = 64;
 const TAIL_BYTES = 64;
-
-export interface FilePosition {
-  dev: string;
-  ino: string;
-  offset: number;
-  /** Hex of the file's first min(offset, 64) bytes: tells a reused inode or a rewritten file. */
-  head: string;
-  /**
-   * Hex of the min(offset, 64) bytes just before the offset: tells content rewritten with the
-   * same first bytes (copytruncate), and finds a copy of the file by its content. Cursors saved
-   * by older versions lack it: their file matches only if the byte before the offset is a newline.
-   */
-  tail?: string;
-  /** The file's birth time (ns) where the filesystem keeps one: tells a reused inode. */
-  born?: string;
-}
-
-export interface EventCursor {
-  version: 1;
-  /** Where reading stopped, in the last file read; null before any log existed. */
-  position: FilePosition | null;
-  /** Everything counted since the cursor was created (the `total` window). */
-  tally: LogTally;
-}
 
 export interface CursorAdvance {
   cursor: EventCursor;

@@ -19,8 +19,8 @@
  * suspect (may carry reason codes). test/observe/line-scanner.test.ts checks both paths agree.
  */
 import { isGarbledCodesKey, parseCycleLine } from './cycle-line.js';
-import { countCodes, noteDoubt, quoteProducerText, type LogTally } from './log-tally.js';
-import { canonicalCode } from './reason-codes.js';
+import { countCodes, noteDoubt, quoteProducerText, type LogTally } from '../engine/log-tally.js';
+import { canonicalCode } from '../tau/reason-codes.js';
 
 const WS = '[ \\t\\r]*';
 const STR = '"[^"\\\\\\x00-\\x1f]*"';

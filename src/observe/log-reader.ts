@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { scanLines } from './line-scanner.js';
-import { noteDoubt, type LogTally } from './log-tally.js';
+import { noteDoubt, type LogTally } from '../engine/log-tally.js';
 import { openUntrusted } from './untrusted-file.js';
 
 const CHUNK = 64 * 1024;

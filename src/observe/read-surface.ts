@@ -1,10 +1,16 @@
 /** The edge: reads one state directory (state, control state, event log from a cursor). */
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { CONTROL_STATE_FILE, readControlState, type ControlState } from './control-state.js';
-import { advanceCursor, EVENTS_LOG, newCursor, type CursorAdvance, type EventCursor } from './event-cursor.js';
-import { emptyTally } from './log-tally.js';
-import { readStateFile, STATE_FILE, type StateRead } from './state-file.js';
+import { readControlState } from './control-state.js';
+import { CONTROL_STATE_FILE } from '../tau/files.js';
+import { type ControlState } from '../engine/observations.js';
+import { advanceCursor, newCursor, type CursorAdvance } from './event-cursor.js';
+import { EVENTS_LOG } from '../tau/files.js';
+import { type EventCursor } from '../engine/observations.js';
+import { emptyTally } from '../engine/log-tally.js';
+import { readStateFile } from './state-file.js';
+import { STATE_FILE } from '../tau/files.js';
+import { type StateRead } from '../engine/observations.js';
 import { describeOpenError } from './untrusted-file.js';
 
 export interface SurfaceFiles {

@@ -5,31 +5,17 @@
  * see producer-state-schema.ts; a schema_version other than 1) is "unavailable", never
  * healthy, as is a missing, unparsable or unreadable one, or anything but a regular file.
  */
-import { checkProducerState } from './producer-state-schema.js';
+import { checkProducerState } from '../tau/producer-state-schema.js';
 import { parseStrictJson } from './strict-json.js';
-import { detectKind, type DetectedKind } from './surface-kind.js';
+import { detectKind, type DetectedKind } from '../tau/surface-kind.js';
 import { readUntrusted } from './untrusted-file.js';
+import type { StateRead } from '../engine/observations.js';
+import { STATE_FILE } from '../tau/files.js';
+import { HEALTH_FIELDS, zeroHealth } from '../tau/health.js';
 
-export const STATE_FILE = 'state.json';
 /** Far above any real snapshot; a bigger file is refused rather than parsed. */
 export const MAX_STATE_BYTES = 64 * 1024 * 1024;
 
-export const HEALTH_FIELDS = [
-  'updated_unix_ms', 'cycle_duration_ms', 'queue_depth', 'active_runs', 'failure_streak',
-  'last_cycle_discovered', 'last_cycle_processed', 'last_cycle_completed', 'last_cycle_failed', 'last_cycle_duplicates',
-] as const;
-export type HealthSnapshot = Record<(typeof HEALTH_FIELDS)[number], number>;
-
-export type StateRead =
-  | { present: true; state: Record<string, unknown>; health: HealthSnapshot; kind: DetectedKind; bytes: number }
-  | { present: false; reason: string };
-
-const ZERO_HEALTH = Object.fromEntries(HEALTH_FIELDS.map((f) => [f, 0])) as HealthSnapshot;
-
-/** A fresh all-zero snapshot (a copy: callers fill it in). */
-export function zeroHealth(): HealthSnapshot {
-  return { ...ZERO_HEALTH };
-}
 
 /** Pure: the text of a state.json -> what it says, or why it cannot be used. */
 export function parseState(text: string): StateRead {

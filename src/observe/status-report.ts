@@ -4,13 +4,18 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTROL_STATE_FILE, readControlState } from './control-state.js';
-import { EVENTS_LOG, rotatedFiles } from './event-cursor.js';
-import { applyPause, classifyHealth, gateOf, reportedReason } from './health.js';
+import { readControlState } from './control-state.js';
+import { CONTROL_STATE_FILE } from '../tau/files.js';
+import { rotatedFiles } from './event-cursor.js';
+import { EVENTS_LOG } from '../tau/files.js';
+import { applyPause, classifyHealth, gateOf, reportedReason } from '../tau/health.js';
 import { readLogFile } from './log-reader.js';
-import { emptyTally, sortedCounts, type LogTally } from './log-tally.js';
-import { HEALTH_FIELDS, readStateFile, STATE_FILE, zeroHealth, type HealthSnapshot, type StateRead } from './state-file.js';
-import { TRANSPORT_TARGETS, type DetectedKind, type SurfaceKind } from './surface-kind.js';
+import { emptyTally, sortedCounts, type LogTally } from '../engine/log-tally.js';
+import { readStateFile } from './state-file.js';
+import { HEALTH_FIELDS, zeroHealth, type HealthSnapshot } from '../tau/health.js';
+import { STATE_FILE } from '../tau/files.js';
+import { type StateRead } from '../engine/observations.js';
+import { TRANSPORT_TARGETS, type DetectedKind, type SurfaceKind } from '../tau/surface-kind.js';
 
 export interface StatusOptions {
   /** Overrides detection from state.json. */

@@ -5,8 +5,8 @@
  * tests drive it on virtual time.
  */
 import type { CronSpec } from '../spec/types.js';
-import { isoOf } from '../report/instant.js';
-import { nextTimes, previousTime } from './cron-times.js';
+import { isoOf } from '../time/instant.js';
+import { nextTimes, previousTime } from '../time/cron-times.js';
 
 export interface Clock {
   now(): number;

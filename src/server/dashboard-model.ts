@@ -3,7 +3,7 @@
  * JSON out, every payload with `schema_version: 1`.
  */
 import type { DecisionRecord } from '../engine/record.js';
-import { CONTROL_STATE_FILE } from '../observe/control-state.js';
+import { CONTROL_STATE_FILE } from '../tau/files.js';
 import type { SurfaceTimeline } from './queue-timeline.js';
 import type { RolloutView } from './rollout-view.js';
 

@@ -7,9 +7,9 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTROL_STATE_FILE } from '../observe/control-state.js';
-import { EVENTS_LOG } from '../observe/event-cursor.js';
-import { STATE_FILE } from '../observe/state-file.js';
+import { CONTROL_STATE_FILE } from '../tau/files.js';
+import { EVENTS_LOG } from '../tau/files.js';
+import { STATE_FILE } from '../tau/files.js';
 import { safeLine } from '../report/escape.js';
 import { resolveIn } from '../runner/run-check.js';
 import type { Spec } from '../spec/types.js';

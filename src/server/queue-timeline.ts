@@ -1,7 +1,7 @@
 /** Recent cycle reports of a surface, read from the end of its event log (tau-formats §3). */
 import { join } from 'node:path';
 import { parseCycleLine } from '../observe/cycle-line.js';
-import { EVENTS_LOG } from '../observe/event-cursor.js';
+import { EVENTS_LOG } from '../tau/files.js';
 import { tailLines } from './tail-lines.js';
 
 const TAIL_BYTES = 256 * 1024;

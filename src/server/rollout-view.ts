@@ -4,7 +4,7 @@
  */
 import { tailLines } from './tail-lines.js';
 import { check } from '../engine/check.js';
-import type { SurfaceContext } from '../observe/surface-observation.js';
+import type { SurfaceContext } from '../engine/surface-context.js';
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
 import { observe } from '../runner/run-check.js';

@@ -1,10 +1,12 @@
 /** One simulated surface runtime: keeps its health and writes its state directory at each cycle. */
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTROL_STATE_FILE } from '../observe/control-state.js';
-import { EVENTS_LOG } from '../observe/event-cursor.js';
-import { parseState, STATE_FILE, zeroHealth, type HealthSnapshot } from '../observe/state-file.js';
-import { cycleLine, emptyState } from './producer.js';
+import { CONTROL_STATE_FILE } from '../tau/files.js';
+import { EVENTS_LOG } from '../tau/files.js';
+import { parseState } from '../observe/state-file.js';
+import { STATE_FILE } from '../tau/files.js';
+import { zeroHealth, type HealthSnapshot } from '../tau/health.js';
+import { cycleLine, emptyState } from '../tau/producer-output.js';
 import type { StateMode, SurfaceStart, TimelineEvent } from './timeline.js';
 
 /** How long before a check its snapshot was written (a runtime cycle ends a moment earlier). */

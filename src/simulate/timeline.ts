@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from '../spec/diagnostic.js';
-import { parseDuration } from '../spec/duration.js';
+import { parseDuration } from '../time/duration.js';
 import { parseYaml } from '../spec/parse-yaml.js';
 import { didYouMean } from '../spec/suggest.js';
 import { checkSchema } from '../spec/schema-check.js';

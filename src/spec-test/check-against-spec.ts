@@ -5,7 +5,7 @@
 import { checkTimes } from '../simulate/simulate.js';
 import { unknownNames } from '../simulate/timeline.js';
 import type { Diagnostic } from '../spec/diagnostic.js';
-import { formatDuration } from '../spec/duration.js';
+import { formatDuration } from '../time/duration.js';
 import { didYouMean } from '../spec/suggest.js';
 import type { Spec } from '../spec/types.js';
 import type { TestFile } from './test-file.js';

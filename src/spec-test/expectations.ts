@@ -3,8 +3,8 @@
  * failures out, each with the expected and the actual decisions side by side.
  */
 import type { DecisionRecord, GateResult } from '../engine/record.js';
-import { decisionRow, decisionRuns, isoSeconds, runRow } from '../report/decision-rows.js';
-import { formatDuration } from '../spec/duration.js';
+import { decisionRow, decisionRuns, isoSeconds, runRow } from '../engine/record-rows.js';
+import { formatDuration } from '../time/duration.js';
 import type { Spec } from '../spec/types.js';
 import type { Expectation } from './test-file.js';
 

@@ -2,7 +2,7 @@
  * Resolves a rule's `var` path against schemas/context.schema.json, statically, so typos are
  * caught by `validate` instead of holding (or worse) at a check.
  */
-import { KNOWN_REASON_CODES } from '../observe/reason-codes.js';
+import { KNOWN_REASON_CODES } from '../tau/reason-codes.js';
 import { readSchema } from './schema-files.js';
 import { didYouMean, nearMiss } from './suggest.js';
 

@@ -1,5 +1,5 @@
 /** Schema- and lint-clean spec data -> typed Spec: durations in ms, defaults filled, inheritance resolved. */
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../time/duration.js';
 import type { SourceMap } from './source-map.js';
 import {
   DEFAULTS, type CronSpec, type GateSpec, type HookEvent, type HookSpec, type InputSpec, type PhaseSpec,

@@ -1,5 +1,5 @@
 /** The commented starter spec `rollgate init` writes: the canary ladder of the runbooks, for one surface. */
-import type { SurfaceKind } from '../observe/surface-kind.js';
+import type { SurfaceKind } from '../tau/surface-kind.js';
 
 /** Reason codes that show a surface doing its job ("advancing" in canary-2), where the producer has one. */
 const ACTIVITY: Partial<Record<SurfaceKind, string>> = {

@@ -1,6 +1,7 @@
 /** The typed, normalized spec every other part of rollgate reads (durations in ms, defaults filled). */
 
-export type SurfaceKind = 'dashboard' | 'custom-command' | 'voice' | 'memory' | 'deployment' | 'browser';
+import type { SurfaceKind } from '../tau/surface-kind.js';
+export type { SurfaceKind };
 /** A json-logic expression, as written in the spec. */
 export type Rule = unknown;
 
@@ -28,10 +29,8 @@ export interface InputSpec {
   description: string | null;
 }
 
-export interface CronSpec {
-  cron: string;
-  timezone: string;
-}
+import type { CronSpec } from '../time/cron-times.js';
+export type { CronSpec };
 
 export interface GateSpec {
   name: string;

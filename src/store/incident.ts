@@ -4,13 +4,15 @@
  * event-log lines of the phase, and the decision record.
  */
 import { closeSync, fstatSync, readSync, writeFileSync } from 'node:fs';
-import { isoOf } from '../report/instant.js';
+import { isoOf } from '../time/instant.js';
 import { join } from 'node:path';
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
-import { EVENTS_LOG } from '../observe/event-cursor.js';
-import { CONTROL_STATE_FILE, MAX_CONTROL_STATE_BYTES } from '../observe/control-state.js';
-import { MAX_STATE_BYTES, STATE_FILE } from '../observe/state-file.js';
+import { EVENTS_LOG } from '../tau/files.js';
+import { MAX_CONTROL_STATE_BYTES } from '../observe/control-state.js';
+import { CONTROL_STATE_FILE } from '../tau/files.js';
+import { MAX_STATE_BYTES } from '../observe/state-file.js';
+import { STATE_FILE } from '../tau/files.js';
 import { openUntrusted, readUntrusted } from '../observe/untrusted-file.js';
 import type { Spec } from '../spec/types.js';
 import { makeDirs } from './make-dirs.js';

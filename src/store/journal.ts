@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
-import { instantProblem } from '../report/instant.js';
+import { instantProblem } from '../time/instant.js';
 import { writeAll } from './atomic-file.js';
 import { faultPoint } from './fault.js';
 import { writeFailure } from './store-error.js';

@@ -4,7 +4,7 @@
  * taken over, so a crashed check cannot block a rollout forever.
  */
 import { linkSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { isoOf } from '../report/instant.js';
+import { isoOf } from '../time/instant.js';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { StoreError, writeFailure } from './store-error.js';

@@ -9,7 +9,7 @@ import { makeDirs } from './make-dirs.js';
 import { removeDeadLockFiles } from './lock.js';
 import { appendRecord, lastJournalRecord, type Appended } from './journal.js';
 import { StoreError, writeFailure } from './store-error.js';
-import { instantProblem } from '../report/instant.js';
+import { instantProblem } from '../time/instant.js';
 
 export class RolloutStore {
   readonly dir: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNow } from '../../src/cli/parse-now.js';
 import { GENESIS, recordHash } from '../../src/store/journal.js';
-import { isoOf } from '../../src/report/instant.js';
+import { isoOf } from '../../src/time/instant.js';
 import { rollgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
 import { MIN, T0, World } from '../helpers/world.js';

@@ -4,7 +4,7 @@ import { check, type CheckResult } from '../../src/engine/check.js';
 import type { Observations } from '../../src/engine/observations.js';
 import type { RolloutState } from '../../src/engine/state.js';
 import { parseControlState } from '../../src/observe/control-state.js';
-import { emptyTally } from '../../src/observe/log-tally.js';
+import { emptyTally } from '../../src/engine/log-tally.js';
 import { parseState } from '../../src/observe/state-file.js';
 import { loadSpecText } from '../../src/spec/load-spec.js';
 import type { Spec } from '../../src/spec/types.js';

@@ -6,8 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { advanceCursor, type CursorAdvance, type EventCursor } from '../../src/observe/event-cursor.js';
-import { windowBetween, windowIsUnknown } from '../../src/observe/log-tally.js';
+import { advanceCursor, type CursorAdvance } from '../../src/observe/event-cursor.js';
+import { type EventCursor } from '../../src/engine/observations.js';
+import { windowBetween, windowIsUnknown } from '../../src/engine/log-tally.js';
 import { fixture, ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCycleLine } from '../../src/observe/cycle-line.js';
 import { forgetShapes, scanLines, scanLinesReference, takesFastPath } from '../../src/observe/line-scanner.js';
-import { emptyTally, type LogTally } from '../../src/observe/log-tally.js';
+import { emptyTally, type LogTally } from '../../src/engine/log-tally.js';
 import { fixture } from '../helpers/paths.js';
 
 const plain = (t: LogTally) => ({ ...t, codes: { ...t.codes } });

@@ -1,6 +1,6 @@
 /** Tallies and windows: suspect and lost lines make a window unknown; older saved tallies read as 0/null. */
 import { describe, expect, it } from 'vitest';
-import { addTally, cloneTally, emptyTally, noteDoubt, windowBetween, windowIsUnknown, type LogTally } from '../../src/observe/log-tally.js';
+import { addTally, cloneTally, emptyTally, noteDoubt, windowBetween, windowIsUnknown, type LogTally } from '../../src/engine/log-tally.js';
 
 /** A tally as saved by a version without suspect, lost and doubt. */
 const legacy = (cycles: number, invalid: number): LogTally => JSON.parse(JSON.stringify({ cycles, invalid, codes: { a: cycles }, last: null })) as LogTally;

@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseControlState } from '../../src/observe/control-state.js';
-import { applyPause, classifyHealth } from '../../src/observe/health.js';
-import { parseState, readStateFile, zeroHealth } from '../../src/observe/state-file.js';
+import { applyPause, classifyHealth } from '../../src/tau/health.js';
+import { parseState, readStateFile } from '../../src/observe/state-file.js';
+import { zeroHealth } from '../../src/tau/health.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('state.json', () => {

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fractionalNumbers } from '../../src/observe/producer-state-schema.js';
+import { fractionalNumbers } from '../../src/tau/producer-state-schema.js';
 import { parseState, readStateFile } from '../../src/observe/state-file.js';
 import { filesNamed } from '../helpers/files-named.js';
 import { fixture } from '../helpers/paths.js';

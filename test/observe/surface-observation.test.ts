@@ -1,10 +1,10 @@
 /** The surface context rules read (DESIGN §3), built purely from reads and an instant. */
 import { describe, expect, it } from 'vitest';
 import { parseControlState } from '../../src/observe/control-state.js';
-import { eventWindows } from '../../src/observe/event-windows.js';
-import { emptyTally, type LogTally } from '../../src/observe/log-tally.js';
+import { eventWindows } from '../../src/engine/event-windows.js';
+import { emptyTally, type LogTally } from '../../src/engine/log-tally.js';
 import { parseState } from '../../src/observe/state-file.js';
-import { buildSurfaceContext, type SurfaceSettings } from '../../src/observe/surface-observation.js';
+import { buildSurfaceContext, type SurfaceSettings } from '../../src/engine/surface-context.js';
 import { evaluateRule } from '../../src/rules/evaluate.js';
 
 const NOW = 1_771_200_000_000;

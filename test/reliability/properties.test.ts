@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { check, startState } from '../../src/engine/check.js';
 import type { Observations, SurfaceObservation } from '../../src/engine/observations.js';
 import { newCursor } from '../../src/observe/event-cursor.js';
-import { emptyTally } from '../../src/observe/log-tally.js';
+import { emptyTally } from '../../src/engine/log-tally.js';
 import { loadSpecText } from '../../src/spec/load-spec.js';
 import type { Spec } from '../../src/spec/types.js';
 import { ROOT } from '../helpers/paths.js';

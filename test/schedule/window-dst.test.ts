@@ -5,7 +5,7 @@
  * time matches, so a nonexistent local hour is never open and a repeated one is open twice.
  */
 import { describe, expect, it } from 'vitest';
-import { windowStatus } from '../../src/schedule/window.js';
+import { windowStatus } from '../../src/time/promotion-window.js';
 
 const MIN = 60_000;
 const DAYS: [string, string][] = [

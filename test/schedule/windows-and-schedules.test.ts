@@ -1,8 +1,8 @@
 /** Cron times and promotion windows, across daylight-saving changes, and `rollgate schedule`. */
 import { CronExpressionParser } from 'cron-parser';
 import { describe, expect, it } from 'vitest';
-import { localTime, nextTimes } from '../../src/schedule/cron-times.js';
-import { windowStatus } from '../../src/schedule/window.js';
+import { localTime, nextTimes } from '../../src/time/cron-times.js';
+import { windowStatus } from '../../src/time/promotion-window.js';
 import { rollgate } from '../helpers/cli.js';
 import { MIN, World } from '../helpers/world.js';
 

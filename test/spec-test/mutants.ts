@@ -5,7 +5,7 @@
  * A test file that pins its spec kills each of them: some case fails.
  */
 import { parse } from 'yaml';
-import { formatDuration, parseDuration } from '../../src/spec/duration.js';
+import { formatDuration, parseDuration } from '../../src/time/duration.js';
 
 type Path = (string | number)[];
 export interface Mutant {

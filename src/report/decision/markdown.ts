@@ -1,6 +1,6 @@
 /** Markdown for pull-request comments and job summaries. */
 import { markdownCell as cell, textLines } from '../escape.js';
-import { isoOf } from '../instant.js';
+import { isoOf } from '../../time/instant.js';
 import type { DecisionRenderer } from './index.js';
 import { gateCounts, minutes, streak } from './words.js';
 

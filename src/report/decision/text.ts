@@ -1,7 +1,7 @@
 /** For a person at a terminal: the decision first, then why, then what happens next. */
 import { textLines } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
-import { isoOf } from '../instant.js';
+import { isoOf } from '../../time/instant.js';
 import { gateCounts, minutes, streak, where } from './words.js';
 
 export const renderText: DecisionRenderer = (r, { explain }) => {

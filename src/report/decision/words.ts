@@ -1,6 +1,6 @@
 /** Small shared wording for decision renderers. */
 import type { GateResult, TriggerResult } from '../../engine/record.js';
-import { formatDuration } from '../../spec/duration.js';
+import { formatDuration } from '../../time/duration.js';
 
 export const where = (surface: string | null) => (surface === null ? '' : ` [${surface}]`);
 export const minutes = (ms: number) => (ms <= 0 ? '0' : formatDuration(Math.round(ms / 1000) * 1000));

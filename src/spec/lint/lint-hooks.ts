@@ -1,5 +1,5 @@
 /** Hooks: exactly one of `run`/`webhook`, an argv that is not a shell line, an http(s) URL, a sane timeout. */
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../time/duration.js';
 import { asArray, asRecord, isRecord, type Reporter, type Segment } from './reporter.js';
 
 /** A hook that needs longer should hand off to a job and return. */

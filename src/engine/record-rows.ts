@@ -1,6 +1,6 @@
 /** Decision records as one-line rows, for `simulate`, `journal` and the failures of `rollgate test`. */
-import type { DecisionRecord } from '../engine/record.js';
-import { isoOf } from './instant.js';
+import type { DecisionRecord } from './record.js';
+import { isoOf } from '../time/instant.js';
 
 /** An instant to the second: `2026-02-16T09:30:00Z`. */
 export const isoSeconds = (ms: number) => isoOf(ms).replace('.000Z', 'Z');

@@ -1,6 +1,6 @@
 /** What a Tau runtime writes after a cycle (tau-formats §2-§3): the snapshot and one cycle report. */
-import { classifyHealth } from '../observe/health.js';
-import type { HealthSnapshot } from '../observe/state-file.js';
+import { classifyHealth } from './health.js';
+import type { HealthSnapshot } from './health.js';
 
 const COLLECTIONS: Record<string, Record<string, unknown[]>> = {
   dashboard: { widget_views: [], control_audit: [] },

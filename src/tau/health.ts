@@ -1,5 +1,18 @@
 /** The producer's health classification and rollout gate (tau-formats §4), as pure functions. */
-import type { HealthSnapshot } from './state-file.js';
+
+/** The health fields of state.json (tau-formats §2): non-negative integers, 0 when absent. */
+export const HEALTH_FIELDS = [
+  'updated_unix_ms', 'cycle_duration_ms', 'queue_depth', 'active_runs', 'failure_streak',
+  'last_cycle_discovered', 'last_cycle_processed', 'last_cycle_completed', 'last_cycle_failed', 'last_cycle_duplicates',
+] as const;
+export type HealthSnapshot = Record<(typeof HEALTH_FIELDS)[number], number>;
+
+const ZERO_HEALTH = Object.fromEntries(HEALTH_FIELDS.map((f) => [f, 0])) as HealthSnapshot;
+
+/** A fresh all-zero snapshot (a copy: callers fill it in). */
+export function zeroHealth(): HealthSnapshot {
+  return { ...ZERO_HEALTH };
+}
 
 export type HealthState = 'healthy' | 'degraded' | 'failing' | 'unknown';
 

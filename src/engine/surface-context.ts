@@ -6,12 +6,14 @@
 import { evaluateRule, zeroDefaultCopy } from '../rules/evaluate.js';
 import { ruleReads } from '../rules/var-paths.js';
 import { unknownRead } from './unknown-read.js';
-import { CONTROL_STATE_FILE, type ControlState } from './control-state.js';
+import { CONTROL_STATE_FILE } from '../tau/files.js';
+import { type ControlState } from './observations.js';
 import type { EventWindows } from './event-windows.js';
-import { applyPause, classifyHealth, gateOf, reportedReason, type Classification, type HealthState } from './health.js';
+import { applyPause, classifyHealth, gateOf, reportedReason, type Classification, type HealthState } from '../tau/health.js';
 import type { LogTally, TallyWindow } from './log-tally.js';
-import { zeroHealth, type HealthSnapshot, type StateRead } from './state-file.js';
-import type { DetectedKind, SurfaceKind } from './surface-kind.js';
+import { zeroHealth, type HealthSnapshot } from '../tau/health.js';
+import { type StateRead } from './observations.js';
+import type { DetectedKind, SurfaceKind } from '../tau/surface-kind.js';
 
 export interface SurfaceSettings {
   name: string;

@@ -14,7 +14,7 @@
  * the minutes next to a change of offset that `next()` steps over.
  */
 import { CronExpressionParser, type CronExpression } from 'cron-parser';
-import type { CronSpec } from '../spec/types.js';
+import type { CronSpec } from './cron-times.js';
 
 export interface WindowStatus {
   open: boolean;

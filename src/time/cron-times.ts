@@ -1,6 +1,11 @@
 /** Upcoming times of a 5-field cron in a time zone, and how to show them there. Pure. */
 import { CronExpressionParser } from 'cron-parser';
-import type { CronSpec } from '../spec/types.js';
+
+/** A 5-field cron expression in an IANA time zone (`schedule`, `promotionWindow`). */
+export interface CronSpec {
+  cron: string;
+  timezone: string;
+}
 
 /** The next `count` instants strictly after `fromMs`. */
 export function nextTimes(cron: CronSpec, fromMs: number, count: number): number[] {
