@@ -15,10 +15,18 @@ import { frame } from './sse-hub.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+/**
+ * The page's ES modules (web/app.js is the entry; it imports the others). A fixed list: the
+ * request path only ever selects one of these names, it never becomes a file path.
+ */
+export const WEB_MODULES = [
+  'app.js', 'state.js', 'dom.js', 'format.js', 'header.js', 'alerts.js', 'render.js',
+  'rollout-card.js', 'history-chart.js', 'live.js', 'token.js', 'actions.js',
+] as const;
 const PAGE_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  ...Object.fromEntries(WEB_MODULES.map((file) => [`/${file}`, { file, type: 'text/javascript; charset=utf-8' }])),
 };
 
 /** GET endpoints that answer with one cached payload. */

@@ -109,8 +109,8 @@ describe('a refresh that fails', () => {
 
   it('the page has a banner for it, drawn from the health payload', async () => {
     expect(await (await fetch(s.base + '/')).text()).toContain('id="stale-banner"');
-    const app = await (await fetch(s.base + '/app.js')).text();
-    expect(app).toContain('function renderStaleBanner()');
-    expect(app).toMatch(/r\.refresh_error/);
+    const header = await (await fetch(s.base + '/header.js')).text();
+    expect(header).toContain('function renderStaleBanner()');
+    expect(header).toMatch(/r\.refresh_error/);
   });
 });
