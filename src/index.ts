@@ -4,7 +4,7 @@
  * A thin façade over the modules the CLI uses: every export is the same function or type the
  * commands call, re-exported here (nothing is wrapped). The pure engine (`check`,
  * `applyAction`) reads no clock, no files and no environment; the edge (`observe`, `runCheck`,
- * `runControl`, `RolloutStore`, `simulate`, `runTests`) reads and writes files.
+ * `runControl`, `RolloutFolder`, `simulate`, `runTests`) reads and writes files.
  * README "Use as a library" has a worked example.
  */
 
@@ -36,12 +36,17 @@ export {
 } from './spec/types.js';
 
 /**
- * Observation: what a check reads from the world. `observe(spec, state, root)` reads every
- * surface's state directory (with the event cursors remembered in `state`; null before the
- * first check) and every input, relative paths resolved against `root`.
+ * Observation: what a check reads from the world. `await observeRollout(spec, state, { root, nowMs })`
+ * asks every source (by default each surface's Tau state directory, with the event cursors
+ * remembered in `state`, null before the first check, and every input file), relative paths
+ * resolved against `root`. A source is an `ObservationSource`; pass `sources` to add your own.
  */
-export { observe, resolveIn } from './runner/run-check.js';
-export type { Observations, SurfaceObservation, InputObservation } from './engine/observations.js';
+export { observeRollout, DEFAULT_SOURCES, type ObserveOptions } from './observe/observe-rollout.js';
+export type { ObservationSource, ObserveRequest } from './observe/source.js';
+export { tauSurfaces } from './observe/tau-surfaces.js';
+export { inputFiles } from './observe/input-files.js';
+export { resolveIn } from './observe/paths.js';
+export type { Observations, SurfaceObservation, InputObservation, StateRead, ControlState, EventCursor } from './engine/observations.js';
 
 /**
  * The pure engine. `check(spec, previous, observations, nowMs, { dryRun })` returns the decision
@@ -61,10 +66,24 @@ export { runCheck, type RunCheckOptions, type CheckRun } from './runner/run-chec
 export { runControl, defaultActor, type ControlOptions, type ControlRun } from './runner/run-control.js';
 
 /**
- * The file store of one rollout (`<store>/<rollout>/`: rollout.json, the hash-chained
- * decisions.jsonl, the actions audit, incidents) and the journal's verification.
+ * The edge loop itself, with your own store, sources and providers: `operate(spec, operation,
+ * { store, root, nowMs, sources?, providers? })`; and where a rollout stands (`status`, the dashboard).
  */
-export { RolloutStore } from './store/rollout-store.js';
+export { operate, type Operation, type EdgeOptions, type Operated } from './runner/operate.js';
+export { rolloutStatus, type StatusQuery, type StatusView } from './runner/rollout-status.js';
+
+/**
+ * Stores: the `RolloutStore` interface (lock, recover, load, commit with journal, audit,
+ * incidents, history, verify); `fileStore(dir, rollout)` (`<store>/<rollout>/`: rollout.json,
+ * the hash-chained decisions.jsonl, the actions audit, incidents) and `memoryStore(rollout)`.
+ */
+export type { RolloutStore, StoreLock, Committed } from './store/rollout-store.js';
+export { fileStore } from './store/file-store.js';
+export { memoryStore } from './store/memory-store.js';
+export { RolloutFolder } from './store/file-rollout-store.js';
+/** Traffic providers: what carries a decision out (today the spec's hooks). */
+export type { TrafficProvider, Change, Decided } from './traffic/provider.js';
+export { hooksProvider } from './traffic/hooks-provider.js';
 export { verifyJournal, GENESIS, recordHash, type Verification, type JournalEntry } from './store/journal.js';
 export { StoreError } from './store/store-error.js';
 

@@ -134,11 +134,11 @@ async function rulesPerSecond(smallRoot, n) {
   const plain = createRequire(import.meta.url)('json-logic-js');
   const { evaluateRule } = await import(`${root}dist/rules/evaluate.js`);
   const { loadSpecFile } = await import(`${root}dist/spec/load-spec.js`);
-  const { observe } = await import(`${root}dist/runner/run-check.js`);
+  const { observeRollout } = await import(`${root}dist/observe/observe-rollout.js`);
   const { checkContext } = await import(`${root}dist/engine/check.js`);
   const { ruleData } = await import(`${root}dist/engine/rule-context.js`);
   const spec = loadSpecFile(`${root}specs/custom-command.yaml`).spec;
-  const ctx = checkContext(spec, null, observe(spec, null, smallRoot), Date.parse(NOW));
+  const ctx = checkContext(spec, null, await observeRollout(spec, null, { root: smallRoot, nowMs: Date.parse(NOW) }), Date.parse(NOW));
   const work = spec.phases[0].gates.map((g) => ({ rule: g.rule, data: ruleData(ctx, g.each ? 'custom-command' : null) }));
   // (plain jsonLogic reads an unseen reason code as null, not 0: it may differ, it is only the speed baseline)
   for (const w of work) if (evaluateRule(w.rule, w.data).value !== true) throw new Error('the bench rules must pass on the sample state');

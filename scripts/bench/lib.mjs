@@ -51,6 +51,19 @@ export function timeFunction(fn, { runs }) {
   return { ...stats(times), result };
 }
 
+/** timeFunction for a function that returns a promise (each run awaited before the next). */
+export async function timeAsync(fn, { runs }) {
+  await fn();
+  const times = [];
+  let result;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    result = await fn();
+    times.push(performance.now() - t0);
+  }
+  return { ...stats(times), result };
+}
+
 export function machine() {
   const cpu = cpus();
   return {

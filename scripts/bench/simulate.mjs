@@ -5,7 +5,7 @@ import { simulate } from '../../dist/simulate/simulate.js';
 import { normalizeTimeline } from '../../dist/simulate/timeline.js';
 import { loadSpecFile } from '../../dist/spec/load-spec.js';
 import { parseYaml } from '../../dist/spec/parse-yaml.js';
-import { fmt, timeFunction } from './lib.mjs';
+import { fmt, timeAsync } from './lib.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -16,7 +16,7 @@ export async function simulateThroughput({ checks, runs, log }) {
   const { timeline } = normalizeTimeline(parsed.value, 'bench.yaml', root, parsed.sourceMap, []);
   log(`simulate: ${checks.toLocaleString('en')} checks…`);
   let counted = 0;
-  const run = timeFunction(() => simulate(spec, timeline, { trace: false, onRecord: () => counted++ }), { runs });
+  const run = await timeAsync(() => simulate(spec, timeline, { trace: false, onRecord: () => counted++ }), { runs });
   if (counted !== checks * (runs + 1)) throw new Error(`simulate ran ${counted} checks, expected ${checks} per run`);
   const rate = checks / (run.median / 1000);
   return {

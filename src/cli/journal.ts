@@ -7,7 +7,7 @@ import { jsonText, safeLine, textLines } from '../report/escape.js';
 import { isoOf } from '../time/instant.js';
 import { auditLineOf, hasAuditLine, readAuditLines } from '../store/audit.js';
 import { verifyJournal, type JournalEntry } from '../store/journal.js';
-import { RolloutStore } from '../store/rollout-store.js';
+import { RolloutFolder } from '../store/file-rollout-store.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 
@@ -71,7 +71,7 @@ export function runJournal(specFile: string, options: JournalOptions): Promise<n
   return withExitCodes('journal', async () => {
     const spec = loadSpecOrExit(specFile);
     const { store: storeDir } = placeOf(options);
-    const store = new RolloutStore(storeDir, spec.name);
+    const store = new RolloutFolder(storeDir, spec.name);
     const limit = options.limit === undefined ? Infinity : Number(options.limit);
     if (!(limit > 0)) throw new ExitError(`--limit ${options.limit}: give a positive number of records`, EXIT.USAGE);
     if (!existsSync(store.journalPath) && !existsSync(store.statePath)) {

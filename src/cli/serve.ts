@@ -70,6 +70,7 @@ async function serve(specFiles: string[], options: ServeCliOptions, signalled: A
   }
 
   const dashboard = new Dashboard(specs, { root, store });
+  await dashboard.rebuild();
   const serveOptions = { token: token.value, root, store, allowedHosts: hosts };
   const server = createDashboardServer(dashboard, serveOptions);
   await new Promise<void>((resolve, reject) => {
@@ -94,7 +95,7 @@ async function serve(specFiles: string[], options: ServeCliOptions, signalled: A
       async (name, nowMs) => {
         const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
         process.stderr.write(safeLine(`${isoOf(nowMs)} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)`) + '\n');
-        dashboard.rebuild();
+        await dashboard.rebuild();
         return 0;
       },
       realClock,

@@ -37,13 +37,14 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
       }
     }
     const json = options.format === 'json';
-    const results: SimulationResult[] = specs.map((spec, i) => {
+    const results: SimulationResult[] = [];
+    for (const [i, spec] of specs.entries()) {
       try {
-        return simulate(spec, timeline, { trace: json, ...(options.record && i === 0 ? { record: options.record } : {}) });
+        results.push(await simulate(spec, timeline, { trace: json, ...(options.record && i === 0 ? { record: options.record } : {}) }));
       } catch (err) {
         throw new ExitError(`${options.timeline}: ${(err as Error).message}`, EXIT.INVALID);
       }
-    });
+    }
     if (json) {
       const out = results.length === 1 ? results[0]!.records : { a: results[0]!.records, b: results[1]!.records };
       process.stdout.write(jsonText(out, 2) + '\n');

@@ -1,10 +1,8 @@
 /** `rollgate status <spec>`: where the rollout stands and what a check would decide now; changes nothing. */
-import { check } from '../engine/check.js';
 import { jsonText, textLines } from '../report/escape.js';
-import { observe } from '../runner/run-check.js';
+import { rolloutStatus } from '../runner/rollout-status.js';
 import { formatDuration } from '../time/duration.js';
-import { verifyJournal } from '../store/journal.js';
-import { RolloutStore } from '../store/rollout-store.js';
+import { fileStore } from '../store/file-store.js';
 import { StoreError } from '../store/store-error.js';
 import { isoOf } from '../time/instant.js';
 import { EXIT } from './exit-codes.js';
@@ -18,11 +16,10 @@ export function runStatus(specFile: string, options: StatusOptions): Promise<num
   return withExitCodes('status', async () => {
     const spec = loadSpecOrExit(specFile);
     const { root, store, nowMs } = placeOf(options);
-    const rollout = new RolloutStore(store, spec.name);
-    const state = rollout.load();
-    const journal = verifyJournal(rollout.journalPath);
-    if (journal.badInstant) throw new StoreError(`${rollout.journalPath}:${journal.badInstant.line}: corrupt data: ${journal.badInstant.problem}; an older rollgate accepted such a --now. Restore the journal from a backup, or move the rollout's store folder aside to start again`, 65);
-    const wouldBe = check(spec, state, observe(spec, state, root), nowMs, { dryRun: true }).record;
+    const rollout = fileStore(store, spec.name);
+    const { state, preview: wouldBe, journal: verified } = await rolloutStatus(spec, { store: rollout, root, nowMs, verify: true });
+    const journal = verified!;
+    if (journal.badInstant) throw new StoreError(`${rollout.folder.journalPath}:${journal.badInstant.line}: corrupt data: ${journal.badInstant.problem}; an older rollgate accepted such a --now. Restore the journal from a backup, or move the rollout's store folder aside to start again`, 65);
     const last = journal.entries[journal.entries.length - 1]?.record ?? null;
     const report = {
       schema_version: 1,

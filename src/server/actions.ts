@@ -2,7 +2,7 @@
 import type { ManualAction } from '../engine/manual-action.js';
 import { runControl } from '../runner/run-control.js';
 import { appendAudit } from '../store/audit.js';
-import { RolloutStore } from '../store/rollout-store.js';
+import { RolloutFolder } from '../store/file-rollout-store.js';
 import { StoreError } from '../store/store-error.js';
 import type { Dashboard } from './dashboard.js';
 import { HttpError } from './http-error.js';
@@ -27,11 +27,11 @@ export async function handleAction(dashboard: Dashboard, body: unknown, place: {
   const nowMs = Date.now();
 
   if (action === 'refresh') {
-    const store = new RolloutStore(place.store, spec.name);
+    const store = new RolloutFolder(place.store, spec.name);
     store.ensure();
     const paused = store.load()?.pause ? 'paused' : 'running';
     appendAudit(store.auditPath, { schema_version: 1, request_id: `dashboard-action-${nowMs}`, action, actor, reason: reason || 'refresh', status: 'accepted', timestamp_unix_ms: nowMs, control_mode: paused, rollout: spec.name });
-    dashboard.rebuild();
+    await dashboard.rebuild();
     // A refresh that failed says so here too (and in every payload).
     const refreshError = dashboard.current.health.rollouts.find((r) => r.rollout === spec.name)?.refresh_error ?? null;
     return { schema_version: 1, status: 'accepted', request_id: `dashboard-action-${nowMs}`, action, rollout: spec.name, control_mode: paused, refresh_error: refreshError };
@@ -44,7 +44,7 @@ export async function handleAction(dashboard: Dashboard, body: unknown, place: {
     throw err;
   }
   if (!result.ok) throw new HttpError(409, result.message);
-  dashboard.rebuild();
+  await dashboard.rebuild();
   const r = result.record;
   return {
     schema_version: 1,

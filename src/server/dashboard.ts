@@ -11,9 +11,9 @@ import { CONTROL_STATE_FILE } from '../tau/files.js';
 import { EVENTS_LOG } from '../tau/files.js';
 import { STATE_FILE } from '../tau/files.js';
 import { safeLine } from '../report/escape.js';
-import { resolveIn } from '../runner/run-check.js';
+import { resolveIn } from '../observe/paths.js';
 import type { Spec } from '../spec/types.js';
-import { RolloutStore } from '../store/rollout-store.js';
+import { RolloutFolder } from '../store/file-rollout-store.js';
 import { alertsOf, alertsPayload, healthPayload, queueTimelinePayload, refreshAlerts, widgetsPayload, type Freshness } from './dashboard-model.js';
 import { recentCycles, type SurfaceTimeline } from './queue-timeline.js';
 import { readRolloutView, type RolloutView } from './rollout-view.js';
@@ -49,10 +49,12 @@ export class Dashboard {
   private fingerprint = '';
   private builtAt = 0;
   private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private readonly now: () => number;
   /** Per rollout: the last view (and timelines) read whole, and whether the last refresh worked. */
   private readonly good = new Map<string, { view: RolloutView; timelines: Map<string, SurfaceTimeline> }>();
   private readonly freshness = new Map<string, Freshness>();
+  private building: Promise<void> = Promise.resolve();
 
   constructor(
     readonly specs: Spec[],
@@ -60,7 +62,7 @@ export class Dashboard {
   ) {
     this.now = options.now ?? Date.now;
     this.hub = new SseHub(options.maxStreams, options.heartbeatMs, options.maxBacklogBytes);
-    this.rebuild();
+    this.payloads = this.assemble(this.now(), () => undefined);
   }
 
   get current(): Payloads {
@@ -81,13 +83,22 @@ export class Dashboard {
     return this.specs.find((s) => s.name === name);
   }
 
-  /** Reads everything again and tells every stream. Never throws: a failure is in the payloads. */
-  rebuild(fingerprint = this.files()): void {
+  /**
+   * Reads everything again and tells every stream. Never rejects: a failure is in the payloads.
+   * Rebuilds run one at a time, in the order asked (an action's rebuild waits for a poll's).
+   */
+  rebuild(fingerprint?: string): Promise<void> {
+    const run = this.building.then(() => this.rebuildNow(fingerprint ?? this.files()));
+    this.building = run;
+    return run;
+  }
+
+  private async rebuildNow(fingerprint: string): Promise<void> {
     const nowMs = this.now();
     for (const s of this.specs) {
       const before = this.freshness.get(s.name);
       try {
-        const view = readRolloutView(s, this.options.root, this.options.store, nowMs);
+        const view = await readRolloutView(s, this.options.root, this.options.store, nowMs);
         const timelines = new Map(s.surfaces.map((x) => [x.name, recentCycles(resolveIn(this.options.root, x.stateDir))]));
         this.good.set(s.name, { view, timelines });
         this.freshness.set(s.name, { error: null, lastGoodMs: nowMs });
@@ -127,14 +138,15 @@ export class Dashboard {
 
   /** Polls for changes until stop(). */
   start(): void {
-    const poll = () => {
+    const poll = async () => {
       try {
         const fingerprint = this.files();
         const every = this.failing() ? (this.options.retryMs ?? 5_000) : (this.options.refreshMs ?? 30_000);
-        if (fingerprint !== this.fingerprint || this.now() - this.builtAt >= every) this.rebuild(fingerprint);
+        if (fingerprint !== this.fingerprint || this.now() - this.builtAt >= every) await this.rebuild(fingerprint);
       } catch (err) {
         process.stderr.write(safeLine(`rollgate serve: refresh failed: ${(err as Error).message}`) + '\n');
       }
+      if (this.stopped) return;
       this.timer = setTimeout(poll, this.options.pollMs ?? 1000);
       this.timer.unref();
     };
@@ -143,6 +155,7 @@ export class Dashboard {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.hub.close();
   }
@@ -160,7 +173,7 @@ export class Dashboard {
       }
     };
     for (const spec of this.specs) {
-      const store = new RolloutStore(this.options.store, spec.name);
+      const store = new RolloutFolder(this.options.store, spec.name);
       add(store.statePath);
       add(store.journalPath);
       for (const s of spec.surfaces) {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { parseCycleLine } from '../observe/cycle-line.js';
 import { EVENTS_LOG } from '../tau/files.js';
-import { tailLines } from './tail-lines.js';
+import { tailLines } from '../store/tail-lines.js';
 
 const TAIL_BYTES = 256 * 1024;
 

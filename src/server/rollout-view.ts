@@ -1,18 +1,13 @@
-/**
- * The edge of the dashboard: what one rollout looks like right now, read from its store (state
- * and the journal's tail) and from a dry-run check of its surfaces (nothing is written).
- */
-import { tailLines } from './tail-lines.js';
-import { check } from '../engine/check.js';
-import type { SurfaceContext } from '../engine/surface-context.js';
+/** The dashboard's view of one rollout: the rollout-status query, or why the store cannot be read. */
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
-import { observe } from '../runner/run-check.js';
+import type { SurfaceContext } from '../engine/surface-context.js';
+import { rolloutStatus } from '../runner/rollout-status.js';
 import type { Spec } from '../spec/types.js';
-import { RolloutStore } from '../store/rollout-store.js';
+import { fileStore } from '../store/file-store.js';
+import { StoreError } from '../store/store-error.js';
 
-/** How much of the journal's end is read for the history chart. */
-const HISTORY_BYTES = 512 * 1024;
+/** How many of the journal's last records the history chart shows. */
 export const HISTORY_RECORDS = 500;
 
 export interface RolloutView {
@@ -28,29 +23,14 @@ export interface RolloutView {
   error: string | null;
 }
 
-export function readRolloutView(spec: Spec, root: string, storeDir: string, nowMs: number): RolloutView {
-  const store = new RolloutStore(storeDir, spec.name);
-  let state: RolloutState | null;
+export async function readRolloutView(spec: Spec, root: string, storeDir: string, nowMs: number): Promise<RolloutView> {
+  let status;
   try {
-    state = store.load();
+    status = await rolloutStatus(spec, { store: fileStore(storeDir, spec.name), root, nowMs, history: HISTORY_RECORDS });
   } catch (err) {
+    // A store that cannot be read (a corrupt rollout.json) is shown as such; anything else is a failed refresh.
+    if (!(err instanceof StoreError)) throw err;
     return { spec, state: null, preview: null, previewContexts: null, history: [], error: (err as Error).message };
   }
-  // With traces on, passing gates also say what they saw (the page's "saw" column).
-  const result = check(spec, state, observe(spec, state, root), nowMs, { dryRun: true });
-  return { spec, state, preview: result.record, previewContexts: result.context.surfaces, history: journalTail(store.journalPath), error: null };
-}
-
-/** The last records of a journal, read from its end (a journal grows for ever). */
-export function journalTail(path: string, limit = HISTORY_RECORDS): DecisionRecord[] {
-  const out: DecisionRecord[] = [];
-  for (const line of tailLines(path, HISTORY_BYTES)) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as DecisionRecord);
-    } catch {
-      // A torn last line (a crash mid-append) is journal --verify's business, not the chart's.
-    }
-  }
-  return out.slice(-limit);
+  return { spec, state: status.state, preview: status.preview, previewContexts: status.previewContexts, history: status.history, error: null };
 }

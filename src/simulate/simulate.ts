@@ -1,18 +1,17 @@
 /**
- * Replays a timeline through the same observation code (real files in a scratch directory,
- * read with the same cursors) and the same pure engine as `rollgate evaluate`, on a virtual
- * clock. Hooks are not run and nothing is journaled: the records are returned.
+ * Replays a timeline through the same edge loop as `rollgate evaluate` (runner/operate.ts: the
+ * same observation code on real files in a scratch directory, read with the same cursors, and
+ * the same pure engine) on a virtual clock, with a store in memory and no traffic provider:
+ * hooks are not run and nothing is journaled; the records are returned.
  */
 import { accessSync, appendFileSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { check, checkContext, summarize } from '../engine/check.js';
-import { applyAction } from '../engine/manual-action.js';
 import type { DecisionRecord } from '../engine/record.js';
-import type { RolloutState } from '../engine/state.js';
 import { EVENTS_LOG } from '../tau/files.js';
-import { observe, resolveIn } from '../runner/run-check.js';
-import { phaseEntryAt } from '../runner/run-control.js';
+import { resolveIn } from '../observe/paths.js';
+import { operate } from '../runner/operate.js';
+import { memoryStore } from '../store/memory-store.js';
 import { nextTimes } from '../time/cron-times.js';
 import type { Spec } from '../spec/types.js';
 import { SurfaceRuntime } from './surface-runtime.js';
@@ -77,16 +76,16 @@ export function scratchBase(): string {
   }
 }
 
-export function simulate(spec: Spec, timeline: Timeline, options: SimulateOptions = {}): SimulationResult {
+export async function simulate(spec: Spec, timeline: Timeline, options: SimulateOptions = {}): Promise<SimulationResult> {
   const root = mkdtempSync(join(scratchBase(), 'rollgate-simulate-'));
   try {
-    return replay(spec, timeline, root, options);
+    return await replay(spec, timeline, root, options);
   } finally {
     if (!options.keep) rmSync(root, { recursive: true, force: true });
   }
 }
 
-function replay(spec: Spec, t: Timeline, root: string, options: SimulateOptions): SimulationResult {
+async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOptions): Promise<SimulationResult> {
   const runtimes = new Map<string, SurfaceRuntime>();
   if (!t.recorded) {
     for (const s of spec.surfaces) runtimes.set(s.name, new SurfaceRuntime(resolveIn(root, s.stateDir), s.kind, t.surfaces[s.name]));
@@ -102,7 +101,8 @@ function replay(spec: Spec, t: Timeline, root: string, options: SimulateOptions)
     if (options.onRecord) options.onRecord(record);
     else records.push(record);
   };
-  let state: RolloutState | null = null;
+  const store = memoryStore(spec.name);
+  const edge = (nowMs: number) => ({ store, root, nowMs });
   let nextEvent = 0;
   const clean = (r: DecisionRecord): DecisionRecord => (r.notes.length === 0 ? r : { ...r, notes: r.notes.map((n) => n.split(root + '/').join('')) });
 
@@ -112,20 +112,16 @@ function replay(spec: Spec, t: Timeline, root: string, options: SimulateOptions)
       const e = t.events[nextEvent]!;
       for (const [name, value] of Object.entries(e.input ?? {})) writeInput(spec, root, name, value);
       if (e.control) {
-        const obs = observe(spec, state, root);
-        const result = applyAction(spec, state, e.control.action, { actor: e.control.actor ?? 'timeline', reason: e.control.reason ?? 'simulated' }, e.at, summarize(checkContext(spec, state, obs, e.at).surfaces));
-        if (result.ok) {
-          state = phaseEntryAt(result.next, obs, e.at);
-          emit(result.record);
-        }
+        const who = { actor: e.control.actor ?? 'timeline', reason: e.control.reason ?? 'simulated' };
+        const done = await operate(spec, { kind: 'action', action: e.control.action, who }, edge(e.at));
+        if (done.ok) emit(done.record);
       }
       for (const name of targets(spec, e)) runtimes.get(name)?.apply(e);
     }
     for (const runtime of runtimes.values()) runtime.writeCycle(now);
     if (options.record) cpSync(root, join(options.record, snapshotName(now)), { recursive: true, filter: (src) => !src.includes(`${root}/.rollgate`) });
-    const result = check(spec, state, observe(spec, state, root), now, { dryRun: false, trace: options.trace !== false });
-    emit(result.record);
-    if (result.changed) state = result.next;
+    const done = await operate(spec, { kind: 'check', dryRun: false, trace: options.trace !== false }, edge(now));
+    if (done.ok) emit(done.record);
   }
   for (const runtime of runtimes.values()) runtime.close();
   return { records, checks, end: endOf(spec, last.final, last.latest) };

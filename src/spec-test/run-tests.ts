@@ -92,7 +92,7 @@ async function runFile(file: string, tallies: Map<string, CoverageTally>, option
   tallies.set(key, tally);
   const cases: CaseResult[] = [];
   for (const c of tf.cases) {
-    const result = runCase(c, spec, tally);
+    const result = await runCase(c, spec, tally);
     cases.push(result);
     options.onCase?.(file, result);
     if (options.failFast && result.status === 'fail') break;
@@ -106,13 +106,13 @@ function shown(path: string): string {
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
-function runCase(c: TestCase, spec: Spec, tally: CoverageTally): CaseResult {
+async function runCase(c: TestCase, spec: Spec, tally: CoverageTally): Promise<CaseResult> {
   const began = performance.now();
   const records: DecisionRecord[] = [];
   // Traces are not needed to judge or to tally, and cost most of a check's time.
-  let sim: ReturnType<typeof simulate>;
+  let sim: Awaited<ReturnType<typeof simulate>>;
   try {
-    sim = simulate(spec, c.timeline, { trace: false, onRecord: (r) => records.push(r) });
+    sim = await simulate(spec, c.timeline, { trace: false, onRecord: (r) => records.push(r) });
   } catch (err) {
     // A replay that cannot run (e.g. a `from` directory that is not there) fails its case.
     const failure: ExpectationFailure = { expectation: { line: c.line, col: c.col, text: 'the replay', at: null, by: null }, message: `the timeline could not be replayed: ${(err as Error).message}`, expected: [], actual: [] };

@@ -2,7 +2,7 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { check, checkContext } from '../../src/engine/check.js';
-import { observe } from '../../src/runner/run-check.js';
+import { observeRollout } from '../../src/observe/observe-rollout.js';
 import { readSchema } from '../../src/spec/schema-files.js';
 import { verifyJournal } from '../../src/store/journal.js';
 import { MIN, spec, T0, World } from '../helpers/world.js';
@@ -32,7 +32,7 @@ describe('schemas/decision.schema.json and schemas/context.schema.json', () => {
       const s = await spec(file);
       const w = new World();
       for (const surface of s.surfaces) w.state(surface.stateDir, surface.kind ?? 'custom-command', T0 - MIN).events(surface.stateDir, ['healthy_cycle']);
-      const obs = observe(s, null, w.root);
+      const obs = await observeRollout(s, null, { root: w.root, nowMs: T0 });
       const result = check(s, null, obs, T0, { dryRun: true });
       expect(validRecord(result.record), JSON.stringify(validRecord.errors)).toBe(true);
       const { base, surfaces } = checkContext(s, null, obs, T0);

@@ -37,9 +37,9 @@ function readmeExample(): string {
 
 /** A program using the types: it must compile with no error (and no implicit any). */
 const GOOD_TS = `import {
-  applyAction, check, EXIT, loadSpecText, observe, RolloutStore, verifyJournal,
+  applyAction, check, EXIT, fileStore, loadSpecText, observeRollout, operate, verifyJournal,
   type Decision, type DecisionRecord, type Diagnostic, type ManualAction, type Observations,
-  type RolloutState, type Spec, type SpecResult,
+  type RolloutState, type RolloutStore, type Spec, type SpecResult,
 } from 'rollgate';
 import { readFileSync } from 'node:fs';
 
@@ -48,9 +48,11 @@ const result: SpecResult = loadSpecText(text, 'custom-command.yaml');
 const problems: Diagnostic[] = result.diagnostics.filter((d) => d.severity === 'error');
 const spec: Spec | null = result.spec;
 if (spec) {
-  const store = new RolloutStore('.rollgate', spec.name);
-  const before: RolloutState | null = store.load();
-  const obs: Observations = observe(spec, before, process.cwd());
+  const store: RolloutStore = fileStore('.rollgate', spec.name);
+  const before: RolloutState | null = await store.load();
+  const obs: Observations = await observeRollout(spec, before, { root: process.cwd(), nowMs: Date.now() });
+  const dry = await operate(spec, { kind: 'check', dryRun: true }, { store, root: process.cwd(), nowMs: Date.now() });
+  const seen: string = dry.ok ? dry.record.decision : dry.message;
   const { record, next } = check(spec, before, obs, Date.now(), { dryRun: true });
   const decision: Decision = record.decision;
   const gates: string[] = record.gates.map((g) => \`\${g.name}: \${g.result}\`);
@@ -58,18 +60,18 @@ if (spec) {
   const action: ManualAction = 'pause';
   const paused = applyAction(spec, next, action, { actor: 'me', reason: 'why' }, Date.now(), record.surfaces);
   const kept: DecisionRecord | null = paused.ok ? paused.record : null;
-  const ok: boolean = verifyJournal(store.journalPath).ok;
+  const ok: boolean = verifyJournal('.rollgate/' + spec.name + '/decisions.jsonl').ok && (await store.verify()).ok;
   const exit: number = EXIT.HOLD;
-  console.log(decision, gates, phase, kept, ok, exit, problems.length);
+  console.log(decision, gates, phase, kept, ok, exit, problems.length, seen);
 }
 `;
 
 /** The same program with mistakes the types must catch. */
-const BAD_TS = `import { check, loadSpecText, observe, type Decision } from 'rollgate';
+const BAD_TS = `import { check, loadSpecText, observeRollout, type Decision } from 'rollgate';
 
 const { spec } = loadSpecText('', 'x.yaml');
 if (spec) {
-  const { record } = check(spec, null, observe(spec, null, '.'), '2026-02-16T00:06:00Z', { dryRun: true });
+  const { record } = check(spec, null, await observeRollout(spec, null, { root: '.', nowMs: 0 }), '2026-02-16T00:06:00Z', { dryRun: true });
   const decision: Decision = 'ship';
   const count: number = record.decision;
   console.log(decision, count, spec.no_such_field);

@@ -139,7 +139,7 @@ describe('GET /dashboard/stream', () => {
     stalled.pause();
     await new Promise((r) => setTimeout(r, 200));
     expect(s.dashboard.hub.size).toBe(201);
-    for (let i = 0; i < 30; i++) s.dashboard.rebuild();
+    for (let i = 0; i < 30; i++) await s.dashboard.rebuild();
     const health = await get('/dashboard/health');
     expect(health.status).toBe(200);
     // Every reading client got the latest snapshot.
@@ -172,7 +172,7 @@ describe('GET /dashboard/stream', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(small.dashboard.hub.size).toBe(2);
       for (let i = 0; i < 1500 && small.dashboard.hub.size > 1; i++) {
-        small.dashboard.rebuild();
+        await small.dashboard.rebuild();
         // Give the reading client the time to read, as a live one would between snapshots.
         await new Promise((r) => setTimeout(r, 1));
       }

@@ -31,6 +31,7 @@ export async function serveSamples(options: Partial<DashboardOptions> = {}): Pro
   const specs = [loadSpecFile(join(ROOT, 'specs/custom-command.yaml')).spec!, loadSpecFile(join(ROOT, 'specs/dashboard.yaml')).spec!];
   const store = join(root, '.rollgate');
   const dashboard = new Dashboard(specs, { root, store, now: () => SAMPLE_NOW, pollMs: 50, ...options });
+  await dashboard.rebuild();
   const server = createDashboardServer(dashboard, { token: TOKEN, root, store, allowedHosts: null });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

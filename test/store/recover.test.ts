@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { RolloutState } from '../../src/engine/state.js';
 import { readAuditLines } from '../../src/store/audit.js';
 import { appendRecord, verifyJournal } from '../../src/store/journal.js';
-import { RolloutStore } from '../../src/store/rollout-store.js';
+import { RolloutFolder } from '../../src/store/file-rollout-store.js';
 import { StoreError } from '../../src/store/store-error.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -25,13 +25,13 @@ const stateAfter = (checks: number): RolloutState => ({
 const recordOf = (checks: number, extra: object = {}) => ({ schema_version: 1, rollout: 'web', check: checks, evaluated_unix_ms: T0 + checks * 60_000, decision: 'wait', status: 'progressing', ...extra });
 
 /** A store with `n` checks applied the normal way. */
-function storeWith(n: number): RolloutStore {
-  const store = new RolloutStore(tempDir('store'), 'web');
+function storeWith(n: number): RolloutFolder {
+  const store = new RolloutFolder(tempDir('store'), 'web');
   store.ensure();
   for (let i = 1; i <= n; i++) store.commit(stateAfter(i), recordOf(i));
   return store;
 }
-const stage = (store: RolloutStore, state: RolloutState) => writeFileSync(store.stagedPath, JSON.stringify(state));
+const stage = (store: RolloutFolder, state: RolloutState) => writeFileSync(store.stagedPath, JSON.stringify(state));
 
 describe('commit', () => {
   it('saves the state and journals its record, leaving nothing staged', () => {
@@ -46,7 +46,7 @@ describe('commit', () => {
 
   it('a record that cannot be journaled is not applied: the state stays, nothing is staged', () => {
     // A journal that cannot be written: a directory in its place.
-    const store = new RolloutStore(tempDir('store'), 'web');
+    const store = new RolloutFolder(tempDir('store'), 'web');
     store.ensure();
     store.save(stateAfter(1));
     mkdirSync(store.journalPath);
@@ -96,7 +96,7 @@ describe('recover after a crash', () => {
   });
 
   it('on the first check of a rollout (no rollout.json yet) a journaled staged state becomes the state', () => {
-    const store = new RolloutStore(tempDir('store'), 'web');
+    const store = new RolloutFolder(tempDir('store'), 'web');
     store.ensure();
     stage(store, stateAfter(1));
     appendRecord(store.journalPath, recordOf(1));

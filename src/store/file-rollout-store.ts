@@ -1,0 +1,187 @@
+/** The file store of one rollout: `<store>/<rollout>/` with rollout.json, the hash-chained journal, the audit log, incidents. */
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RolloutState } from '../engine/state.js';
+import { fsyncDir, writeFileAtomic } from './atomic-file.js';
+import { appendAudit, auditLineOf, hasAuditLine, readAuditLines } from './audit.js';
+import { faultPoint } from './fault.js';
+import { makeDirs } from './make-dirs.js';
+import { removeDeadLockFiles } from './lock.js';
+import { appendRecord, lastJournalRecord, type Appended } from './journal.js';
+import { StoreError, writeFailure } from './store-error.js';
+import { instantProblem } from '../time/instant.js';
+
+export class RolloutFolder {
+  readonly dir: string;
+
+  constructor(storeDir: string, rollout: string) {
+    this.dir = join(storeDir, rollout);
+  }
+
+  get statePath() { return join(this.dir, 'rollout.json'); }
+  /** The next state, written before its record is journaled (see commit()). */
+  get stagedPath() { return join(this.dir, 'rollout.json.next'); }
+  get journalPath() { return join(this.dir, 'decisions.jsonl'); }
+  get auditPath() { return join(this.dir, 'actions-audit.jsonl'); }
+  get lockPath() { return join(this.dir, 'lock'); }
+  get incidentsDir() { return join(this.dir, 'incidents'); }
+  get hookRecordPath() { return join(this.dir, 'hook-record.json'); }
+
+  /** Creates the rollout's folder (and the store's missing levels, one at a time): 73 when it cannot be. */
+  ensure(): void {
+    try {
+      makeDirs(this.dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'an error';
+      throw new StoreError(`cannot write ${this.dir} (${code}): the store must be a directory rollgate can create and write (default <root>/.rollgate); pick another with --store`, 73);
+    }
+  }
+
+  /** The remembered state, null before the first check; a corrupt file is an error (65), never a fresh start. */
+  load(): RolloutState | null {
+    if (!existsSync(this.statePath)) return null;
+    let state: RolloutState;
+    try {
+      state = JSON.parse(readFileSync(this.statePath, 'utf8')) as RolloutState;
+    } catch (err) {
+      throw new StoreError(`${this.statePath} is not valid JSON (${(err as Error).message}); restore it from a backup, or move it aside to start the rollout again`, 65);
+    }
+    if (state?.schema_version !== 1 || typeof state.phase?.name !== 'string' || typeof state.checks !== 'number') {
+      throw new StoreError(`${this.statePath} is not a rollgate rollout state (schema_version 1); restore it, or move it aside to start again`, 65);
+    }
+    const bad = stateInstantProblem(state);
+    if (bad) throw new StoreError(`${this.statePath} is corrupt: ${bad}; an older rollgate accepted such a --now. Restore the file from a backup, or move it aside to start the rollout again`, 65);
+    return state;
+  }
+
+  save(state: RolloutState): void {
+    writeFileAtomic(this.statePath, JSON.stringify(state, null, 2) + '\n');
+  }
+
+  /**
+   * Applies a check or an action: the next state is staged beside rollout.json, the record is
+   * journaled, then the staged state is renamed into place. A crash at any point leaves either
+   * nothing applied (the staged file is discarded by recover()) or a journaled record whose
+   * state recover() rolls forward: never a state without its record, never a check twice.
+   */
+  commit(next: RolloutState, record: object): Appended {
+    writeFileAtomic(this.stagedPath, JSON.stringify(next, null, 2) + '\n');
+    faultPoint('after-stage');
+    let appended: Appended;
+    try {
+      appended = appendRecord(this.journalPath, record);
+    } catch (err) {
+      // Not journaled, so not applied: the staged state goes (recover() would discard it too).
+      rmSync(this.stagedPath, { force: true });
+      throw err;
+    }
+    faultPoint('after-journal');
+    try {
+      renameSync(this.stagedPath, this.statePath);
+    } catch (err) {
+      throw writeFailure(err, this.statePath);
+    }
+    fsyncDir(this.dir);
+    return appended;
+  }
+
+  /**
+   * Finishes or discards a commit a crash interrupted (call under the lock, before load()).
+   * Returns what it did, in a sentence, or null when there was nothing to do.
+   */
+  recover(): string | null {
+    this.sweepTempFiles();
+    const notes = [this.finishCommit(), this.restoreAudit()].filter((n): n is string => n !== null);
+    return notes.length ? notes.join('; ') : null;
+  }
+
+  private finishCommit(): string | null {
+    const interrupted = this.interrupted();
+    if (!interrupted) return null;
+    const { staged, journaled } = interrupted;
+    try {
+      if (journaled) {
+        renameSync(this.stagedPath, this.statePath);
+        fsyncDir(this.dir);
+        return `completed check ${staged!.checks}, which a crash interrupted after it was journaled (its state is now saved)`;
+      }
+      rmSync(this.stagedPath, { force: true });
+      return staged ? `discarded check ${staged.checks}, which a crash interrupted before it was journaled (it was never applied)` : 'discarded an unreadable staged state left by a crash';
+    } catch (err) {
+      throw writeFailure(err, this.stagedPath);
+    }
+  }
+
+  /**
+   * A manual action is journaled, then audited: a crash in between leaves the last record
+   * without its audit line. Every locked operation runs this first, so only the last record
+   * can lack one; it is derived from the record and appended.
+   */
+  private restoreAudit(): string | null {
+    const last = lastJournalRecord(this.journalPath);
+    const line = last ? auditLineOf(last) : null;
+    if (!line || hasAuditLine(readAuditLines(this.auditPath), line)) return null;
+    appendAudit(this.auditPath, line);
+    return `restored the audit line of check ${String(last!.check)} (${line.action} by ${line.actor}), which a crash lost after the action was journaled`;
+  }
+
+  /**
+   * A commit a crash interrupted, if the staged file is there: the staged state (null when
+   * unreadable) and whether its record made it into the journal (then it is the real state).
+   */
+  private interrupted(): { staged: RolloutState | null; journaled: boolean } | null {
+    if (!existsSync(this.stagedPath)) return null;
+    let staged: RolloutState | null;
+    try {
+      staged = JSON.parse(readFileSync(this.stagedPath, 'utf8')) as RolloutState;
+    } catch {
+      staged = null;
+    }
+    const last = lastJournalRecord(this.journalPath);
+    const journaled = staged !== null && last !== null && last.check === staged.checks && (this.load()?.checks ?? 0) < staged.checks;
+    return { staged, journaled };
+  }
+
+  /** Temp files of atomic writes and of the lock that a crash left (the lock holder is the only writer). */
+  private sweepTempFiles(): void {
+    try {
+      for (const name of readdirSync(this.dir)) if (/\.tmp-\d+-[a-z0-9]+$/.test(name)) rmSync(join(this.dir, name), { force: true });
+    } catch {
+      // No store directory yet: nothing to sweep.
+    }
+    removeDeadLockFiles(this.lockPath);
+  }
+
+  /** The check whose commit a crash interrupted after journaling it (recover() completes it), or null. */
+  interruptedJournaledCheck(): number | null {
+    const interrupted = this.interrupted();
+    return interrupted?.journaled ? interrupted.staged!.checks : null;
+  }
+
+  /** What the rollout's state is once recover() has run, without changing anything (status, journal --verify). */
+  effectiveState(): RolloutState | null {
+    const interrupted = this.interrupted();
+    if (!interrupted?.journaled) return this.load();
+    const bad = stateInstantProblem(interrupted.staged!);
+    if (bad) throw new StoreError(`${this.stagedPath} is corrupt: ${bad}`, 65);
+    return interrupted.staged;
+  }
+}
+
+/** The first instant of a state that is out of range (`phase.entered_unix_ms is …`), or null. */
+export function stateInstantProblem(state: RolloutState): string | null {
+  const fields: [string, unknown][] = [
+    ['started_unix_ms', state.started_unix_ms],
+    ['last_check_unix_ms', state.last_check_unix_ms ?? 0],
+    ['phase.entered_unix_ms', state.phase.entered_unix_ms],
+    ['phase.soak_start_unix_ms', state.phase.soak_start_unix_ms],
+    ['pause.since_unix_ms', state.pause ? state.pause.since_unix_ms : 0],
+    ['terminal.at_unix_ms', state.terminal ? state.terminal.at_unix_ms : 0],
+    ...(Array.isArray(state.pending_hooks) ? state.pending_hooks.map((h, i): [string, unknown] => [`pending_hooks[${i}].since_unix_ms`, h?.since_unix_ms]) : []),
+  ];
+  for (const [name, value] of fields) {
+    const problem = instantProblem(value);
+    if (problem) return `${name} = ${problem}`;
+  }
+  return null;
+}
