@@ -81,9 +81,9 @@ export type { RolloutStore, StoreLock, Committed } from './store/rollout-store.j
 export { fileStore } from './store/file-store.js';
 export { memoryStore } from './store/memory-store.js';
 export { RolloutFolder } from './store/file-rollout-store.js';
-/** Traffic providers: what carries a decision out (today the spec's hooks). */
-export type { TrafficProvider, Change, Decided } from './traffic/provider.js';
-export { hooksProvider } from './traffic/hooks-provider.js';
+/** Traffic providers (routing/): what carries a decision out (today the spec's hooks). */
+export type { TrafficProvider, Change, Decided } from './routing/provider.js';
+export { hooksProvider } from './routing/hooks-provider.js';
 export { verifyJournal, GENESIS, recordHash, type Verification, type JournalEntry } from './store/journal.js';
 export { StoreError } from './store/store-error.js';
 

@@ -20,7 +20,7 @@ import type { ObservationSource } from '../observe/source.js';
 import type { HookEvent, Spec } from '../spec/types.js';
 import { faultPoint } from '../store/fault.js';
 import type { RolloutStore, StoreLock } from '../store/rollout-store.js';
-import type { Decided, TrafficProvider } from '../traffic/provider.js';
+import type { Decided, TrafficProvider } from '../routing/provider.js';
 
 export type Operation =
   | { kind: 'check'; dryRun: boolean; /** gates[].trace and triggers[].trace (default true). */ trace?: boolean }

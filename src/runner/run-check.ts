@@ -3,7 +3,7 @@ import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
 import type { Spec } from '../spec/types.js';
 import { fileStore } from '../store/file-store.js';
-import { hooksProvider } from '../traffic/hooks-provider.js';
+import { hooksProvider } from '../routing/hooks-provider.js';
 import { operate } from './operate.js';
 
 export interface RunCheckOptions {

@@ -4,7 +4,7 @@ import type { ManualAction } from '../engine/manual-action.js';
 import type { DecisionRecord } from '../engine/record.js';
 import type { Spec } from '../spec/types.js';
 import { fileStore } from '../store/file-store.js';
-import { hooksProvider } from '../traffic/hooks-provider.js';
+import { hooksProvider } from '../routing/hooks-provider.js';
 import { operate } from './operate.js';
 
 export interface ControlOptions {
