@@ -18,9 +18,8 @@ export default defineConfig({
       'test/observe/untrusted-reads.test.ts',
       'test/observe/event-cursor.test.ts',
       'test/schedule/windows-and-schedules.test.ts',
-      // In process, but long: a minute of spec mutants, and the YAML differential properties.
+      // In process, but long: a minute of spec mutants.
       'test/spec-test/mutations-*.test.ts',
-      'test/spec/yaml-fast.test.ts',
     ],
   },
 });

@@ -38,6 +38,35 @@ export function timeCommand(argv, { runs, shell = false, input, before, expectEx
   return { ...stats(times), stdout };
 }
 
+/**
+ * Times several commands interleaved: one warm-up run of each, then `runs` rounds that run each
+ * command once (the order rotating from round to round), so machine noise and CPU frequency
+ * changes hit every command alike and ratios between them hold. `commands` maps a name to
+ * { argv, before?, expectExit? } as timeCommand takes them; returns the stats of each name.
+ */
+export function timeInterleaved(commands, { runs }) {
+  const names = Object.keys(commands);
+  const once = (name) => {
+    const { argv, before, expectExit } = commands[name];
+    before?.();
+    const t0 = performance.now();
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const ms = performance.now() - t0;
+    const ok = expectExit !== undefined ? r.status === expectExit : r.status === 0;
+    if (!ok) throw new Error(`${argv.join(' ')} exited ${r.status}${expectExit !== undefined ? `, expected ${expectExit}` : ''}: ${r.stderr}`);
+    return ms;
+  };
+  for (const name of names) once(name);
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < runs; i++) {
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(i + j) % names.length];
+      times[name].push(once(name));
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, stats(times[n])]));
+}
+
 /** Times an in-process function `runs` times after one warm-up. */
 export function timeFunction(fn, { runs }) {
   fn();

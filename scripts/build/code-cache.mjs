@@ -1,5 +1,6 @@
 // Writes dist/bundle/rollgate.cjs.cache: V8's compiled code after representative commands
-// (validating the largest bundled spec: YAML, the precompiled schema, the lint, cron; a check on
+// (validating the largest bundled spec: YAML (the `yaml` library, bundled in, reads every spec,
+// so its lexer, parser and composer are in the cache), the precompiled schema, the lint, cron; a check on
 // a sample state recorded in a fresh store: observation, rules, the engine, the store, the text
 // report; and a dry run). A cache per command was tried: it is hardly smaller, and no faster.
 import { spawnSync } from 'node:child_process';

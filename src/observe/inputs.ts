@@ -4,9 +4,9 @@
  * and a FIFO, device or directory in the file's place is refused without blocking.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import type { InputObservation } from '../engine/observations.js';
 import type { InputSpec } from '../spec/types.js';
-import { yamlLibrary } from '../spec/yaml-library.js';
 import { parseStrictJson } from './strict-json.js';
 import { readUntrusted } from './untrusted-file.js';
 
@@ -44,7 +44,6 @@ export function readInput(input: InputSpec, root: string, override?: string): In
  * Buffer, a Date, a Set or a Map. Each is an invalid input (a warning is an error), never printed.
  */
 function parseYamlInput(text: string): unknown {
-  const { parseAllDocuments } = yamlLibrary();
   const docs = parseAllDocuments(text, { uniqueKeys: true, resolveKnownTags: false, prettyErrors: false, logLevel: 'silent' });
   if (!Array.isArray(docs)) throw new Error('the YAML parser gave up on this file');
   if (docs.length === 0) return null;

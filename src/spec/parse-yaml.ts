@@ -2,27 +2,17 @@
  * YAML text -> plain value + source map. Syntax errors, duplicate keys, alias bombs and absurd
  * nesting become diagnostics with positions; nothing here throws on bad input.
  */
-import type { Document, YAMLError } from 'yaml';
+import { LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
 import { DocumentSourceMap, type SourceMap } from './source-map.js';
-import { parseYamlFast } from './yaml-fast.js';
-import { yamlLibrary } from './yaml-library.js';
 import { MAX_ALIASES, MAX_DEPTH } from './yaml-limits.js';
 
 export type ParsedYaml =
   | { ok: true; value: unknown; sourceMap: SourceMap }
   | { ok: false; diagnostics: Diagnostic[] };
 
+/** The `yaml` library reads every document (one parser: the values, the positions, the diagnostics). */
 export function parseYaml(text: string, file: string): ParsedYaml {
-  // Plain documents (nearly every spec) take the fast path; the rest, and every error, this one.
-  const fast = parseYamlFast(text);
-  if (fast) return { ok: true, ...fast };
-  return parseYamlFully(text, file);
-}
-
-/** The `yaml` library's reading: every YAML feature, and the diagnostics. */
-export function parseYamlFully(text: string, file: string): ParsedYaml {
-  const { LineCounter, parseAllDocuments, visit } = yamlLibrary();
   const lines = new LineCounter();
   const at = (offset: number) => lines.linePos(offset);
   const fail = (code: string, message: string, offset = 0): ParsedYaml => {

@@ -1,4 +1,4 @@
-/** Limits on what a YAML document may hold, shared by both ways of reading it (parse-yaml.ts). */
+/** Limits on what a YAML spec document may hold (parse-yaml.ts). */
 
 /** More aliases than a hand-written spec ever needs; a bomb needs thousands. */
 export const MAX_ALIASES = 100;
