@@ -43,7 +43,8 @@ export function placeOf(options: PlaceOptions): { root: string; store: string; n
   if (!rootIsDir) {
     throw new ExitError(`--root ${options.root ?? '.'}: ${existsSync(root) ? 'this is not a directory' : 'no such directory'}; give the existing directory where the spec's relative stateDir and input paths resolve (default: the working directory)`, EXIT.MISSING);
   }
-  const store = options.store ? resolve(options.store) : resolve(root, '.rollgate');
+  // A URL (`scheme://…`) names a shared store and stays as given; anything else is a directory.
+  const store = options.store ? (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.store) ? options.store : resolve(options.store)) : resolve(root, '.rollgate');
   let nowMs: number;
   try {
     nowMs = options.now === undefined ? Date.now() : parseNow(options.now);

@@ -2,7 +2,7 @@
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
 import type { Spec } from '../spec/types.js';
-import { fileStore } from '../store/file-store.js';
+import { openStore } from '../store/open-store.js';
 import { hooksProvider } from '../routing/hooks-provider.js';
 import { operate } from './operate.js';
 
@@ -25,7 +25,7 @@ export interface CheckRun {
 
 export async function runCheck(spec: Spec, options: RunCheckOptions): Promise<CheckRun> {
   const done = await operate(spec, { kind: 'check', dryRun: options.dryRun }, {
-    store: fileStore(options.store, spec.name), root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: [hooksProvider],
+    store: openStore(options.store, spec.name), root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: [hooksProvider],
   });
   if (!done.ok) throw new Error(done.message); // a check is never refused
   return { record: done.record, before: done.before };

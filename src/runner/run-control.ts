@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import type { ManualAction } from '../engine/manual-action.js';
 import type { DecisionRecord } from '../engine/record.js';
 import type { Spec } from '../spec/types.js';
-import { fileStore } from '../store/file-store.js';
+import { openStore } from '../store/open-store.js';
 import { hooksProvider } from '../routing/hooks-provider.js';
 import { operate } from './operate.js';
 
@@ -27,7 +27,7 @@ export function defaultActor(): string {
 
 export async function runControl(spec: Spec, action: ManualAction, options: ControlOptions): Promise<ControlRun> {
   const done = await operate(spec, { kind: 'action', action, who: { actor: options.actor ?? defaultActor(), reason: options.reason } }, {
-    store: fileStore(options.store, spec.name), root: options.root, nowMs: options.nowMs, providers: [hooksProvider],
+    store: openStore(options.store, spec.name), root: options.root, nowMs: options.nowMs, providers: [hooksProvider],
   });
   return done.ok ? { ok: true, record: done.record } : done;
 }

@@ -2,8 +2,8 @@
 export class StoreError extends Error {
   constructor(
     message: string,
-    /** 73 not writable, 75 locked, 65 corrupt data. */
-    readonly exitCode: 65 | 73 | 75,
+    /** 73 not writable, 75 locked, 65 corrupt data, 64 a --store this build cannot open. */
+    readonly exitCode: 64 | 65 | 73 | 75,
   ) {
     super(message);
   }
