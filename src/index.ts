@@ -97,6 +97,7 @@ export {
   type DecisionRecord,
   type GateResult,
   type TriggerResult,
+  type RecordSource,
   type SurfaceSummary,
   type HookResult,
   type PhaseRef,
