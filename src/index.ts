@@ -116,6 +116,7 @@ export {
   type DecisionRecord,
   type GateResult,
   type TriggerResult,
+  type RecordSource,
   type SurfaceSummary,
   type HookResult,
   type PhaseRef,

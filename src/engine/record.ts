@@ -8,6 +8,13 @@ export interface PhaseRef {
   traffic: number;
 }
 
+/**
+ * Where a gate's `rule` or a trigger's `when` is written: the spec file as it was given
+ * (spec.file, e.g. `specs/release.yaml`), 1-based line and column. null when the spec was
+ * built from an object rather than loaded from YAML (a library caller's literal).
+ */
+export type RecordSource = { file: string; line: number; col: number } | null;
+
 export interface GateResult {
   name: string;
   /** The phase that declared it. */
@@ -16,6 +23,8 @@ export interface GateResult {
   result: 'pass' | 'fail' | 'error';
   message: string;
   trace: string[];
+  /** Where the gate's `rule` is written (for an inherited gate: in the phase that declared it). */
+  source: RecordSource;
 }
 
 export interface TriggerResult {
@@ -30,6 +39,14 @@ export interface TriggerResult {
   severity: 'high' | 'medium' | 'low';
   message: string;
   trace: string[];
+  /** Where the trigger's `when` is written. */
+  source: RecordSource;
+}
+
+/** A record's copy of a spec position, in a fixed field order (null: the spec has none). */
+export function recordSource(source: { file: string; line: number; col: number } | null | undefined): RecordSource {
+  if (!source) return null;
+  return { file: source.file, line: source.line, col: source.col };
 }
 
 export interface SurfaceSummary {

@@ -4,7 +4,7 @@
  */
 import { explainRule } from '../rules/trace.js';
 import type { Spec } from '../spec/types.js';
-import type { TriggerResult } from './record.js';
+import { recordSource, type TriggerResult } from './record.js';
 import { blockedBy, ruleData, type CheckContext } from './rule-context.js';
 
 export interface TriggerOutcome {
@@ -19,6 +19,8 @@ export function evaluateTriggers(spec: Spec, phaseName: string, ctx: CheckContex
   for (const trigger of spec.triggers) {
     if (trigger.phases !== null && !trigger.phases.includes(phaseName)) continue;
     const own = (streaks[trigger.name] ??= {});
+    // A spec built from an object literal may carry no position, whatever its type says.
+    const source = recordSource(trigger.source);
     for (const surface of trigger.each ?? [null]) {
       const key = surface ?? '';
       const before = own[key] ?? 0;
@@ -40,7 +42,7 @@ export function evaluateTriggers(spec: Spec, phaseName: string, ctx: CheckContex
       results.push({
         name: trigger.name, surface, matched, streak, consecutive: trigger.consecutive,
         fired: matched === true && streak >= trigger.consecutive,
-        action: trigger.action, severity: trigger.severity, message, trace: explained?.trace ?? [],
+        action: trigger.action, severity: trigger.severity, message, trace: explained?.trace ?? [], source,
       });
     }
   }

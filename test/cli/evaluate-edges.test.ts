@@ -226,14 +226,14 @@ describe('output and usage', () => {
     const w = world();
     const junit = cli(w, '--format', 'junit').stdout;
     expect(junit).toContain('<testcase classname="rollgate.custom-command.gates" name="gate queue-depth [custom-command]">');
-    expect(junit).toContain('<failure message="surface.health.queue_depth = 3, expected &lt;= 1">');
+    expect(junit).toContain(`<failure message="surface.health.queue_depth = 3, expected &lt;= 1 (${join(ROOT, 'specs/custom-command.yaml')}:64:15)">`);
     const summary = w.path('summary.md');
     writeFileSync(summary, '');
     const gh = rollgate(['evaluate', join(ROOT, 'specs/custom-command.yaml'), '--root', w.root, '--now', String(T0 + 5 * MIN), '--dry-run', '--format', 'github'], ROOT, { GITHUB_STEP_SUMMARY: summary });
     expect(gh.stdout).toMatch(/^::warning file=.*specs\/custom-command.yaml,title=rollgate hold%3A custom-command canary-1::gate `queue-depth` failed/);
-    expect(gh.stdout).toMatch(/::warning file=.*specs\/custom-command.yaml,line=\d+,col=\d+,title=gate queue-depth \[custom-command\] fail::surface.health.queue_depth = 3, expected <= 1/);
+    expect(gh.stdout).toMatch(/::warning file=.*specs\/custom-command.yaml,line=64,col=15,title=gate queue-depth \[custom-command\] fail::surface.health.queue_depth = 3, expected <= 1/);
     expect(readFileSync(summary, 'utf8')).toMatch(/^### ⏸️ rollgate: \*\*hold\*\* · custom-command · canary-1 \(5%\)/);
-    expect(cli(w, '--format', 'markdown').stdout).toContain('| queue-depth | custom-command | **fail** | surface.health.queue_depth = 3, expected <= 1 |');
+    expect(cli(w, '--format', 'markdown').stdout).toContain(`| queue-depth | custom-command | **fail** | surface.health.queue_depth = 3, expected <= 1 | ${join(ROOT, 'specs/custom-command.yaml')}:64:15 |`);
   });
 
   it('missing spec 66, invalid spec 65, bad --now and unknown --input 64, missing --input file 66', () => {

@@ -35,11 +35,11 @@ describe('text', () => {
       '  - trigger health-regression [custom-command] fired: surface.health_state is "degraded" on 2 consecutive checks',
       '  - gate no-failure-streak [custom-command] failed: surface.health.failure_streak is 2, not 0',
       'gates (1 pass, 1 fail, 1 error)',
-      '  FAIL no-failure-streak [custom-command]: surface.health.failure_streak is 2, not 0',
-      '  ERR  runs-advancing: surfaces.custom-command.events.check.command_runs_recorded <= nothing: the log was unreadable & skipped',
+      '  FAIL no-failure-streak [custom-command]: surface.health.failure_streak is 2, not 0 (specs/custom-command.yaml:57:15)',
+      '  ERR  runs-advancing: surfaces.custom-command.events.check.command_runs_recorded <= nothing: the log was unreadable & skipped (specs/custom-command.yaml:81:15)',
       'triggers',
-      '  FIRED health-regression [custom-command] (streak 2/2, fired, rollback): surface.health_state is "degraded"',
-      '  ERR   hard-runtime-errors [custom-command] (error, rollback): surface.events.phase.case_processing_failed is missing',
+      '  FIRED health-regression [custom-command] (streak 2/2, fired, rollback): surface.health_state is "degraded" (specs/custom-command.yaml:112:11)',
+      '  ERR   hard-runtime-errors [custom-command] (error, rollback): surface.events.phase.case_processing_failed is missing (specs/custom-command.yaml:127:7)',
       'surfaces',
       '  custom-command: degraded, gate hold: failure_streak=2 | transport errors',
       'soak 25m of 1h held, 3 passing checks (min 1)',
@@ -53,10 +53,10 @@ describe('text', () => {
 
   it('--explain shows the passing gate, the quiet trigger and every trace', () => {
     const out = linesOf(render('text', RECORD, true));
-    expect(out).toContain('  ok   healthy [custom-command]: surface.rollout_gate is "pass"');
+    expect(out).toContain('  ok   healthy [custom-command]: surface.rollout_gate is "pass" (specs/custom-command.yaml:50:15)');
     expect(out).toContain('         == ["pass", "pass"] → true');
     expect(out).toContain('         == [2, 0] → false');
-    expect(out).toContain('        failure-streak-breach [custom-command] (streak 0/1, rollback): surface.health.failure_streak is 2, under 3');
+    expect(out).toContain('        failure-streak-breach [custom-command] (streak 0/1, rollback): surface.health.failure_streak is 2, under 3 (specs/custom-command.yaml:119:11)');
   });
 
   it('says when no trigger matched, and marks a dry run and a phase change', () => {
@@ -110,10 +110,10 @@ describe('junit', () => {
   });
 
   it('a failing gate is a failure with its message and trace; an erroring one an error, XML-escaped', () => {
-    expect(out).toContain('<testcase classname="rollgate.custom-command.gates" name="gate no-failure-streak [custom-command]">\n      <failure message="surface.health.failure_streak is 2, not 0">var surface.health.failure_streak → 2\n== [2, 0] → false</failure>');
-    expect(out).toContain('<error message="surfaces.custom-command.events.check.command_runs_recorded &lt;= nothing: the log was unreadable &amp; skipped">');
-    expect(out).toContain('<failure message="fired (rollback): surface.health_state is &quot;degraded&quot;">');
-    expect(out).toContain('<error message="error: surface.events.phase.case_processing_failed is missing">');
+    expect(out).toContain('<testcase classname="rollgate.custom-command.gates" name="gate no-failure-streak [custom-command]">\n      <failure message="surface.health.failure_streak is 2, not 0 (specs/custom-command.yaml:57:15)">var surface.health.failure_streak → 2\n== [2, 0] → false</failure>');
+    expect(out).toContain('<error message="surfaces.custom-command.events.check.command_runs_recorded &lt;= nothing: the log was unreadable &amp; skipped (specs/custom-command.yaml:81:15)">');
+    expect(out).toContain('<failure message="fired (rollback): surface.health_state is &quot;degraded&quot; (specs/custom-command.yaml:112:11)">');
+    expect(out).toContain('<error message="error: surface.events.phase.case_processing_failed is missing (specs/custom-command.yaml:127:7)">');
   });
 
   it('is well-formed: every element opened is closed, in order', () => {
@@ -128,8 +128,15 @@ describe('junit', () => {
 });
 
 describe('github', () => {
-  const gate = (name: string) => spec.phases[1]!.gates.find((g) => g.name === name)!;
-  const trigger = (name: string) => spec.triggers.find((t) => t.name === name)!;
+  const gate = (name: string) => RECORD.gates.find((g) => g.name === name)!;
+  const trigger = (name: string) => RECORD.triggers.find((t) => t.name === name)!;
+  /** `file=…,line=…,col=…` as GitHub reads it, from the record's own position. */
+  const at = (source: DecisionRecord['gates'][number]['source']) => `file=${source!.file},line=${source!.line},col=${source!.col}`;
+
+  it("the fixture record's positions are the spec's own", () => {
+    for (const g of RECORD.gates) expect(g.source, g.name).toEqual(spec.phases.flatMap((p) => p.gates).find((x) => x.name === g.name && x.declaredIn === g.phase)!.source);
+    for (const t of RECORD.triggers) expect(t.source, t.name).toEqual(spec.triggers.find((x) => x.name === t.name)!.source);
+  });
 
   it('annotates the decision, and each failing gate and fired or erroring trigger at its line in the spec', () => {
     vi.stubEnv('GITHUB_STEP_SUMMARY', '');
@@ -143,13 +150,25 @@ describe('github', () => {
     ]);
     // The positions are the spec's own: the rule of that gate or trigger, under its name.
     const specLines = readFileSync(join(ROOT, SPEC_FILE), 'utf8').split('\n');
-    const ruleAt = (source: { line: number; col: number }) => {
-      const name = specLines.slice(0, source.line).reverse().find((l) => /^\s*- name: /.test(l));
-      const line = specLines[source.line - 1]!;
-      return [line.trim().split(':')[0], line[source.col - 1], name?.trim()];
+    const ruleAt = (source: { line: number; col: number } | null) => {
+      const name = specLines.slice(0, source!.line).reverse().find((l) => /^\s*- name: /.test(l));
+      const line = specLines[source!.line - 1]!;
+      return [line.trim().split(':')[0], line[source!.col - 1], name?.trim()];
     };
     expect(ruleAt(gate('no-failure-streak').source)).toEqual(['rule', '{', '- name: no-failure-streak']);
     expect(ruleAt(trigger('health-regression').source)).toEqual(['when', '{', '- name: health-regression']);
+  });
+
+  it("annotates where the record says, not where the spec has a gate of that name", () => {
+    vi.stubEnv('GITHUB_STEP_SUMMARY', '');
+    // Two gates called `healthy` (say, one per phase): only the record knows which one failed.
+    const elsewhere = { file: 'specs/other.yaml', line: 7, col: 3 };
+    const record: DecisionRecord = { ...RECORD, gates: [{ ...gate('healthy'), result: 'fail', source: elsewhere }], triggers: [] };
+    expect(linesOf(render('github', record))[1]).toBe('::error file=specs/other.yaml,line=7,col=3,title=gate healthy [custom-command] fail::surface.rollout_gate is "pass"');
+    // A record without positions (a spec built from an object) annotates the spec file as a whole.
+    const nowhere: DecisionRecord = { ...record, gates: [{ ...record.gates[0]!, source: null }] };
+    expect(linesOf(render('github', nowhere))[1]).toBe(`::error file=${SPEC_FILE},title=gate healthy [custom-command] fail::surface.rollout_gate is "pass"`);
+    expect(render('text', nowhere)).toContain('  FAIL healthy [custom-command]: surface.rollout_gate is "pass"\n');
   });
 
   it('a hold is a warning, a promotion a notice', () => {
@@ -180,11 +199,11 @@ describe('markdown', () => {
       '',
       'Soak: 25m of 1h held · check 7 · 2026-02-16T10:30:00.000Z',
     ]);
-    expect(out).toContain('| gate (1 pass, 1 fail, 1 error) | surface | result | values |');
-    expect(out).toContain('| healthy | custom-command | pass | surface.rollout_gate is "pass" |');
-    expect(out).toContain('| no-failure-streak | custom-command | **fail** | surface.health.failure_streak is 2, not 0 |');
-    expect(out).toContain('| health-regression | custom-command | **streak 2/2, fired** | rollback | surface.health_state is "degraded" |');
-    expect(out).toContain('| hard-runtime-errors | custom-command | error | rollback | surface.events.phase.case_processing_failed is missing |');
+    expect(out).toContain('| gate (1 pass, 1 fail, 1 error) | surface | result | values | spec |');
+    expect(out).toContain('| healthy | custom-command | pass | surface.rollout_gate is "pass" | specs/custom-command.yaml:50:15 |');
+    expect(out).toContain('| no-failure-streak | custom-command | **fail** | surface.health.failure_streak is 2, not 0 | specs/custom-command.yaml:57:15 |');
+    expect(out).toContain('| health-regression | custom-command | **streak 2/2, fired** | rollback | surface.health_state is "degraded" | specs/custom-command.yaml:112:11 |');
+    expect(out).toContain('| hard-runtime-errors | custom-command | error | rollback | surface.events.phase.case_processing_failed is missing | specs/custom-command.yaml:127:7 |');
   });
 
   it('a | in producer text stays inside its table cell', () => {

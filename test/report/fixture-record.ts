@@ -17,6 +17,9 @@ export function fixtureSpec(): Spec {
   return r.spec;
 }
 
+/** Where specs/custom-command.yaml writes a rule (decision-renderers.test.ts checks these against the spec). */
+const at = (line: number, col: number) => ({ file: SPEC_FILE, line, col });
+
 export const RECORD: DecisionRecord = {
   schema_version: 1,
   rollout: 'custom-command',
@@ -32,14 +35,14 @@ export const RECORD: DecisionRecord = {
     'gate no-failure-streak [custom-command] failed: surface.health.failure_streak is 2, not 0',
   ],
   gates: [
-    { name: 'healthy', phase: 'canary-1', surface: 'custom-command', result: 'pass', message: 'surface.rollout_gate is "pass"', trace: ['== ["pass", "pass"] → true'] },
-    { name: 'no-failure-streak', phase: 'canary-1', surface: 'custom-command', result: 'fail', message: 'surface.health.failure_streak is 2, not 0', trace: ['var surface.health.failure_streak → 2', '== [2, 0] → false'] },
-    { name: 'runs-advancing', phase: 'canary-2', surface: null, result: 'error', message: 'surfaces.custom-command.events.check.command_runs_recorded <= nothing: the log was unreadable & skipped', trace: ['var surfaces.custom-command.events.check.command_runs_recorded → (missing)'] },
+    { name: 'healthy', phase: 'canary-1', surface: 'custom-command', result: 'pass', message: 'surface.rollout_gate is "pass"', trace: ['== ["pass", "pass"] → true'], source: at(50, 15) },
+    { name: 'no-failure-streak', phase: 'canary-1', surface: 'custom-command', result: 'fail', message: 'surface.health.failure_streak is 2, not 0', trace: ['var surface.health.failure_streak → 2', '== [2, 0] → false'], source: at(57, 15) },
+    { name: 'runs-advancing', phase: 'canary-2', surface: null, result: 'error', message: 'surfaces.custom-command.events.check.command_runs_recorded <= nothing: the log was unreadable & skipped', trace: ['var surfaces.custom-command.events.check.command_runs_recorded → (missing)'], source: at(81, 15) },
   ],
   triggers: [
-    { name: 'health-regression', surface: 'custom-command', matched: true, streak: 2, consecutive: 2, fired: true, action: 'rollback', severity: 'high', message: 'surface.health_state is "degraded"', trace: ['in ["degraded", ["degraded", "failing"]] → true'] },
-    { name: 'failure-streak-breach', surface: 'custom-command', matched: false, streak: 0, consecutive: 1, fired: false, action: 'rollback', severity: 'high', message: 'surface.health.failure_streak is 2, under 3', trace: ['>= [2, 3] → false'] },
-    { name: 'hard-runtime-errors', surface: 'custom-command', matched: null, streak: 0, consecutive: 1, fired: false, action: 'rollback', severity: 'high', message: 'surface.events.phase.case_processing_failed is missing', trace: ['var surface.events.phase.case_processing_failed → (missing)'] },
+    { name: 'health-regression', surface: 'custom-command', matched: true, streak: 2, consecutive: 2, fired: true, action: 'rollback', severity: 'high', message: 'surface.health_state is "degraded"', trace: ['in ["degraded", ["degraded", "failing"]] → true'], source: at(112, 11) },
+    { name: 'failure-streak-breach', surface: 'custom-command', matched: false, streak: 0, consecutive: 1, fired: false, action: 'rollback', severity: 'high', message: 'surface.health.failure_streak is 2, under 3', trace: ['>= [2, 3] → false'], source: at(119, 11) },
+    { name: 'hard-runtime-errors', surface: 'custom-command', matched: null, streak: 0, consecutive: 1, fired: false, action: 'rollback', severity: 'high', message: 'surface.events.phase.case_processing_failed is missing', trace: ['var surface.events.phase.case_processing_failed → (missing)'], source: at(127, 7) },
   ],
   surfaces: {
     'custom-command': { present: true, stale: false, health_state: 'degraded', health_reason: 'failure_streak=2 | transport errors', rollout_gate: 'hold', paused: false },

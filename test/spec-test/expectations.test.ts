@@ -50,7 +50,7 @@ describe('judge', () => {
   });
 
   it('rolled back by a trigger, by an operator, in time or not', () => {
-    const byTrigger = [rec(0, 'hold', 0), rec(5, 'rollback', 0, { triggers: [{ name: 'health-regression', surface: 'custom-command', matched: true, streak: 2, consecutive: 2, fired: true, action: 'rollback', severity: 'high', message: '', trace: [] }] })];
+    const byTrigger = [rec(0, 'hold', 0), rec(5, 'rollback', 0, { triggers: [{ name: 'health-regression', surface: 'custom-command', matched: true, streak: 2, consecutive: 2, fired: true, action: 'rollback', severity: 'high', message: '', trace: [], source: null }] })];
     expect(judge(e({ rolled_back_by: 'health-regression' }), byTrigger, spec, T0)).toBeNull();
     expect(judge(e({ rolled_back_by: 'any', by: T0 + 5 * MIN }), byTrigger, spec, T0)).toBeNull();
     expect(judge(e({ rolled_back_by: 'health-regression', at: T0 }), byTrigger, spec, T0)!.message).toContain('rolled back at 2026-02-16T09:05:00Z (5m) by health-regression');
@@ -74,7 +74,7 @@ describe('judge', () => {
   });
 
   it('a gate on each surface: an error beats a failure beats a pass; absent gates are reported', () => {
-    const g = (surface: string, result: 'pass' | 'fail' | 'error') => ({ name: 'healthy', phase: 'canary-1', surface, result, message: result, trace: [] });
+    const g = (surface: string, result: 'pass' | 'fail' | 'error') => ({ name: 'healthy', phase: 'canary-1', surface, result, message: result, trace: [], source: null });
     const records = [rec(0, 'hold', 0, { gates: [g('a', 'pass'), g('b', 'fail')] })];
     expect(judge(e({ at: T0, gate: 'healthy', result: 'fail' }), records, spec, T0)).toBeNull();
     expect(judge(e({ at: T0, gate: 'healthy', surface: 'a', result: 'pass' }), records, spec, T0)).toBeNull();

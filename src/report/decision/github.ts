@@ -3,6 +3,7 @@
  * and, when GITHUB_STEP_SUMMARY is set, the Markdown report appended to the job summary.
  */
 import { appendFileSync } from 'node:fs';
+import type { RecordSource } from '../../engine/record.js';
 import { textLines, workflowCommand, type OutputLine } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
 import { renderMarkdown } from './markdown.js';
@@ -11,18 +12,18 @@ import { where } from './words.js';
 
 export const renderGithub: DecisionRenderer = (r, ctx) => {
   const out: OutputLine[] = [];
-  const at = (source: { line: number; col: number } | undefined): Record<string, string | number> => (source ? { file: ctx.spec.file, line: source.line, col: source.col } : { file: ctx.spec.file });
+  // The record says where each gate and trigger is written (an inherited gate: in the phase that
+  // declared it); a record without positions annotates the spec file as a whole.
+  const at = (source: RecordSource): Record<string, string | number> => (source ? { file: source.file, line: source.line, col: source.col } : { file: ctx.spec.file });
   const level = r.decision === 'rollback' ? 'error' : r.decision === 'hold' ? 'warning' : 'notice';
   out.push(workflowCommand(level, { file: ctx.spec.file, title: `rollgate ${r.decision}: ${r.rollout} ${r.phase.name}` }, r.reasons));
   for (const g of r.gates) {
     if (g.result === 'pass') continue;
-    const gate = ctx.spec.phases.flatMap((p) => p.gates).find((x) => x.name === g.name);
-    out.push(workflowCommand(r.decision === 'rollback' ? 'error' : 'warning', { ...at(gate?.source), title: `gate ${g.name}${where(g.surface)} ${g.result}` }, g.message));
+    out.push(workflowCommand(r.decision === 'rollback' ? 'error' : 'warning', { ...at(g.source), title: `gate ${g.name}${where(g.surface)} ${g.result}` }, g.message));
   }
   for (const t of r.triggers) {
     if (!t.fired && t.matched !== null) continue;
-    const trigger = ctx.spec.triggers.find((x) => x.name === t.name);
-    out.push(workflowCommand(t.fired && t.action === 'rollback' ? 'error' : 'warning', { ...at(trigger?.source), title: `trigger ${t.name}${where(t.surface)} ${t.fired ? 'fired' : 'errored'}` }, t.message));
+    out.push(workflowCommand(t.fired && t.action === 'rollback' ? 'error' : 'warning', { ...at(t.source), title: `trigger ${t.name}${where(t.surface)} ${t.fired ? 'fired' : 'errored'}` }, t.message));
   }
   const summary = process.env.GITHUB_STEP_SUMMARY;
   if (summary) appendFileSync(summary, renderMarkdown(r, ctx) + '\n');

@@ -1,7 +1,11 @@
-/** JUnit XML: each gate and trigger (per surface) is a test case. */
+/**
+ * JUnit XML: each gate and trigger (per surface) is a test case. Where a failing one is written
+ * in the spec ends its message, `(file:line:col)`: the Jenkins junit-10.xsd has no `file` or
+ * `line` attribute on a testcase.
+ */
 import { xml, xmlLines } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
-import { where } from './words.js';
+import { atPosition, where } from './words.js';
 
 
 export const renderJunit: DecisionRenderer = (r) => {
@@ -15,7 +19,7 @@ export const renderJunit: DecisionRenderer = (r) => {
       if (g.result === 'fail') failures++;
       else errors++;
       const tag = g.result === 'fail' ? 'failure' : 'error';
-      cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.gates" name="${name}">\n      <${tag} message="${xml(g.message)}">${xmlLines(g.trace)}</${tag}>\n    </testcase>`);
+      cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.gates" name="${name}">\n      <${tag} message="${xml(g.message + atPosition(g.source))}">${xmlLines(g.trace)}</${tag}>\n    </testcase>`);
     }
   }
   for (const t of r.triggers) {
@@ -24,7 +28,7 @@ export const renderJunit: DecisionRenderer = (r) => {
       if (t.fired) failures++;
       else errors++;
       const tag = t.fired ? 'failure' : 'error';
-      cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.triggers" name="${name}">\n      <${tag} message="${xml(`${t.fired ? `fired (${t.action})` : 'error'}: ${t.message}`)}">${xmlLines(t.trace)}</${tag}>\n    </testcase>`);
+      cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.triggers" name="${name}">\n      <${tag} message="${xml(`${t.fired ? `fired (${t.action})` : 'error'}: ${t.message}${atPosition(t.source)}`)}">${xmlLines(t.trace)}</${tag}>\n    </testcase>`);
     } else cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.triggers" name="${name}" />`);
   }
   const suite = xml(`rollgate evaluate ${r.rollout}: ${r.decision} (${r.phase.name})`);

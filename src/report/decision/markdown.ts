@@ -2,7 +2,7 @@
 import { markdownCell as cell, textLines } from '../escape.js';
 import { isoOf } from '../../time/instant.js';
 import type { DecisionRenderer } from './index.js';
-import { gateCounts, minutes, streak } from './words.js';
+import { gateCounts, minutes, position, streak } from './words.js';
 
 const ICON = { promote: '⏫', wait: '⏳', hold: '⏸️', rollback: '⏪', complete: '✅' } as const;
 
@@ -12,13 +12,13 @@ export const renderMarkdown: DecisionRenderer = (r) => {
   for (const reason of r.reasons) out.push(`- ${cell(reason)}`);
   out.push('', `Next: ${cell(r.next)}`, '', `Soak: ${minutes(r.soak.held_ms)} of ${minutes(r.soak.required_ms)} held · check ${r.check} · ${isoOf(r.evaluated_unix_ms)}`, '');
   if (r.gates.length > 0) {
-    out.push(`| gate (${gateCounts(r.gates)}) | surface | result | values |`, '| --- | --- | --- | --- |');
-    for (const g of r.gates) out.push(`| ${g.name} | ${g.surface ?? ''} | ${g.result === 'pass' ? 'pass' : `**${g.result}**`} | ${cell(g.message)} |`);
+    out.push(`| gate (${gateCounts(r.gates)}) | surface | result | values | spec |`, '| --- | --- | --- | --- | --- |');
+    for (const g of r.gates) out.push(`| ${g.name} | ${g.surface ?? ''} | ${g.result === 'pass' ? 'pass' : `**${g.result}**`} | ${cell(g.message)} | ${cell(position(g.source) ?? '')} |`);
     out.push('');
   }
   if (r.triggers.length > 0) {
-    out.push('| trigger | surface | streak | action | values |', '| --- | --- | --- | --- | --- |');
-    for (const t of r.triggers) out.push(`| ${t.name} | ${t.surface ?? ''} | ${t.fired ? `**${streak(t)}**` : streak(t)} | ${t.action} | ${cell(t.message)} |`);
+    out.push('| trigger | surface | streak | action | values | spec |', '| --- | --- | --- | --- | --- | --- |');
+    for (const t of r.triggers) out.push(`| ${t.name} | ${t.surface ?? ''} | ${t.fired ? `**${streak(t)}**` : streak(t)} | ${t.action} | ${cell(t.message)} | ${cell(position(t.source) ?? '')} |`);
     out.push('');
   }
   out.push('| surface | health | gate | reason |', '| --- | --- | --- | --- |');

@@ -2,7 +2,7 @@
 import { textLines } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
 import { isoOf } from '../../time/instant.js';
-import { gateCounts, minutes, streak, where } from './words.js';
+import { atPosition, gateCounts, minutes, streak, where } from './words.js';
 
 export const renderText: DecisionRenderer = (r, { explain }) => {
   const out: string[] = [];
@@ -14,7 +14,7 @@ export const renderText: DecisionRenderer = (r, { explain }) => {
     out.push(`gates (${gateCounts(r.gates)})`);
     for (const g of r.gates) {
       if (g.result === 'pass' && !explain) continue;
-      out.push(`  ${g.result === 'pass' ? 'ok  ' : g.result === 'fail' ? 'FAIL' : 'ERR '} ${g.name}${where(g.surface)}: ${g.message}`);
+      out.push(`  ${g.result === 'pass' ? 'ok  ' : g.result === 'fail' ? 'FAIL' : 'ERR '} ${g.name}${where(g.surface)}: ${g.message}${atPosition(g.source)}`);
       if (explain) for (const line of g.trace) out.push(`         ${line}`);
     }
   }
@@ -22,7 +22,7 @@ export const renderText: DecisionRenderer = (r, { explain }) => {
     out.push('triggers');
     for (const t of r.triggers) {
       if (!explain && t.streak === 0 && t.matched !== null) continue;
-      out.push(`  ${t.fired ? 'FIRED' : t.matched === null ? 'ERR  ' : '     '} ${t.name}${where(t.surface)} (${streak(t)}, ${t.action}): ${t.message}`);
+      out.push(`  ${t.fired ? 'FIRED' : t.matched === null ? 'ERR  ' : '     '} ${t.name}${where(t.surface)} (${streak(t)}, ${t.action}): ${t.message}${t.fired || t.matched === null || explain ? atPosition(t.source) : ''}`);
       if (explain) for (const line of t.trace) out.push(`         ${line}`);
     }
     if (!explain && r.triggers.every((t) => t.streak === 0 && t.matched !== null)) out.push(`  none matched (${r.triggers.length} evaluated)`);

@@ -1,8 +1,12 @@
 /** Small shared wording for decision renderers. */
-import type { GateResult, TriggerResult } from '../../engine/record.js';
+import type { GateResult, RecordSource, TriggerResult } from '../../engine/record.js';
 import { formatDuration } from '../../time/duration.js';
 
 export const where = (surface: string | null) => (surface === null ? '' : ` [${surface}]`);
+/** `specs/release.yaml:42:9`: where a gate's rule or a trigger's `when` is written (null: nowhere known). */
+export const position = (source: RecordSource): string | null => (!source ? null : `${source.file}:${source.line}:${source.col}`);
+/** ` (specs/release.yaml:42:9)` after a text line, or nothing. */
+export const atPosition = (source: RecordSource): string => (!source ? '' : ` (${position(source)})`);
 export const minutes = (ms: number) => (ms <= 0 ? '0' : formatDuration(Math.round(ms / 1000) * 1000));
 
 export function gateCounts(gates: readonly GateResult[]): string {
