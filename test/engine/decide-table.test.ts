@@ -93,11 +93,11 @@ const label = (r: Row) => [
   `soak-${r.soakHeld}`, `checks-${r.passing}`, r.last ? 'last-phase' : 'not-last', `window-${r.window}`,
 ].filter(Boolean).join(' ');
 
-// Results as triggers.ts and gates.ts make them (cast: later fields, such as a source, do not matter here).
+// Results as triggers.ts and gates.ts make them.
 const trigger = (name: string, action: 'rollback' | 'hold', matched: boolean | null, fired: boolean, streak = fired ? 1 : 0, consecutive = 1): TriggerResult =>
-  ({ name, surface: name === 'rb-trigger' ? 'web' : null, matched, streak, consecutive, fired, action, severity: 'high', message: matched === null ? `error: ${name} broke; the streak stays at 0` : `${name} matched`, trace: [] }) as TriggerResult;
+  ({ name, surface: name === 'rb-trigger' ? 'web' : null, matched, streak, consecutive, fired, action, severity: 'high', message: matched === null ? `error: ${name} broke; the streak stays at 0` : `${name} matched`, trace: [], source: null });
 const gate = (name: string, result: GateResult['result']): GateResult =>
-  ({ name, phase: 'canary', surface: null, result, message: result === 'error' ? `cannot be evaluated: ${name} has no data` : `${name} is ${result}`, trace: [] }) as GateResult;
+  ({ name, phase: 'canary', surface: null, result, message: result === 'error' ? `cannot be evaluated: ${name} has no data` : `${name} is ${result}`, trace: [], source: null });
 
 const PASSING_BEFORE = { below: MIN_CHECKS - 2, at: MIN_CHECKS - 1 };
 
