@@ -7,9 +7,6 @@ import { emit } from './emit.js';
 import { EXIT, EXIT_OF } from './exit-codes.js';
 import { collectPair, ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 
-/** Moved to exit-codes.ts, beside EXIT. */
-export { EXIT_OF } from './exit-codes.js';
-
 export interface EvaluateOptions extends PlaceOptions {
   dryRun?: boolean;
   explain?: boolean;
