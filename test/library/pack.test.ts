@@ -37,9 +37,9 @@ function readmeExample(): string {
 
 /** A program using the types: it must compile with no error (and no implicit any). */
 const GOOD_TS = `import {
-  applyAction, check, EXIT, loadSpecText, observe, RolloutStore, verifyJournal,
+  applyAction, check, DECISION_RENDERERS, EXIT, formatDiagnostic, loadSpecText, observe, RolloutStore, verifyJournal,
   type Decision, type DecisionRecord, type Diagnostic, type ManualAction, type Observations,
-  type RolloutState, type Spec, type SpecResult,
+  type Rendered, type Renderer, type RenderContext, type RolloutState, type Spec, type SpecResult,
 } from 'rollgate';
 import { readFileSync } from 'node:fs';
 
@@ -60,7 +60,10 @@ if (spec) {
   const kept: DecisionRecord | null = paused.ok ? paused.record : null;
   const ok: boolean = verifyJournal(store.journalPath).ok;
   const exit: number = EXIT.HOLD;
-  console.log(decision, gates, phase, kept, ok, exit, problems.length);
+  const json: Renderer<DecisionRecord, RenderContext> = DECISION_RENDERERS.json;
+  const out: Rendered = json(record, { spec, explain: false });
+  const summary: string | undefined = DECISION_RENDERERS.github(record, { spec, explain: false }).appendToStepSummary;
+  console.log(decision, gates, phase, kept, ok, exit, problems.map(formatDiagnostic), out.stdout, summary);
 }
 `;
 
