@@ -70,7 +70,7 @@ export { runControl, defaultActor, type ControlOptions, type ControlRun } from '
  * { store, root, nowMs, sources?, providers? })`; and where a rollout stands (`status`, the dashboard).
  */
 export { operate, type Operation, type EdgeOptions, type Operated } from './runner/operate.js';
-export { rolloutStatus, type StatusQuery, type StatusView } from './runner/rollout-status.js';
+export { rolloutStatus, type StatusQuery, type RolloutStanding } from './runner/rollout-status.js';
 
 /**
  * Stores: the `RolloutStore` interface (lock, recover, load, commit with journal, audit,
@@ -98,17 +98,27 @@ export type { ExpectationFailure } from './spec-test/expectations.js';
 export type { SpecCoverage, CoverageItem } from './spec-test/coverage.js';
 
 /**
- * Renderers, one per output format, the CLI's own: decision records (`evaluate`), validation
- * results (`validate`) and spec-test runs (`test`). Decision renderers return the text for
- * stdout; the other two return `{ stdout, stderr }`.
+ * Renderers, one per output format, the CLI's own: decision records (`evaluate`, `control`),
+ * validation results (`validate`), spec-test runs (`test`), and the reports of `status`,
+ * `journal`, `simulate`, `schedule`, `inspect` and `run`. Every one is a `Renderer`: pure, data
+ * in, `Rendered` out (`stdout`; `stderr` for diagnostics, printed first; `appendToStepSummary`
+ * for a CI job summary, e.g. the file $GITHUB_STEP_SUMMARY names). `formatDiagnostic` writes
+ * a diagnostic the way every command prints one: `file:line:col: severity: message`.
  */
+export type { Rendered, Renderer } from './report/renderer.js';
+export { formatDiagnostic, formatPosition } from './report/diagnostic.js';
 export { DECISION_RENDERERS, EVALUATE_FORMATS, type EvaluateFormat, type DecisionRenderer, type RenderContext } from './report/decision/index.js';
-export { RENDERERS as VALIDATION_RENDERERS, VALIDATE_FORMATS, type ValidateFormat, type ValidationRenderer, type Rendered } from './report/validation/index.js';
+export { RENDERERS as VALIDATION_RENDERERS, VALIDATE_FORMATS, type ValidateFormat, type ValidationRenderer } from './report/validation/index.js';
 export { TEST_RENDERERS, TEST_FORMATS, type TestFormat, type TestRenderer } from './report/spec-test/index.js';
+export { STATUS_RENDERERS, type StatusReport, type StatusView } from './report/status.js';
+export { JOURNAL_RENDERERS, renderJournalProblems, type JournalView } from './report/journal.js';
+export { SIMULATE_RENDERERS, type SimulationView } from './report/simulate.js';
+export { SCHEDULE_RENDERERS, type ScheduleView } from './report/schedule.js';
+export { INSPECT_RENDERERS, type InspectView } from './report/inspect.js';
+export { RUN_RENDERERS, type CheckLine } from './report/run.js';
 
 /** Exit codes (DESIGN §5): the table, and the one for each decision (0 promote/wait/complete, 1 hold, 2 rollback). */
-export { EXIT } from './cli/exit-codes.js';
-export { EXIT_OF } from './cli/evaluate.js';
+export { EXIT, EXIT_OF } from './cli/exit-codes.js';
 
 /** The decision record (one per check, printed and journaled) and the remembered rollout state. */
 export {

@@ -1,10 +1,12 @@
 /** What commands that read a spec share: loading it (65/66), --root/--store/--now, store errors. */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { renderDiagnostics } from '../report/diagnostic.js';
 import { errorLines, safeLine, textLines } from '../report/escape.js';
 import { loadSpecFile } from '../spec/load-spec.js';
 import type { Spec } from '../spec/types.js';
 import { StoreError } from '../store/store-error.js';
+import { emit } from './emit.js';
 import { EXIT } from './exit-codes.js';
 import { parseNow } from './parse-now.js';
 
@@ -20,7 +22,7 @@ export class ExitError extends Error {
 /** The spec, or an ExitError with the diagnostics already printed. */
 export function loadSpecOrExit(file: string): Spec {
   const result = loadSpecFile(file);
-  process.stderr.write(textLines(result.diagnostics.map((d) => `${d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file}: ${d.severity}: ${d.message}`)));
+  emit(renderDiagnostics(result.diagnostics));
   if (result.spec) return result.spec;
   throw new ExitError(`${file}: the spec is ${result.missing ? 'missing' : 'invalid'}; run \`rollgate validate ${file}\``, result.missing ? EXIT.MISSING : EXIT.INVALID);
 }

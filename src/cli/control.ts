@@ -2,8 +2,8 @@
 import type { ManualAction } from '../engine/manual-action.js';
 import { DECISION_RENDERERS } from '../report/decision/index.js';
 import { runControl } from '../runner/run-control.js';
-import { EXIT } from './exit-codes.js';
-import { EXIT_OF } from './evaluate.js';
+import { emit } from './emit.js';
+import { EXIT, EXIT_OF } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 
 export interface ControlCliOptions extends PlaceOptions {
@@ -21,7 +21,7 @@ export function runControlCommand(specFile: string, action: ManualAction, option
     const place = placeOf(options);
     const result = await runControl(spec, action, { ...place, reason: options.reason.trim(), ...(options.actor ? { actor: options.actor } : {}) });
     if (!result.ok) throw new ExitError(`cannot ${action}: ${result.message}; nothing was changed`, EXIT.USAGE);
-    process.stdout.write(DECISION_RENDERERS[options.format](result.record, { spec, explain: false }));
+    emit(DECISION_RENDERERS[options.format](result.record, { spec, explain: false }));
     return EXIT_OF[result.record.decision];
   });
 }

@@ -1,10 +1,10 @@
 /** `rollgate evaluate <spec>`: one check; exit 0 promote/wait/complete, 1 hold, 2 rollback. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Decision } from '../engine/state.js';
 import { DECISION_RENDERERS, type EvaluateFormat } from '../report/decision/index.js';
 import { runCheck } from '../runner/run-check.js';
-import { EXIT } from './exit-codes.js';
+import { emit } from './emit.js';
+import { EXIT, EXIT_OF } from './exit-codes.js';
 import { collectPair, ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 
 export interface EvaluateOptions extends PlaceOptions {
@@ -13,8 +13,6 @@ export interface EvaluateOptions extends PlaceOptions {
   input?: string[];
   format: EvaluateFormat;
 }
-
-export const EXIT_OF: Record<Decision, number> = { promote: EXIT.OK, wait: EXIT.OK, complete: EXIT.OK, hold: EXIT.HOLD, rollback: EXIT.ROLLBACK };
 
 export function runEvaluate(specFile: string, options: EvaluateOptions): Promise<number> {
   return withExitCodes('evaluate', async () => {
@@ -30,7 +28,7 @@ export function runEvaluate(specFile: string, options: EvaluateOptions): Promise
       inputFiles[name] = path;
     }
     const { record } = await runCheck(spec, { ...place, dryRun: options.dryRun ?? false, inputFiles });
-    process.stdout.write(DECISION_RENDERERS[options.format](record, { spec, explain: options.explain ?? false }));
+    emit(DECISION_RENDERERS[options.format](record, { spec, explain: options.explain ?? false }));
     return EXIT_OF[record.decision];
   });
 }

@@ -2,20 +2,25 @@
 import { statSync, type Stats } from 'node:fs';
 import { collectStatusReport, transportHealthRow } from '../observe/status-report.js';
 import type { SurfaceKind } from '../tau/surface-kind.js';
-import { jsonText, safeLine } from '../report/escape.js';
+import { renderDiagnostics } from '../report/diagnostic.js';
+import { safeLine } from '../report/escape.js';
+import { INSPECT_RENDERERS, renderInspectNotes, type InspectFormat } from '../report/inspect.js';
 import { describeOpenError } from '../observe/untrusted-file.js';
-import { keyValueLine } from '../report/key-value-line.js';
 import { parseDuration } from '../time/duration.js';
+import { emit } from './emit.js';
 import { EXIT } from './exit-codes.js';
 import { parseNow } from './parse-now.js';
 
 export interface InspectOptions {
   surface?: SurfaceKind;
-  format: 'text' | 'json';
+  format: InspectFormat;
   transportHealth?: boolean;
   staleAfter?: string;
   now?: string;
 }
+
+/** A problem with the state directory given, on stderr as `dir: error: …`. */
+const problemWith = (stateDir: string, message: string) => emit(renderDiagnostics([{ file: stateDir, line: 0, col: 0, severity: 'error', message }]));
 
 export async function runInspect(stateDir: string, options: InspectOptions): Promise<number> {
   let info: Stats | undefined;
@@ -23,15 +28,15 @@ export async function runInspect(stateDir: string, options: InspectOptions): Pro
     info = statSync(stateDir, { throwIfNoEntry: false });
   } catch (err) {
     // A symlink loop or a denied path: a sentence, not a stack.
-    process.stderr.write(safeLine(`${stateDir}: error: ${describeOpenError('', err).reason.trim()}`) + '\n');
+    problemWith(stateDir, describeOpenError('', err).reason.trim());
     return EXIT.MISSING;
   }
   if (!info) {
-    process.stderr.write(safeLine(`${stateDir}: error: no such directory; give the surface's state directory (the one holding state.json), e.g. .tau/dashboard`) + '\n');
+    problemWith(stateDir, "no such directory; give the surface's state directory (the one holding state.json), e.g. .tau/dashboard");
     return EXIT.MISSING;
   }
   if (!info.isDirectory()) {
-    process.stderr.write(safeLine(`${stateDir}: error: this is a file; give the directory that holds state.json`) + '\n');
+    problemWith(stateDir, 'this is a file; give the directory that holds state.json');
     return EXIT.USAGE;
   }
   let nowMs: number;
@@ -47,18 +52,7 @@ export async function runInspect(stateDir: string, options: InspectOptions): Pro
     return EXIT.USAGE;
   }
   const report = collectStatusReport(stateDir, { ...(options.surface ? { kind: options.surface } : {}), staleAfterMs, nowMs });
-  if (options.transportHealth) {
-    const row = transportHealthRow(report);
-    process.stdout.write(options.format === 'json'
-      ? jsonText([row], 2) + '\n'
-      : keyValueLine('', { transport: row.transport, target: row.target, state_path: row.state_path, ...(row.health as object) }) + '\n');
-  } else {
-    process.stdout.write(options.format === 'json'
-      ? jsonText(report, 2) + '\n'
-      : keyValueLine(`${String(report.surface_kind)} status inspect: `, report) + '\n');
-  }
-  for (const note of report.state_present ? [] : [`state unavailable: ${String(report.state_error)}`]) {
-    process.stderr.write(safeLine(`${stateDir}: warning: ${note}`) + '\n');
-  }
+  // The report, then a warning when the surface's state could not be read.
+  emit([INSPECT_RENDERERS[options.format](options.transportHealth ? { transportHealth: transportHealthRow(report) } : { report }), renderInspectNotes({ stateDir, report })]);
   return EXIT.OK;
 }

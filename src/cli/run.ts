@@ -1,18 +1,19 @@
 /** `rollgate run <spec...> [--once]`: check every spec on its schedule, from cron or as a service. */
-import { jsonText, safeLine } from '../report/escape.js';
+import { safeLine } from '../report/escape.js';
+import { RUN_RENDERERS, type RunFormat } from '../report/run.js';
 import { runCheck } from '../runner/run-check.js';
 import { isoOf } from '../time/instant.js';
 import { scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler, type ScheduledRollout } from '../schedule/scheduler.js';
 import type { Spec } from '../spec/types.js';
 import { StoreError } from '../store/store-error.js';
-import { EXIT } from './exit-codes.js';
-import { EXIT_OF } from './evaluate.js';
+import { emit } from './emit.js';
+import { EXIT, EXIT_OF } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 
 export interface RunOptions extends Omit<PlaceOptions, 'now'> {
   once?: boolean;
-  format: 'text' | 'json';
+  format: RunFormat;
 }
 
 export function runScheduler(specFiles: string[], options: RunOptions): Promise<number> {
@@ -42,8 +43,7 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
       }
       try {
         const { record } = await runCheck(spec, { root, store, nowMs, dryRun: false });
-        if (options.format === 'json') process.stdout.write(jsonText(record) + '\n');
-        else process.stdout.write(safeLine(`${isoOf(nowMs)} ${name} check ${record.check}: ${record.decision.toUpperCase()} ${record.phase.name} (${record.phase.traffic}%): ${record.reasons[0] ?? ''}`) + '\n');
+        emit(RUN_RENDERERS[options.format]({ name, nowMs, record }));
         return EXIT_OF[record.decision];
       } catch (err) {
         if (err instanceof StoreError) {

@@ -1,7 +1,7 @@
 /** `rollgate schedule <spec> [--count N] [--from T]`: the next check times, local and UTC. */
-import { jsonText, textLines } from '../report/escape.js';
-import { localTime, nextTimes } from '../time/cron-times.js';
-import { isoOf } from '../time/instant.js';
+import { SCHEDULE_RENDERERS, type ScheduleFormat } from '../report/schedule.js';
+import { nextTimes } from '../time/cron-times.js';
+import { emit } from './emit.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, withExitCodes } from './common.js';
 import { parseNow } from './parse-now.js';
@@ -9,7 +9,7 @@ import { parseNow } from './parse-now.js';
 export interface ScheduleOptions {
   count: string;
   from?: string;
-  format: 'text' | 'json';
+  format: ScheduleFormat;
 }
 
 export function runSchedule(specFile: string, options: ScheduleOptions): Promise<number> {
@@ -28,13 +28,7 @@ export function runSchedule(specFile: string, options: ScheduleOptions): Promise
     }
     const { cron, timezone } = spec.schedule;
     const times = nextTimes(spec.schedule, fromMs, count);
-    if (options.format === 'json') {
-      process.stdout.write(jsonText({ rollout: spec.name, cron, timezone, from_unix_ms: fromMs, times: times.map((t) => ({ unix_ms: t, utc: isoOf(t), local: localTime(t, timezone) })) }, 2) + '\n');
-    } else {
-      const lines = [`${spec.name}: \`${cron}\` in ${timezone}, the next ${count} check${count === 1 ? '' : 's'} after ${isoOf(fromMs)}`];
-      times.forEach((t, i) => lines.push(`${String(i + 1).padStart(4)}. ${localTime(t, timezone).padEnd(26)} ${isoOf(t)}`));
-      process.stdout.write(textLines(lines));
-    }
+    emit(SCHEDULE_RENDERERS[options.format]({ rollout: spec.name, cron, timezone, fromMs, count, times }));
     return EXIT.OK;
   });
 }

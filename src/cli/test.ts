@@ -4,6 +4,7 @@ import { TEST_RENDERERS, type TestFormat } from '../report/spec-test/index.js';
 import { bothWays } from '../spec-test/coverage.js';
 import { findTestFiles } from '../spec-test/find-test-files.js';
 import { runTests } from '../spec-test/run-tests.js';
+import { emit } from './emit.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, withExitCodes } from './common.js';
 
@@ -25,9 +26,7 @@ export function runTestCommand(paths: string[], options: TestCliOptions): Promis
       onCase: progress ? (file, c) => process.stderr.write(`\r\x1b[K${terminalSafe(`[${++done}] ${file}: ${c.name}`)}`) : undefined,
     });
     if (progress) process.stderr.write('\r\x1b[K');
-    const rendered = TEST_RENDERERS[options.format](run);
-    process.stderr.write(rendered.stderr);
-    process.stdout.write(rendered.stdout);
+    emit(TEST_RENDERERS[options.format](run));
     if (run.summary.missing > 0) return EXIT.MISSING;
     if (run.summary.invalid > 0) return EXIT.INVALID;
     if (run.summary.failed > 0) return EXIT.HOLD;

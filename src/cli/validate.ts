@@ -1,6 +1,7 @@
 /** `rollgate validate <spec...>`: schema + semantic checks; exit 0 valid, 65 invalid, 66 missing. */
 import { loadSpecFile, type SpecResult } from '../spec/load-spec.js';
 import { RENDERERS, type ValidateFormat } from '../report/validation/index.js';
+import { emit } from './emit.js';
 import { EXIT } from './exit-codes.js';
 import { expandSpecPaths } from './spec-paths.js';
 
@@ -26,9 +27,7 @@ export function runValidate(args: string[], options: ValidateOptions): number {
       diagnostics: [{ severity: 'error', code: 'no-specs', message: 'this directory holds no *.yaml spec', file: dir, line: 0, col: 0, path: '' }],
     });
   }
-  const { stdout, stderr } = RENDERERS[options.format](results);
-  process.stderr.write(stderr);
-  process.stdout.write(stdout);
+  emit(RENDERERS[options.format](results));
   if (results.some((r) => r.missing)) return EXIT.MISSING;
   if (results.some((r) => r.spec === null)) return EXIT.INVALID;
   return EXIT.OK;

@@ -23,7 +23,7 @@ export interface StatusQuery {
   verify?: boolean;
 }
 
-export interface StatusView {
+export interface RolloutStanding {
   spec: Spec;
   state: RolloutState | null;
   /** What a check would decide now, changing nothing. */
@@ -36,7 +36,7 @@ export interface StatusView {
   journal: Verification | null;
 }
 
-export async function rolloutStatus(spec: Spec, query: StatusQuery): Promise<StatusView> {
+export async function rolloutStatus(spec: Spec, query: StatusQuery): Promise<RolloutStanding> {
   const done = await operate(spec, { kind: 'check', dryRun: true }, { store: query.store, root: query.root, nowMs: query.nowMs, sources: query.sources });
   if (!done.ok) throw new Error(done.message); // a dry-run check is never refused
   return {

@@ -37,9 +37,9 @@ function readmeExample(): string {
 
 /** A program using the types: it must compile with no error (and no implicit any). */
 const GOOD_TS = `import {
-  applyAction, check, EXIT, fileStore, loadSpecText, observeRollout, operate, verifyJournal,
+  applyAction, check, DECISION_RENDERERS, EXIT, fileStore, formatDiagnostic, loadSpecText, observeRollout, operate, verifyJournal,
   type Decision, type DecisionRecord, type Diagnostic, type ManualAction, type Observations,
-  type RolloutState, type RolloutStore, type Spec, type SpecResult,
+  type Rendered, type Renderer, type RenderContext, type RolloutState, type RolloutStore, type Spec, type SpecResult,
 } from 'rollgate';
 import { readFileSync } from 'node:fs';
 
@@ -62,7 +62,10 @@ if (spec) {
   const kept: DecisionRecord | null = paused.ok ? paused.record : null;
   const ok: boolean = verifyJournal('.rollgate/' + spec.name + '/decisions.jsonl').ok && (await store.verify()).ok;
   const exit: number = EXIT.HOLD;
-  console.log(decision, gates, phase, kept, ok, exit, problems.length, seen);
+  const json: Renderer<DecisionRecord, RenderContext> = DECISION_RENDERERS.json;
+  const out: Rendered = json(record, { spec, explain: false });
+  const summary: string | undefined = DECISION_RENDERERS.github(record, { spec, explain: false }).appendToStepSummary;
+  console.log(decision, gates, phase, kept, ok, exit, problems.map(formatDiagnostic), out.stdout, summary, seen);
 }
 `;
 

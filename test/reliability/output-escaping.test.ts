@@ -288,7 +288,8 @@ describe('every write to a terminal goes through the escaping', () => {
       };
       visit(parse(file));
     }
-    expect(writes).toBeGreaterThan(30);
+    // Renderers return their output and src/cli/emit.ts writes it: the rest are log lines and command messages.
+    expect(writes).toBeGreaterThan(15);
     expect(unsafe).toEqual([]);
   });
 
@@ -321,7 +322,7 @@ describe('every write to a terminal goes through the escaping', () => {
       };
       visit(parse(file));
     }
-    expect(renderers).toBeGreaterThanOrEqual(12);
+    expect(renderers).toBeGreaterThanOrEqual(28);
     expect(unsafe).toEqual([]);
   });
 });

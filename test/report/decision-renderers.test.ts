@@ -3,7 +3,7 @@
  * what a person, a CI runner or a program reads from each.
  */
 import { Ajv } from 'ajv';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DecisionRecord } from '../../src/engine/record.js';
@@ -14,7 +14,7 @@ import { fixtureSpec, RECORD, SPEC_FILE } from './fixture-record.js';
 
 const spec = fixtureSpec();
 const ctx: RenderContext = { spec, explain: false };
-const render = (format: keyof typeof DECISION_RENDERERS, record: DecisionRecord = RECORD, explain = false) => DECISION_RENDERERS[format](record, { spec, explain });
+const render = (format: keyof typeof DECISION_RENDERERS, record: DecisionRecord = RECORD, explain = false) => DECISION_RENDERERS[format](record, { spec, explain }).stdout;
 const linesOf = (out: string) => out.split('\n');
 /** Where the spec declares a gate or trigger: `line=…,col=…` as GitHub reads it. */
 const at = (source: { line: number; col: number }) => `file=${SPEC_FILE},line=${source.line},col=${source.col}`;
@@ -177,12 +177,17 @@ describe('github', () => {
     expect(render('github', { ...RECORD, decision: 'promote', gates: [], triggers: [] })).toMatch(/^::notice file=specs\/custom-command\.yaml,title=rollgate promote%3A [^\n]*\n$/);
   });
 
-  it('appends the Markdown report to $GITHUB_STEP_SUMMARY when it is set', () => {
+  it('returns the Markdown report as the step summary, and writes no file itself even when $GITHUB_STEP_SUMMARY is set', () => {
     const summary = join(tempDir('report'), 'step-summary.md');
     vi.stubEnv('GITHUB_STEP_SUMMARY', summary);
-    render('github');
-    render('github');
-    expect(readFileSync(summary, 'utf8')).toBe((render('markdown') + '\n').repeat(2));
+    const rendered = DECISION_RENDERERS.github(RECORD, ctx);
+    expect(rendered.appendToStepSummary).toBe(render('markdown') + '\n');
+    expect(rendered.stderr ?? '').toBe('');
+    expect(existsSync(summary)).toBe(false);
+  });
+
+  it('is the only format with a step summary', () => {
+    for (const format of EVALUATE_FORMATS) expect(DECISION_RENDERERS[format](RECORD, ctx).appendToStepSummary === undefined, format).toBe(format !== 'github');
   });
 });
 

@@ -1,12 +1,11 @@
 /**
  * GitHub Actions: annotations (failing gates and fired triggers at their line in the spec),
- * and, when GITHUB_STEP_SUMMARY is set, the Markdown report appended to the job summary.
+ * and the Markdown report as the step summary (the command appends it to $GITHUB_STEP_SUMMARY).
  */
-import { appendFileSync } from 'node:fs';
 import type { RecordSource } from '../../engine/record.js';
 import { textLines, workflowCommand, type OutputLine } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
-import { renderMarkdown } from './markdown.js';
+import { markdownLines } from './markdown.js';
 import { where } from './words.js';
 
 
@@ -25,7 +24,5 @@ export const renderGithub: DecisionRenderer = (r, ctx) => {
     if (!t.fired && t.matched !== null) continue;
     out.push(workflowCommand(t.fired && t.action === 'rollback' ? 'error' : 'warning', { ...at(t.source), title: `trigger ${t.name}${where(t.surface)} ${t.fired ? 'fired' : 'errored'}` }, t.message));
   }
-  const summary = process.env.GITHUB_STEP_SUMMARY;
-  if (summary) appendFileSync(summary, renderMarkdown(r, ctx) + '\n');
-  return textLines(out);
+  return { stdout: textLines(out), appendToStepSummary: textLines(markdownLines(r)) + '\n' };
 };

@@ -1,7 +1,8 @@
-/** Renders decision records (`evaluate`). One file per format, all with this signature. */
+/** Renders decision records (`evaluate`, `control`). One file per format, all with this signature. */
 import type { DecisionRecord } from '../../engine/record.js';
 import type { Spec } from '../../spec/types.js';
 import { jsonText } from '../escape.js';
+import type { Renderer } from '../renderer.js';
 import { renderGithub } from './github.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -16,11 +17,12 @@ export interface RenderContext {
   explain: boolean;
 }
 
-export type DecisionRenderer = (record: DecisionRecord, ctx: RenderContext) => string;
+/** The report on stdout; `github` adds the Markdown report as the step summary. */
+export type DecisionRenderer = Renderer<DecisionRecord, RenderContext>;
 
 export const DECISION_RENDERERS: Record<EvaluateFormat, DecisionRenderer> = {
   text: renderText,
-  json: (record) => jsonText(record, 2) + '\n',
+  json: (record) => ({ stdout: jsonText(record, 2) + '\n' }),
   junit: renderJunit,
   github: renderGithub,
   markdown: renderMarkdown,

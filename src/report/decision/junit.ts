@@ -32,7 +32,7 @@ export const renderJunit: DecisionRenderer = (r) => {
     } else cases.push(`    <testcase classname="rollgate.${xml(r.rollout)}.triggers" name="${name}" />`);
   }
   const suite = xml(`rollgate evaluate ${r.rollout}: ${r.decision} (${r.phase.name})`);
-  return [
+  const stdout = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="rollgate evaluate" tests="${cases.length}" failures="${failures}" errors="${errors}">`,
     `  <testsuite name="${suite}" tests="${cases.length}" failures="${failures}" errors="${errors}">`,
@@ -41,4 +41,5 @@ export const renderJunit: DecisionRenderer = (r) => {
     '</testsuites>',
     '',
   ].join('\n');
+  return { stdout };
 };

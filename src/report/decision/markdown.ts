@@ -1,12 +1,14 @@
 /** Markdown for pull-request comments and job summaries. */
 import { markdownCell as cell, textLines } from '../escape.js';
 import { isoOf } from '../../time/instant.js';
+import type { DecisionRecord } from '../../engine/record.js';
 import type { DecisionRenderer } from './index.js';
 import { gateCounts, minutes, position, streak } from './words.js';
 
 const ICON = { promote: '⏫', wait: '⏳', hold: '⏸️', rollback: '⏪', complete: '✅' } as const;
 
-export const renderMarkdown: DecisionRenderer = (r) => {
+/** The report's lines (before escaping): also the step summary of the `github` format. */
+export function markdownLines(r: DecisionRecord): string[] {
   const out: string[] = [];
   out.push(`### ${ICON[r.decision]} rollgate: **${r.decision}** · ${r.rollout} · ${r.phase.name} (${r.phase.traffic}%)`, '');
   for (const reason of r.reasons) out.push(`- ${cell(reason)}`);
@@ -23,5 +25,7 @@ export const renderMarkdown: DecisionRenderer = (r) => {
   }
   out.push('| surface | health | gate | reason |', '| --- | --- | --- | --- |');
   for (const [name, s] of Object.entries(r.surfaces)) out.push(`| ${name} | ${s.health_state}${s.stale ? ' (stale)' : ''}${s.paused ? ' (paused)' : ''} | ${s.rollout_gate} | ${cell(s.health_reason)} |`);
-  return textLines(out);
-};
+  return out;
+}
+
+export const renderMarkdown: DecisionRenderer = (r) => ({ stdout: textLines(markdownLines(r)) });

@@ -35,5 +35,5 @@ export const renderText: DecisionRenderer = (r, { explain }) => {
   for (const h of r.hooks) out.push(`hook ${h.event} ${h.hook}: ${h.ok ? 'ok' : 'FAILED'} (${h.message})`);
   for (const n of r.notes) out.push(`note ${n}`);
   out.push(`next ${r.next}`);
-  return textLines(out);
+  return { stdout: textLines(out) };
 };

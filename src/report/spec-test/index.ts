@@ -1,5 +1,6 @@
 /** Renders `rollgate test` results. One file per format, all with this one signature. */
 import type { TestRun } from '../../spec-test/run-tests.js';
+import type { Renderer } from '../renderer.js';
 import { renderGithub } from './github.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -10,12 +11,7 @@ export const TEST_FORMATS = ['text', 'json', 'junit', 'github', 'markdown'] as c
 export type TestFormat = (typeof TEST_FORMATS)[number];
 
 /** Diagnostics of invalid files go to stderr in text form (DESIGN §5); the report to stdout. */
-export interface Rendered {
-  stdout: string;
-  stderr: string;
-}
-
-export type TestRenderer = (run: TestRun) => Rendered;
+export type TestRenderer = Renderer<TestRun>;
 
 export const TEST_RENDERERS: Record<TestFormat, TestRenderer> = {
   text: renderText,

@@ -1,7 +1,7 @@
 /** JUnit XML: a test suite per test file, a test case per case; an invalid file is one errored case. */
 import { xml, xmlLines } from '../escape.js';
 import type { TestRenderer } from './index.js';
-import { where } from './summary.js';
+import { formatPosition } from '../diagnostic.js';
 
 export const renderJunit: TestRenderer = (run) => {
   const s = run.summary;
@@ -10,7 +10,7 @@ export const renderJunit: TestRenderer = (run) => {
   out += `<testsuites name="rollgate test" tests="${s.cases + errors}" failures="${s.failed}" errors="${errors}">\n`;
   for (const f of run.files) {
     if (f.status !== 'ok') {
-      const body = xmlLines(f.diagnostics.map((d) => `${where(d)}: ${d.message}`));
+      const body = xmlLines(f.diagnostics.map((d) => `${formatPosition(d)}: ${d.message}`));
       out += `  <testsuite name="${xml(f.file)}" tests="1" failures="0" errors="1">\n`;
       out += `    <testcase classname="rollgate.test" name="${xml(f.file)}">\n      <error message="${xml(`the test file ${f.status === 'missing' ? 'or its spec is missing' : 'or its spec is invalid'}`)}" type="${f.status}">${body}</error>\n    </testcase>\n  </testsuite>\n`;
       continue;
@@ -24,7 +24,7 @@ export const renderJunit: TestRenderer = (run) => {
         out += ' />\n';
         continue;
       }
-      const body = c.failures.map((x) => xmlLines([`${f.file}:${x.expectation.line}:${x.expectation.col}: ${x.expectation.text}`, x.message, ...x.expected.map((l) => `- ${l}`), ...x.actual.map((l) => `+ ${l}`)])).join('\n\n');
+      const body = c.failures.map((x) => xmlLines([`${formatPosition({ file: f.file, line: x.expectation.line, col: x.expectation.col })}: ${x.expectation.text}`, x.message, ...x.expected.map((l) => `- ${l}`), ...x.actual.map((l) => `+ ${l}`)])).join('\n\n');
       out += `>\n      <failure message="${xml(c.failures[0]!.message)}" type="expectation">${body}</failure>\n    </testcase>\n`;
     }
     out += '  </testsuite>\n';

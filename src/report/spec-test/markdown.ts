@@ -2,12 +2,13 @@
 import { sides } from '../../spec-test/coverage.js';
 import { markdownCell, textLines } from '../escape.js';
 import type { TestRenderer } from './index.js';
-import { itemLabel, summaryLine, where } from './summary.js';
+import { formatPosition } from '../diagnostic.js';
+import { itemLabel, summaryLine } from './summary.js';
 
 export const renderMarkdown: TestRenderer = (run) => {
   const out: string[] = ['### rollgate test', '', `**${summaryLine(run)}**`, '', '| file | case | result | checks |', '| --- | --- | --- | --- |'];
   for (const f of run.files) {
-    if (f.status !== 'ok') out.push(`| ${markdownCell(f.file)} | | ❌ ${f.status}: ${markdownCell(f.diagnostics.map((d) => `${where(d)}: ${d.message}`).join('; '))} | |`);
+    if (f.status !== 'ok') out.push(`| ${markdownCell(f.file)} | | ❌ ${f.status}: ${markdownCell(f.diagnostics.map((d) => `${formatPosition(d)}: ${d.message}`).join('; '))} | |`);
     for (const c of f.cases) out.push(`| ${markdownCell(f.file)} | ${markdownCell(c.name)} | ${c.status === 'pass' ? '✅ pass' : `❌ ${markdownCell(c.failures.map((x) => x.message).join('; '))}`} | ${c.checks} |`);
   }
   for (const c of run.coverage) {

@@ -1,5 +1,4 @@
 /** What every `rollgate test` format says the same way. */
-import type { Diagnostic } from '../../spec/diagnostic.js';
 import { bothWays, sides, type CoverageItem, type SpecCoverage } from '../../spec-test/coverage.js';
 import type { TestRun } from '../../spec-test/run-tests.js';
 
@@ -16,7 +15,6 @@ export function summaryLine(run: TestRun): string {
   return parts.join('; ');
 }
 
-export const where = (d: Diagnostic) => (d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file);
 
 export const itemLabel = (item: CoverageItem) => (item.kind === 'gate' ? `gate ${item.phase}/${item.name}` : `trigger ${item.name}`);
 

@@ -3,13 +3,14 @@ import { sides } from '../../spec-test/coverage.js';
 import type { TestRun } from '../../spec-test/run-tests.js';
 import { textLines } from '../escape.js';
 import type { TestRenderer } from './index.js';
-import { itemLabel, summaryLine, where } from './summary.js';
+import { formatDiagnostic, formatPosition } from '../diagnostic.js';
+import { itemLabel, summaryLine } from './summary.js';
 
 export const renderText: TestRenderer = (run: TestRun) => {
   const out: string[] = [];
   const stderr: string[] = [];
   for (const f of run.files) {
-    for (const d of f.diagnostics) stderr.push(`${where(d)}: ${d.severity}: ${d.message}`);
+    for (const d of f.diagnostics) stderr.push(formatDiagnostic(d));
     if (f.status !== 'ok') {
       out.push(`✗ ${f.file}: ${f.status === 'missing' ? 'missing' : 'invalid'} (see the errors above); its cases did not run`);
       continue;
@@ -18,7 +19,7 @@ export const renderText: TestRenderer = (run: TestRun) => {
     for (const c of f.cases) {
       out.push(`  ${c.status === 'pass' ? '✓' : '✗'} ${c.name}  (${c.checks} checks, ${Math.round(c.ms)} ms)`);
       for (const x of c.failures) {
-        out.push(`      ${f.file}:${x.expectation.line}:${x.expectation.col}: ${x.expectation.text}`, `        ${x.message}`);
+        out.push(`      ${formatPosition({ file: f.file, line: x.expectation.line, col: x.expectation.col })}: ${x.expectation.text}`, `        ${x.message}`);
         for (const line of x.expected) out.push(`        - ${line}`);
         for (const line of x.actual) out.push(`        + ${line}`);
       }

@@ -1,7 +1,8 @@
 /** JUnit XML: one test case per spec file, one failure listing its errors. */
 import { xml, xmlLines } from '../escape.js';
 import type { ValidationRenderer } from './index.js';
-import { errorsOf, where } from './summary.js';
+import { formatPosition } from '../diagnostic.js';
+import { errorsOf } from './summary.js';
 
 
 export const renderJunit: ValidationRenderer = (results) => {
@@ -16,7 +17,7 @@ export const renderJunit: ValidationRenderer = (results) => {
       out += ' />\n';
       continue;
     }
-    const body = xmlLines(errors.map((d) => `${where(d)}: ${d.message}`));
+    const body = xmlLines(errors.map((d) => `${formatPosition(d)}: ${d.message}`));
     out += `>\n      <failure message="${xml(`${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0]!.message}`)}" type="invalid-spec">${body}</failure>\n    </testcase>\n`;
   }
   out += '  </testsuite>\n</testsuites>\n';

@@ -1,7 +1,8 @@
 /** Markdown for pull-request comments and job summaries. */
 import { markdownCell as cell, textLines } from '../escape.js';
 import type { ValidationRenderer } from './index.js';
-import { errorsOf, summaryLine, where } from './summary.js';
+import { formatPosition } from '../diagnostic.js';
+import { errorsOf, summaryLine } from './summary.js';
 
 
 export const renderMarkdown: ValidationRenderer = (results) => {
@@ -11,7 +12,7 @@ export const renderMarkdown: ValidationRenderer = (results) => {
   const all = results.flatMap((r) => r.diagnostics);
   if (all.length > 0) {
     out.push('', '| where | severity | problem |', '| --- | --- | --- |');
-    for (const d of all) out.push(`| \`${cell(where(d))}\` | ${d.severity} | ${cell(d.message)} |`);
+    for (const d of all) out.push(`| \`${cell(formatPosition(d))}\` | ${d.severity} | ${cell(d.message)} |`);
   }
   return { stdout: textLines(out), stderr: '' };
 };

@@ -17,7 +17,3 @@ export function summaryLine(results: readonly SpecResult[]): string {
   return `${plural(results.length, 'spec')} checked: ${results.length - invalid} valid, ${invalid} invalid (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
 }
 
-/** `file:line:col` or just `file` when there is no position. */
-export function where(d: { file: string; line: number; col: number }): string {
-  return d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
-}

@@ -1,12 +1,13 @@
 import { textLines } from '../escape.js';
 import type { ValidationRenderer } from './index.js';
-import { errorsOf, summaryLine, warningsOf, where } from './summary.js';
+import { formatDiagnostic } from '../diagnostic.js';
+import { errorsOf, summaryLine, warningsOf } from './summary.js';
 
 export const renderText: ValidationRenderer = (results) => {
   const stdout: string[] = [];
   const stderr: string[] = [];
   for (const r of results) {
-    for (const d of r.diagnostics) stderr.push(`${where(d)}: ${d.severity}: ${d.message}`);
+    for (const d of r.diagnostics) stderr.push(formatDiagnostic(d));
     const errors = errorsOf(r).length;
     const warnings = warningsOf(r).length;
     const note = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : '';

@@ -1,0 +1,57 @@
+/** `rollgate status`: where the rollout stands and what a check would decide now. */
+import type { DecisionRecord } from '../engine/record.js';
+import type { Decision, PendingHooks, RolloutState, RolloutStatus } from '../engine/state.js';
+import { formatDuration } from '../time/duration.js';
+import { isoOf } from '../time/instant.js';
+import { jsonText, textLines } from './escape.js';
+import type { Renderer } from './renderer.js';
+
+export const STATUS_FORMATS = ['text', 'json'] as const;
+export type StatusFormat = (typeof STATUS_FORMATS)[number];
+
+/** The `status --format json` document (schema_version 1). */
+export interface StatusReport {
+  schema_version: 1;
+  rollout: string;
+  started: boolean;
+  status: RolloutStatus | 'not started';
+  phase: { name: string; index: number; traffic: number | null; entered_unix_ms: number } | null;
+  checks: number;
+  last_check_unix_ms: number | null;
+  last_decision: { check: unknown; decision: unknown; reasons: unknown } | null;
+  pause: RolloutState['pause'];
+  pending_hooks: PendingHooks[];
+  journal: { records: number; verified: boolean; broken?: { line: number; problem: string } };
+  if_checked_now: { decision: Decision; reasons: string[]; next: string; soak: DecisionRecord['soak'] };
+  surfaces: DecisionRecord['surfaces'];
+}
+
+export interface StatusView {
+  report: StatusReport;
+  /** The phase the first check enters (said while the rollout has not started). */
+  firstPhase: string;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export const renderStatusText: Renderer<StatusView> = ({ report: r, firstPhase }) => {
+  const out: string[] = [];
+  out.push(r.phase
+    ? `${r.rollout}: ${r.status}, phase ${r.phase.name} (${r.phase.traffic ?? '?'}%) since ${isoOf(r.phase.entered_unix_ms)}, ${plural(r.checks, 'check')}`
+    : `${r.rollout}: not started (the first \`rollgate evaluate\` enters ${firstPhase})`);
+  const last = r.last_decision;
+  if (last) out.push(`last decision: ${String(last.decision)} at check ${String(last.check)}: ${(last.reasons as string[])[0] ?? ''}`);
+  if (r.pause) out.push(`paused by ${r.pause.actor}: ${r.pause.reason}`);
+  for (const p of r.pending_hooks) out.push(`pending ${p.event} hooks (${plural(p.attempts, 'attempt')}): ${p.last_error}`);
+  const now = r.if_checked_now;
+  out.push(`if checked now: ${now.decision}: ${now.reasons[0] ?? ''}`);
+  out.push(`soak: ${formatDuration(now.soak.held_ms - (now.soak.held_ms % 1000))} of ${formatDuration(now.soak.required_ms)}; next: ${now.next}`);
+  for (const [name, s] of Object.entries(r.surfaces)) out.push(`  ${name}: ${s.health_state}, gate ${s.rollout_gate}${s.stale ? ', stale' : ''}${s.paused ? ', paused' : ''}: ${s.health_reason}`);
+  out.push(`journal: ${plural(r.journal.records, 'record')}, ${r.journal.verified ? 'hash chain verified' : `BROKEN at line ${r.journal.broken!.line}: ${r.journal.broken!.problem}`}`);
+  return { stdout: textLines(out) };
+};
+
+export const STATUS_RENDERERS: Record<StatusFormat, Renderer<StatusView>> = {
+  text: renderStatusText,
+  json: ({ report }) => ({ stdout: jsonText(report, 2) + '\n' }),
+};
