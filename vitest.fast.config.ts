@@ -10,7 +10,7 @@ export default defineConfig({
     ...base.test,
     // Threads start faster than forks; nothing here changes the process (cwd, umask, exit).
     pool: 'threads',
-    include: ['test/{engine,rules,spec,spec-test,observe,report,store,hooks,schedule}/**/*.test.ts'],
+    include: ['test/{engine,rules,spec,spec-test,observe,report,store,hooks,runner,schedule}/**/*.test.ts'],
     exclude: [
       ...configDefaults.exclude,
       // These start the built CLI or import dist/.
