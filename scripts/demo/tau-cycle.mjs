@@ -2,7 +2,7 @@
 // Writes one producer cycle into a Tau state directory, as the runtime would: state.json
 // (through a temp file and a rename) with a fresh health snapshot, and one full cycle report
 // appended to runtime-events.jsonl. The file formats come from rollgate's producer model
-// (src/simulate/producer.ts), the same one `rollgate simulate` writes with.
+// (src/tau/producer-output.ts), the same one `rollgate simulate` writes with.
 //   node tau-cycle.mjs <stateDir> <ISO instant> [codes,comma,separated] [k:v,k:v health overrides]
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
