@@ -18,7 +18,7 @@ export function runStatus(specFile: string, options: StatusOptions): Promise<num
     const { root, store, nowMs } = placeOf(options);
     const rollout = fileStore(store, spec.name);
     const { state, preview: wouldBe, journal: verified } = await rolloutStatus(spec, { store: rollout, root, nowMs, verify: true });
-    const journal = verified!;
+    const journal = verified!.verification;
     if (journal.badInstant) throw new StoreError(`${formatPosition({ file: rollout.folder.journalPath, line: journal.badInstant.line })}: corrupt data: ${journal.badInstant.problem}; an older rollgate accepted such a --now. Restore the journal from a backup, or move the rollout's store folder aside to start again`, 65);
     const last = journal.entries[journal.entries.length - 1]?.record ?? null;
     const report: StatusReport = {

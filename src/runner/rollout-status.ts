@@ -8,7 +8,7 @@ import type { RolloutState } from '../engine/state.js';
 import type { SurfaceContext } from '../engine/surface-context.js';
 import type { ObservationSource } from '../observe/source.js';
 import type { Spec } from '../spec/types.js';
-import type { Verification } from '../store/journal.js';
+import type { JournalCheck } from '../store/journal-check.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 import { operate } from './operate.js';
 
@@ -33,7 +33,7 @@ export interface RolloutStanding {
   /** The last records, oldest first (empty unless `history` was asked). */
   history: DecisionRecord[];
   /** The journal's verification (null unless `verify` was asked). */
-  journal: Verification | null;
+  journal: JournalCheck | null;
 }
 
 export async function rolloutStatus(spec: Spec, query: StatusQuery): Promise<RolloutStanding> {

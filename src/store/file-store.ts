@@ -6,7 +6,7 @@ import { faultPoint } from './fault.js';
 import { writeIncident } from './incident.js';
 import { acquireLock } from './lock.js';
 import { journalTail } from './journal-tail.js';
-import { verifyJournal } from './journal.js';
+import { checkJournal } from './journal-check.js';
 import type { RolloutStore } from './rollout-store.js';
 
 export function fileStore(storeDir: string, rollout: string): RolloutStore & { folder: RolloutFolder } {
@@ -34,6 +34,6 @@ export function fileStore(storeDir: string, rollout: string): RolloutStore & { f
       return `incident bundle written to ${relative(folder.dir, dir)} in the rollout's store folder`;
     },
     history: async (limit) => journalTail(folder.journalPath, limit),
-    verify: async () => verifyJournal(folder.journalPath),
+    verify: async () => checkJournal(folder),
   };
 }

@@ -3,6 +3,7 @@
  * caller collects the records), no incident is written, no lock is needed (one caller).
  */
 import type { RolloutState } from '../engine/state.js';
+import { EMPTY_CHECK } from './journal-check.js';
 import type { RolloutStore } from './rollout-store.js';
 
 export function memoryStore(rollout: string): RolloutStore & { state: RolloutState | null } {
@@ -24,7 +25,7 @@ export function memoryStore(rollout: string): RolloutStore & { state: RolloutSta
     audit: async () => {},
     writeIncident: async () => null,
     history: async () => [],
-    verify: async () => ({ ok: true, entries: [], broken: null, badInstant: null }),
+    verify: async () => EMPTY_CHECK,
   };
   return store;
 }

@@ -12,7 +12,7 @@ import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
 import type { Spec } from '../spec/types.js';
 import type { AuditLine } from './audit.js';
-import type { Verification } from './journal.js';
+import type { JournalCheck } from './journal-check.js';
 
 export interface StoreLock {
   /** A sentence when a dead holder's lock was taken over (it goes into the record's notes). */
@@ -52,6 +52,6 @@ export interface RolloutStore {
 
   /** The last `limit` journaled records, oldest first (the dashboard's history); never throws for a torn line. */
   history(limit: number): Promise<DecisionRecord[]>;
-  /** The whole journal, its hash chain checked record by record. */
-  verify(): Promise<Verification>;
+  /** The whole journal, its hash chain checked record by record, and the state and audit against it. */
+  verify(): Promise<JournalCheck>;
 }

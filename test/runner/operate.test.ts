@@ -76,7 +76,7 @@ describe('one loop, file store', () => {
     expect(await store.load()).toMatchObject({ checks: 1, phase: { name: 'canary' } });
     const journal = await store.verify();
     expect(journal.ok).toBe(true);
-    expect(journal.entries.map((e) => e.record.decision)).toEqual(['wait']);
+    expect(journal.verification.entries.map((e) => e.record.decision)).toEqual(['wait']);
   });
 
   it('providers run in order after the decision, and what they return is what is journaled', async () => {
@@ -97,7 +97,7 @@ describe('one loop, file store', () => {
     const done = ok(await operate(s, { kind: 'check', dryRun: false }, { store, root: w.root, nowMs: T0 + 11 * MIN, providers: [recorder('a'), recorder('b')] }));
     expect(seen).toEqual(['a:wait:', 'b:wait:', 'a:promote:promote', 'b:promote:promote']);
     expect(done.record.notes.slice(-2)).toEqual(['a was here', 'b was here']);
-    const last = (await store.verify()).entries.at(-1)!.record as { notes: string[] };
+    const last = (await store.verify()).verification.entries.at(-1)!.record as { notes: string[] };
     expect(last.notes.slice(-2)).toEqual(['a was here', 'b was here']);
   });
 
@@ -154,7 +154,7 @@ describe('one loop, file store', () => {
       held.release();
     }
     expect(observed).toBe(0);
-    expect((await store.verify()).entries).toHaveLength(1);
+    expect((await store.verify()).verification.entries).toHaveLength(1);
   });
 });
 
