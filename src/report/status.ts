@@ -5,6 +5,7 @@ import { formatDuration } from '../time/duration.js';
 import { isoOf } from '../time/instant.js';
 import { jsonText, textLines } from './escape.js';
 import type { Renderer } from './renderer.js';
+import type { RolloutStanding } from '../runner/rollout-status.js';
 
 export const STATUS_FORMATS = ['text', 'json'] as const;
 export type StatusFormat = (typeof STATUS_FORMATS)[number];
@@ -30,6 +31,28 @@ export interface StatusView {
   report: StatusReport;
   /** The phase the first check enters (said while the rollout has not started). */
   firstPhase: string;
+}
+
+/** The status document of a rollout-status answer (asked with `verify`). */
+export function statusReportOf(standing: RolloutStanding): StatusReport {
+  const { spec, state, preview: wouldBe } = standing;
+  const journal = standing.journal!.verification;
+  const last = journal.entries[journal.entries.length - 1]?.record ?? null;
+  return {
+    schema_version: 1,
+    rollout: spec.name,
+    started: state !== null,
+    status: state?.status ?? 'not started',
+    phase: state ? { name: state.phase.name, index: state.phase.index, traffic: spec.phases.find((p) => p.name === state.phase.name)?.traffic ?? null, entered_unix_ms: state.phase.entered_unix_ms } : null,
+    checks: state?.checks ?? 0,
+    last_check_unix_ms: state?.last_check_unix_ms ?? null,
+    last_decision: last ? { check: last.check, decision: last.decision, reasons: last.reasons } : null,
+    pause: state?.pause ?? null,
+    pending_hooks: state?.pending_hooks ?? [],
+    journal: { records: journal.entries.length, verified: journal.ok, ...(journal.broken ? { broken: journal.broken } : {}) },
+    if_checked_now: { decision: wouldBe.decision, reasons: wouldBe.reasons, next: wouldBe.next, soak: wouldBe.soak },
+    surfaces: wouldBe.surfaces,
+  };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
