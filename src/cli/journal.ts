@@ -1,6 +1,6 @@
 /** `rollgate journal <spec> [--verify] [--format text|json] [--limit N]`: the decision history, and its audit. */
 import { JOURNAL_RENDERERS, renderJournalProblems, type JournalFormat, type JournalView } from '../report/journal.js';
-import { fileStore } from '../store/file-store.js';
+import { openStore } from '../store/open-store.js';
 import { emit } from './emit.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
@@ -15,10 +15,10 @@ export function runJournal(specFile: string, options: JournalOptions): Promise<n
   return withExitCodes('journal', async () => {
     const spec = loadSpecOrExit(specFile);
     const { store: storeDir } = placeOf(options);
-    const store = fileStore(storeDir, spec.name);
+    const store = openStore(storeDir, spec.name);
     const limit = options.limit === undefined ? Infinity : Number(options.limit);
     if (!(limit > 0)) throw new ExitError(`--limit ${options.limit}: give a positive number of records`, EXIT.USAGE);
-    const view: JournalView = { rollout: spec.name, storeDir: store.location, journalPath: store.folder.journalPath, verify: options.verify ?? false, history: null };
+    const view: JournalView = { rollout: spec.name, storeDir: store.location, journalPath: store.journalLocation, verify: options.verify ?? false, history: null };
     const checked = await store.verify();
     if (checked.empty) {
       emit(JOURNAL_RENDERERS[options.format](view));

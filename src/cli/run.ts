@@ -26,10 +26,11 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
       specs.set(spec.name, { file, spec });
     }
     const log = (line: string) => process.stderr.write(safeLine(`${isoOf(realClock.now())} ${line}`) + '\n');
-    const rollouts: ScheduledRollout[] = [...specs.values()].map(({ spec }) => {
+    const rollouts: ScheduledRollout[] = [];
+    for (const { spec } of specs.values()) {
       if (!spec.schedule) log(`${spec.name}: no \`schedule\` in the spec; checking every 5 minutes (UTC)`);
-      return scheduledRollout(spec, store);
-    });
+      rollouts.push(await scheduledRollout(spec, store));
+    }
 
     const runOne = async (name: string, nowMs: number): Promise<number> => {
       const entry = specs.get(name)!;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readUntrusted } from '../observe/untrusted-file.js';
 import { safeLine } from '../report/escape.js';
 import { runCheck } from '../runner/run-check.js';
+import { openStore } from '../store/open-store.js';
 import { scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler } from '../schedule/scheduler.js';
 import { Dashboard } from '../server/dashboard.js';
@@ -69,6 +70,8 @@ async function serve(specFiles: string[], options: ServeCliOptions, signalled: A
     specs.push(spec);
   }
 
+  // A --store this build cannot open stops here (64), not at the first refresh.
+  for (const s of specs) openStore(store, s.name);
   const dashboard = new Dashboard(specs, { root, store });
   await dashboard.rebuild();
   const serveOptions = { token: token.value, root, store, allowedHosts: hosts };
@@ -91,7 +94,7 @@ async function serve(specFiles: string[], options: ServeCliOptions, signalled: A
   if (options.schedule) {
     const byName = new Map(specs.map((s) => [s.name, s]));
     const scheduler = new Scheduler(
-      specs.map((s) => scheduledRollout(s, store)),
+      await Promise.all(specs.map((s) => scheduledRollout(s, store))),
       async (name, nowMs) => {
         const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
         process.stderr.write(safeLine(`${isoOf(nowMs)} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)`) + '\n');

@@ -1,8 +1,7 @@
 /** POST /dashboard/actions: checked, then applied exactly like `rollgate control` (audited, journaled). */
 import type { ManualAction } from '../engine/manual-action.js';
 import { runControl } from '../runner/run-control.js';
-import { appendAudit } from '../store/audit.js';
-import { RolloutFolder } from '../store/file-rollout-store.js';
+import { openStore } from '../store/open-store.js';
 import { StoreError } from '../store/store-error.js';
 import type { Dashboard } from './dashboard.js';
 import { HttpError } from './http-error.js';
@@ -27,10 +26,9 @@ export async function handleAction(dashboard: Dashboard, body: unknown, place: {
   const nowMs = Date.now();
 
   if (action === 'refresh') {
-    const store = new RolloutFolder(place.store, spec.name);
-    store.ensure();
-    const paused = store.load()?.pause ? 'paused' : 'running';
-    appendAudit(store.auditPath, { schema_version: 1, request_id: `dashboard-action-${nowMs}`, action, actor, reason: reason || 'refresh', status: 'accepted', timestamp_unix_ms: nowMs, control_mode: paused, rollout: spec.name });
+    const store = openStore(place.store, spec.name);
+    const paused = (await store.load())?.pause ? 'paused' : 'running';
+    await store.audit({ schema_version: 1, request_id: `dashboard-action-${nowMs}`, action, actor, reason: reason || 'refresh', status: 'accepted', timestamp_unix_ms: nowMs, control_mode: paused, rollout: spec.name });
     await dashboard.rebuild();
     // A refresh that failed says so here too (and in every payload).
     const refreshError = dashboard.current.health.rollouts.find((r) => r.rollout === spec.name)?.refresh_error ?? null;

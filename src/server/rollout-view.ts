@@ -4,7 +4,7 @@ import type { RolloutState } from '../engine/state.js';
 import type { SurfaceContext } from '../engine/surface-context.js';
 import { rolloutStatus } from '../runner/rollout-status.js';
 import type { Spec } from '../spec/types.js';
-import { fileStore } from '../store/file-store.js';
+import { openStore } from '../store/open-store.js';
 import { StoreError } from '../store/store-error.js';
 
 /** How many of the journal's last records the history chart shows. */
@@ -26,7 +26,7 @@ export interface RolloutView {
 export async function readRolloutView(spec: Spec, root: string, storeDir: string, nowMs: number): Promise<RolloutView> {
   let status;
   try {
-    status = await rolloutStatus(spec, { store: fileStore(storeDir, spec.name), root, nowMs, history: HISTORY_RECORDS });
+    status = await rolloutStatus(spec, { store: openStore(storeDir, spec.name), root, nowMs, history: HISTORY_RECORDS });
   } catch (err) {
     // A store that cannot be read (a corrupt rollout.json) is shown as such; anything else is a failed refresh.
     if (!(err instanceof StoreError)) throw err;

@@ -15,6 +15,7 @@ export function fileStore(storeDir: string, rollout: string): RolloutStore & { f
     folder,
     rollout,
     location: folder.dir,
+    journalLocation: folder.journalPath,
     hookRecordPath: folder.hookRecordPath,
     async lock() {
       folder.ensure();
@@ -28,7 +29,10 @@ export function fileStore(storeDir: string, rollout: string): RolloutStore & { f
     load: async () => folder.load(),
     save: async (state) => folder.save(state),
     commit: async (next, record) => ({ repaired: folder.commit(next, record).repaired ?? null }),
-    audit: async (line) => appendAudit(folder.auditPath, line),
+    async audit(line) {
+      folder.ensure();
+      appendAudit(folder.auditPath, line);
+    },
     async writeIncident(spec, record, before, resolveDir) {
       const dir = writeIncident(folder.incidentsDir, spec, record, before, resolveDir);
       return `incident bundle written to ${relative(folder.dir, dir)} in the rollout's store folder`;

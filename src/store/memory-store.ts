@@ -10,6 +10,7 @@ export function memoryStore(rollout: string): RolloutStore & { state: RolloutSta
   const store = {
     rollout,
     location: 'memory',
+    journalLocation: 'memory',
     hookRecordPath: null,
     state: null as RolloutState | null,
     lock: async () => ({ recovered: null, release: async () => {} }),

@@ -29,6 +29,8 @@ export interface RolloutStore {
   readonly rollout: string;
   /** Where the rollout lives, for messages (a folder; a database URL with its password masked). */
   readonly location: string;
+  /** Where the journal is, for messages (`<dir>/decisions.jsonl`; a table). */
+  readonly journalLocation: string;
   /** Where hook commands find the record they act on (`ROLLGATE_RECORD`); null when hooks cannot run. */
   readonly hookRecordPath: string | null;
 

@@ -102,3 +102,28 @@ describe('init --output', () => {
     expect(existsSync(join(dir, 'fresh/x.yaml'))).toBe(true);
   });
 });
+
+describe('a --store URL of a store this build does not have', () => {
+  it('every command that takes --store answers 64 with a sentence, shows no password and makes no folder named like the URL', () => {
+    const w = new World();
+    w.state('.tau/custom-command', 'custom-command', T0 - 60_000);
+    const url = 'mysql://ann:hunter2@127.0.0.1:3306/rollouts';
+    const commands = [
+      ['evaluate', SPEC, '--now', String(T0)],
+      ['evaluate', SPEC, '--now', String(T0), '--dry-run'],
+      ['control', SPEC, 'pause', '--reason', 'x', '--now', String(T0)],
+      ['status', SPEC, '--now', String(T0)],
+      ['journal', SPEC, '--verify'],
+      ['journal', SPEC],
+      ['run', SPEC, '--once'],
+      ['serve', SPEC, '--port', '0'],
+    ];
+    for (const args of commands) {
+      const r = rollgateWithin([...args, '--root', w.root, '--store', url], w.root);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(64);
+      expect(r.stderr).toContain('--store mysql://…: this rollgate has no mysql store; give a directory');
+      expect(r.stdout + r.stderr).not.toContain('hunter2');
+    }
+    expect(readdirSync(w.root).sort()).toEqual(['.tau', 'scripts']);
+  });
+});
