@@ -1,81 +1,31 @@
-/**
- * Incident bundles (DESIGN §6): on rollback, the evidence an on-call engineer needs, captured
- * before the rollback hooks change anything: each surface's state.json and control state, the
- * event-log lines of the phase, and the decision record.
- */
-import { closeSync, fstatSync, readSync, writeFileSync } from 'node:fs';
-import { isoOf } from '../time/instant.js';
-import { join } from 'node:path';
+/** An incident bundle (incident-bundle.ts) written into the file store: `incidents/<instant>/`. */
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
-import { EVENTS_LOG } from '../tau/files.js';
-import { MAX_CONTROL_STATE_BYTES } from '../observe/control-state.js';
-import { CONTROL_STATE_FILE } from '../tau/files.js';
-import { MAX_STATE_BYTES } from '../observe/state-file.js';
-import { STATE_FILE } from '../tau/files.js';
-import { openUntrusted, readUntrusted } from '../observe/untrusted-file.js';
 import type { Spec } from '../spec/types.js';
+import { isoOf } from '../time/instant.js';
+import { collectIncident, type IncidentBundle } from './incident-bundle.js';
 import { makeDirs } from './make-dirs.js';
 import { writeFailure } from './store-error.js';
-
-/** More log than this is not copied: the bundle keeps the last part of the phase. */
-const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
 export function writeIncident(dir: string, spec: Spec, record: DecisionRecord, before: RolloutState | null, resolveDir: (stateDir: string) => string): string {
   const folder = join(dir, isoOf(record.evaluated_unix_ms).replace(/:/g, '-'));
   try {
     makeDirs(folder);
-    writeFileSync(join(folder, 'decision.json'), JSON.stringify(record, null, 2) + '\n');
-    const manifest: Record<string, unknown> = { rollout: spec.name, check: record.check, decision: record.decision, reasons: record.reasons, surfaces: {} };
-    for (const surface of spec.surfaces) {
-      const src = resolveDir(surface.stateDir);
-      const dst = join(folder, surface.name);
-      makeDirs(dst);
-      const copied: string[] = [];
-      const notCopied: Record<string, string> = {};
-      for (const [name, limit] of [[STATE_FILE, MAX_STATE_BYTES], [CONTROL_STATE_FILE, MAX_CONTROL_STATE_BYTES]] as const) {
-        // Read without blocking (a FIFO in the file's place would stall the rollback) and within the reader's limit.
-        const read = readUntrusted(join(src, name), limit, name);
-        if (read.ok) {
-          writeFileSync(join(dst, name), read.bytes);
-          copied.push(name);
-        } else if (!read.missing) {
-          notCopied[name] = `not copied: ${read.reason}`;
-        }
-      }
-      const from = before?.surfaces[surface.name]?.phase_entry_position ?? null;
-      const log = copyPhaseLines(join(src, EVENTS_LOG), join(dst, 'events-of-phase.jsonl'), from);
-      (manifest.surfaces as Record<string, unknown>)[surface.name] = { state_dir: src, copied, ...(Object.keys(notCopied).length ? { not_copied: notCopied } : {}), events: log };
-    }
-    writeFileSync(join(folder, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    // Every surface gets its folder, even when nothing of it could be copied (the manifest says why).
+    for (const surface of spec.surfaces) makeDirs(join(folder, surface.name));
+    writeBundle(folder, collectIncident(spec, record, before, resolveDir));
   } catch (err) {
     throw writeFailure(err, folder);
   }
   return folder;
 }
 
-/** Copies the live log from where the phase began (same file) or whole (rotated since). */
-function copyPhaseLines(src: string, dst: string, from: { dev: string; ino: string; offset: number } | null): string {
-  const opened = openUntrusted(src, EVENTS_LOG);
-  if (!opened.ok) return opened.missing ? 'no event log' : `not copied: ${opened.reason}`;
-  const { fd } = opened.file;
-  try {
-    const st = fstatSync(fd, { bigint: true });
-    const size = Number(st.size);
-    const sameFile = from !== null && String(st.dev) === from.dev && String(st.ino) === from.ino && from.offset <= size;
-    let start = sameFile ? from.offset : 0;
-    const note = sameFile ? `lines appended since the phase began (from byte ${start})` : 'the whole live log (it was rotated or replaced during the phase)';
-    if (size - start > MAX_LOG_BYTES) start = size - MAX_LOG_BYTES;
-    const buf = Buffer.alloc(size - start);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
-    writeFileSync(dst, buf.subarray(0, got));
-    return note;
-  } finally {
-    closeSync(fd);
+/** The files of a bundle under `folder` (which exists). */
+export function writeBundle(folder: string, bundle: IncidentBundle): void {
+  for (const [name, bytes] of bundle.files) {
+    makeDirs(dirname(join(folder, name)));
+    writeFileSync(join(folder, name), bytes);
   }
 }

@@ -16,6 +16,12 @@ export function recordHash(prevHash: string, record: unknown): string {
   return 'sha256:' + createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(record)).digest('hex');
 }
 
+/** A record as the journal keeps it: chained to the previous hash (one line, no newline). */
+export function chainedLine(prevHash: string, record: object): { line: string; hash: string } {
+  const hash = recordHash(prevHash, record);
+  return { line: JSON.stringify({ ...record, prev_hash: prevHash, hash }), hash };
+}
+
 export interface Appended {
   hash: string;
   /** Set when a torn last line (a crash mid-append) was cut off first. */
@@ -38,8 +44,9 @@ export function appendRecord(path: string, record: object): Appended {
       repaired = `cut off a torn last line of ${path} (${end - torn} bytes, a crash mid-append; that check was never applied)`;
     }
     const prev = lastLine ? ((JSON.parse(lastLine) as { hash?: string }).hash ?? GENESIS) : GENESIS;
-    const hash = recordHash(prev, record);
-    const line = JSON.stringify({ ...record, prev_hash: prev, hash }) + '\n';
+    const chained = chainedLine(prev, record);
+    const hash = chained.hash;
+    const line = chained.line + '\n';
     if (process.env.ROLLGATE_FAULT === 'disk-full') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     if (process.env.ROLLGATE_FAULT === 'mid-journal') {
       writeSync(fd, line.slice(0, line.length >> 1), torn ?? end);
@@ -101,7 +108,12 @@ export interface Verification {
 }
 
 export function verifyJournal(path: string): Verification {
-  const chain = verifyChain(path);
+  return verifyJournalText(existsSync(path) ? readFileSync(path, 'utf8') : '');
+}
+
+/** The journal's text (one record per line, as the file holds it) checked record by record. */
+export function verifyJournalText(text: string): Verification {
+  const chain = verifyChain(text);
   let badInstant: Verification['badInstant'] = null;
   for (const { line, record } of chain.entries) {
     const problem = instantProblem(record.evaluated_unix_ms);
@@ -113,9 +125,7 @@ export function verifyJournal(path: string): Verification {
   return { ...chain, badInstant };
 }
 
-function verifyChain(path: string): Omit<Verification, 'badInstant'> {
-  if (!existsSync(path)) return { ok: true, entries: [], broken: null };
-  const text = readFileSync(path, 'utf8');
+function verifyChain(text: string): Omit<Verification, 'badInstant'> {
   const lines = text.split('\n');
   const entries: JournalEntry[] = [];
   let prev = GENESIS;
