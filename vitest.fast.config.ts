@@ -10,6 +10,9 @@ export default defineConfig({
     ...base.test,
     // Threads start faster than forks; nothing here changes the process (cwd, umask, exit).
     pool: 'threads',
+    // No PostgreSQL server here (vitest.config.ts starts one for the whole run): the files that
+    // need it are left to `npm test`.
+    globalSetup: [],
     include: ['test/{engine,rules,spec,spec-test,observe,report,store,hooks,runner,schedule}/**/*.test.ts'],
     exclude: [
       ...configDefaults.exclude,
@@ -20,6 +23,9 @@ export default defineConfig({
       'test/schedule/windows-and-schedules.test.ts',
       // In process, but long: a minute of spec mutants.
       'test/spec-test/mutations-*.test.ts',
+      // These use the real PostgreSQL server of vitest.config.ts's globalSetup.
+      'test/store/postgres*.test.ts',
+      'test/store/postgres/**',
     ],
   },
 });

@@ -46,7 +46,9 @@ export function placeOf(options: PlaceOptions): { root: string; store: string; n
     throw new ExitError(`--root ${options.root ?? '.'}: ${existsSync(root) ? 'this is not a directory' : 'no such directory'}; give the existing directory where the spec's relative stateDir and input paths resolve (default: the working directory)`, EXIT.MISSING);
   }
   // A URL (`scheme://…`) names a shared store and stays as given; anything else is a directory.
-  const store = options.store ? (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.store) ? options.store : resolve(options.store)) : resolve(root, '.rollgate');
+  // ROLLGATE_STORE stands in for --store on every command that takes it.
+  const given = options.store ?? (process.env.ROLLGATE_STORE || undefined);
+  const store = given ? (/^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? given : resolve(given)) : resolve(root, '.rollgate');
   let nowMs: number;
   try {
     nowMs = options.now === undefined ? Date.now() : parseNow(options.now);

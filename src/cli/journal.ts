@@ -19,7 +19,7 @@ export function runJournal(specFile: string, options: JournalOptions): Promise<n
     const limit = options.limit === undefined ? Infinity : Number(options.limit);
     if (!(limit > 0)) throw new ExitError(`--limit ${options.limit}: give a positive number of records`, EXIT.USAGE);
     const view: JournalView = { rollout: spec.name, storeDir: store.location, journalPath: store.journalLocation, verify: options.verify ?? false, history: null };
-    const checked = await store.verify();
+    const checked = await store.verify().finally(() => store.close());
     if (checked.empty) {
       emit(JOURNAL_RENDERERS[options.format](view));
       return EXIT.OK;

@@ -75,7 +75,7 @@ health unknown), 66 the directory does not exist, 64 usage error.`)
   const withRootStore = (cmd: Command) =>
     cmd
       .option('--root <dir>', 'where relative stateDir and input paths resolve (default: the working directory)')
-      .option('--store <dir>', 'where rollout state lives (default: <root>/.rollgate)');
+      .option('--store <dir|url>', 'where rollout state lives: a directory (default: <root>/.rollgate), or postgres://user@host:port/db (also ROLLGATE_STORE)');
   const withPlace = (cmd: Command) => withRootStore(cmd).option('--now <instant>', 'the instant of the check: ISO-8601 with a zone, or unix ms (default: the clock)');
 
   withPlace(program
@@ -277,6 +277,25 @@ Exit: 0 (verified), 65 the journal or rollout.json is broken (the first broken l
     .action(async (spec: string, options: import('./journal.js').JournalOptions) => {
       const { runJournal } = await import('./journal.js');
       process.exitCode = await runJournal(spec, options);
+    });
+
+  const store = program.command('store').description('set up and look after a store (the file store, or a shared PostgreSQL store)');
+  withRootStore(store
+    .command('init')
+    .description('create or upgrade what the store needs: the folder, or the rollgate schema in PostgreSQL (idempotent, safe from many hosts at once)'))
+    .addHelpText('after', `
+Examples:
+  rollgate store init --store postgres://rollgate@db.internal:5432/rollouts
+  ROLLGATE_STORE=postgres://rollgate@db.internal/rollouts rollgate store init
+
+The password comes from the URL, PGPASSWORD or ~/.pgpass (as psql reads it) and is never
+printed. Evaluators create the schema themselves when it is missing and they may; run this as
+the database owner when they may not.
+
+Exit: 0 ready, 73 the store cannot be reached or written, 64 usage.`)
+    .action(async (options: { root?: string; store?: string }) => {
+      const { runStoreInit } = await import('./store.js');
+      process.exitCode = await runStoreInit(options);
     });
 
   program

@@ -17,7 +17,7 @@ export function runStatus(specFile: string, options: StatusOptions): Promise<num
     const spec = loadSpecOrExit(specFile);
     const { root, store, nowMs } = placeOf(options);
     const rollout = openStore(store, spec.name);
-    const standing = await rolloutStatus(spec, { store: rollout, root, nowMs, verify: true });
+    const standing = await rolloutStatus(spec, { store: rollout, root, nowMs, verify: true }).finally(() => rollout.close());
     const journal = standing.journal!.verification;
     if (journal.badInstant) throw new StoreError(`${formatPosition({ file: rollout.journalLocation, line: journal.badInstant.line })}: corrupt data: ${journal.badInstant.problem}; an older rollgate accepted such a --now. Restore the journal from a backup, or move the rollout's store folder aside to start again`, 65);
     emit(STATUS_RENDERERS[options.format]({ report: statusReportOf(standing), firstPhase: spec.phases[0]!.name }));

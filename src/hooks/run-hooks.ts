@@ -29,7 +29,12 @@ export async function runHooks(event: HookEvent, hooks: readonly HookSpec[], rec
             ROLLGATE_RECORD: ctx.recordPath,
           },
         })
-      : await postWebhook(hook.url, record, { headers: hook.headers, timeoutMs: hook.timeoutMs });
+      : await postWebhook(hook.url, record, {
+          // One key per rollout, check and event: a receiver drops the repeat of a hook that a
+          // lost race (or a retry after a failed commit) sends again.
+          headers: { 'idempotency-key': `${record.rollout}/${record.check}/${event}`, ...hook.headers },
+          timeoutMs: hook.timeoutMs,
+        });
     results.push({ event, hook: name, ok: outcome.ok, message: outcome.message });
     if (!outcome.ok) return { ok: false, results };
   }

@@ -24,9 +24,13 @@ export interface CheckRun {
 }
 
 export async function runCheck(spec: Spec, options: RunCheckOptions): Promise<CheckRun> {
-  const done = await operate(spec, { kind: 'check', dryRun: options.dryRun }, {
-    store: openStore(options.store, spec.name), root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: [hooksProvider],
-  });
+  const store = openStore(options.store, spec.name);
+  let done;
+  try {
+    done = await operate(spec, { kind: 'check', dryRun: options.dryRun }, { store, root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: [hooksProvider] });
+  } finally {
+    await store.close();
+  }
   if (!done.ok) throw new Error(done.message); // a check is never refused
   return { record: done.record, before: done.before };
 }

@@ -26,8 +26,12 @@ export function defaultActor(): string {
 }
 
 export async function runControl(spec: Spec, action: ManualAction, options: ControlOptions): Promise<ControlRun> {
-  const done = await operate(spec, { kind: 'action', action, who: { actor: options.actor ?? defaultActor(), reason: options.reason } }, {
-    store: openStore(options.store, spec.name), root: options.root, nowMs: options.nowMs, providers: [hooksProvider],
-  });
+  const store = openStore(options.store, spec.name);
+  let done;
+  try {
+    done = await operate(spec, { kind: 'action', action, who: { actor: options.actor ?? defaultActor(), reason: options.reason } }, { store, root: options.root, nowMs: options.nowMs, providers: [hooksProvider] });
+  } finally {
+    await store.close();
+  }
   return done.ok ? { ok: true, record: done.record } : done;
 }

@@ -6,6 +6,11 @@ import { openStore } from '../store/open-store.js';
 export const DEFAULT_SCHEDULE = { cron: '*/5 * * * *', timezone: 'UTC' };
 
 export async function scheduledRollout(spec: Spec, store: string): Promise<ScheduledRollout> {
-  const state = await openStore(store, spec.name).load();
-  return { name: spec.name, cron: spec.schedule ?? DEFAULT_SCHEDULE, lastCheckMs: state?.last_check_unix_ms ?? null };
+  const opened = openStore(store, spec.name);
+  try {
+    const state = await opened.load();
+    return { name: spec.name, cron: spec.schedule ?? DEFAULT_SCHEDULE, lastCheckMs: state?.last_check_unix_ms ?? null };
+  } finally {
+    await opened.close();
+  }
 }

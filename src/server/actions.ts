@@ -27,8 +27,13 @@ export async function handleAction(dashboard: Dashboard, body: unknown, place: {
 
   if (action === 'refresh') {
     const store = openStore(place.store, spec.name);
-    const paused = (await store.load())?.pause ? 'paused' : 'running';
-    await store.audit({ schema_version: 1, request_id: `dashboard-action-${nowMs}`, action, actor, reason: reason || 'refresh', status: 'accepted', timestamp_unix_ms: nowMs, control_mode: paused, rollout: spec.name });
+    let paused: 'paused' | 'running';
+    try {
+      paused = (await store.load())?.pause ? 'paused' : 'running';
+      await store.audit({ schema_version: 1, request_id: `dashboard-action-${nowMs}`, action, actor, reason: reason || 'refresh', status: 'accepted', timestamp_unix_ms: nowMs, control_mode: paused, rollout: spec.name });
+    } finally {
+      await store.close();
+    }
     await dashboard.rebuild();
     // A refresh that failed says so here too (and in every payload).
     const refreshError = dashboard.current.health.rollouts.find((r) => r.rollout === spec.name)?.refresh_error ?? null;

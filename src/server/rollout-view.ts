@@ -25,12 +25,15 @@ export interface RolloutView {
 
 export async function readRolloutView(spec: Spec, root: string, storeDir: string, nowMs: number): Promise<RolloutView> {
   let status;
+  const store = openStore(storeDir, spec.name);
   try {
-    status = await rolloutStatus(spec, { store: openStore(storeDir, spec.name), root, nowMs, history: HISTORY_RECORDS });
+    status = await rolloutStatus(spec, { store, root, nowMs, history: HISTORY_RECORDS });
   } catch (err) {
     // A store that cannot be read (a corrupt rollout.json) is shown as such; anything else is a failed refresh.
     if (!(err instanceof StoreError)) throw err;
     return { spec, state: null, preview: null, previewContexts: null, history: [], error: (err as Error).message };
+  } finally {
+    await store.close();
   }
   return { spec, state: status.state, preview: status.preview, previewContexts: status.previewContexts, history: status.history, error: null };
 }

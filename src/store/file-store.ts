@@ -39,5 +39,6 @@ export function fileStore(storeDir: string, rollout: string): RolloutStore & { f
     },
     history: async (limit) => journalTail(folder.journalPath, limit),
     verify: async () => checkJournal(folder),
+    close: async () => {},
   };
 }

@@ -27,6 +27,7 @@ export function memoryStore(rollout: string): RolloutStore & { state: RolloutSta
     writeIncident: async () => null,
     history: async () => [],
     verify: async () => EMPTY_CHECK,
+    close: async () => {},
   };
   return store;
 }

@@ -3,16 +3,44 @@
  * shared store. A new kind of store is one file beside file-store.ts and one entry here.
  */
 import { fileStore } from './file-store.js';
+import { makeDirs } from './make-dirs.js';
+import { initPostgres } from './postgres/init.js';
+import { postgresStore } from './postgres/postgres-store.js';
 import type { RolloutStore } from './rollout-store.js';
 import { StoreError } from './store-error.js';
 
 /** Schemes of stores this build knows; anything else with `scheme://` is a usage error, never a directory named so. */
-const OPENERS: Record<string, (location: string, rollout: string) => RolloutStore> = {};
+const OPENERS: Record<string, (location: string, rollout: string) => RolloutStore> = {
+  postgres: postgresStore,
+  postgresql: postgresStore,
+};
+
+/** Prepares a store for use (`rollgate store init`): a sentence saying what was done. */
+const INITS: Record<string, (location: string) => Promise<string>> = {
+  postgres: initPostgres,
+  postgresql: initPostgres,
+};
 
 export function openStore(location: string, rollout: string): RolloutStore {
+  const scheme = schemeOf(location);
+  return scheme === null ? fileStore(location, rollout) : OPENERS[scheme]!(location, rollout);
+}
+
+export async function initStore(location: string): Promise<string> {
+  const scheme = schemeOf(location);
+  if (scheme !== null) return INITS[scheme]!(location);
+  try {
+    makeDirs(location);
+  } catch (err) {
+    throw new StoreError(`cannot create ${location} (${(err as NodeJS.ErrnoException).code ?? 'an error'}): give a directory rollgate can create and write`, 73);
+  }
+  return `${location}: the file store is ready (each rollout gets its folder at its first check)`;
+}
+
+/** The store's scheme, null for a directory; a scheme this build has no store for is a usage error. */
+function schemeOf(location: string): string | null {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1]?.toLowerCase();
-  if (scheme === undefined) return fileStore(location, rollout);
-  const open = OPENERS[scheme];
-  if (!open) throw new StoreError(`--store ${scheme}://…: this rollgate has no ${scheme} store; give a directory${Object.keys(OPENERS).length ? ` or one of ${Object.keys(OPENERS).map((s) => `${s}://`).join(', ')}` : ''}`, 64);
-  return open(location, rollout);
+  if (scheme === undefined) return null;
+  if (!OPENERS[scheme]) throw new StoreError(`--store ${scheme}://…: this rollgate has no ${scheme} store; give a directory or one of ${Object.keys(OPENERS).map((s) => `${s}://`).join(', ')}`, 64);
+  return scheme;
 }

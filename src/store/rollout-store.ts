@@ -56,4 +56,6 @@ export interface RolloutStore {
   history(limit: number): Promise<DecisionRecord[]>;
   /** The whole journal, its hash chain checked record by record, and the state and audit against it. */
   verify(): Promise<JournalCheck>;
+  /** Lets go of what the store holds open (a database session); the lock is released first. */
+  close(): Promise<void>;
 }

@@ -1,0 +1,256 @@
+/**
+ * The PostgreSQL store against a real server on 127.0.0.1 (started by the global setup, one
+ * database per test): the same records as the file store, one writer per rollout across
+ * "hosts" (separate --root copies), crashes at every fault point, a session killed mid-check,
+ * the database down, a wrong password. The CLI runs as real processes.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rollgate } from '../helpers/cli.js';
+import { ROOT } from '../helpers/paths.js';
+import { freshDatabase, psql, startPrivateServer } from '../helpers/postgres-server.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { MIN, T0 } from '../helpers/world.js';
+
+const SPEC = `apiVersion: rollgate/v1
+kind: Rollout
+metadata: { name: web }
+surfaces:
+  web: { stateDir: .tau/web, kind: custom-command, staleAfter: 15m }
+phases:
+  - name: canary
+    traffic: 10
+    soak: 10m
+    gates:
+      - name: healthy
+        each: surfaces
+        rule: { "==": [ { var: surface.rollout_gate }, pass ] }
+  - name: general-availability
+    traffic: 100
+    soak: 10m
+triggers:
+  - name: hard-errors
+    each: surfaces
+    when: { ">": [ { var: surface.events.check.case_processing_failed }, 0 ] }
+    action: rollback
+    severity: high
+hooks:
+  promote:
+    - { run: [ sh, -c, 'echo "$ROLLGATE_PHASE" >> promoted.txt; if [ -n "$HOOK_WAIT" ]; then touch "$HOOK_WAIT.started"; while [ ! -e "$HOOK_WAIT" ]; do sleep 0.05; done; fi' ], timeout: 30s }
+`;
+
+/** A "host": its own working directory with the spec and a copy of the surface's files. */
+function host(codes: string[] = ['healthy_cycle'], at = T0): string {
+  const root = tempDir('pg-host');
+  writeFileSync(join(root, 'web.yaml'), SPEC);
+  writeSurface(root, at, codes);
+  return root;
+}
+
+function writeSurface(root: string, at: number, codes: string[]): void {
+  const dir = join(root, '.tau/web');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'state.json'), JSON.stringify({ schema_version: 1, processed_case_keys: [], commands: [], health: { updated_unix_ms: at, failure_streak: 0, last_cycle_failed: 0, queue_depth: 0 } }));
+  // The log grows by appends, as the producer's does (a rewrite would be lost lines: unknown windows).
+  appendFileSync(join(dir, 'runtime-events.jsonl'), JSON.stringify({ timestamp_unix_ms: at, health_state: 'healthy', health_reason: 'ok', reason_codes: codes }) + '\n');
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const cli = (root: string, store: string, args: string[], env: Record<string, string> = {}) => rollgate([...args, '--root', root, '--store', store], root, env);
+
+/** The CLI as a child process that runs alongside others. */
+function start(root: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/rollgate.js'), ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
+async function journal(store: string) {
+  return psql<{ check_no: number; line: string }>(store, 'SELECT check_no, line FROM rollgate.journal ORDER BY check_no');
+}
+
+describe('the PostgreSQL store keeps what the file store keeps', () => {
+  it('the same checks and actions give the same records and hash chain on both stores; status and journal --verify read it back', async () => {
+    const url = await freshDatabase('same');
+    const a = host();
+    const b = host();
+    const fileDir = join(b, '.rollgate');
+    const steps: string[][] = [
+      ['evaluate', 'web.yaml', '--now', iso(T0)],
+      ['control', 'web.yaml', 'pause', '--reason', 'INC-7', '--actor', 'ann', '--now', iso(T0 + MIN)],
+      ['control', 'web.yaml', 'resume', '--reason', 'fixed', '--actor', 'ann', '--now', iso(T0 + 2 * MIN)],
+      ['evaluate', 'web.yaml', '--now', iso(T0 + 3 * MIN)],
+    ];
+    for (const step of steps) {
+      const pgRun = cli(a, url, step);
+      const fileRun = cli(b, fileDir, step);
+      expect(pgRun.code, pgRun.stderr).toBe(fileRun.code);
+      expect(pgRun.stdout).toBe(fileRun.stdout);
+    }
+    const pgJournal = cli(a, url, ['journal', 'web.yaml', '--verify', '--format', 'json']);
+    const fileJournal = cli(b, fileDir, ['journal', 'web.yaml', '--verify', '--format', 'json']);
+    expect(pgJournal.code, pgJournal.stderr).toBe(0);
+    const records = (s: string) => (JSON.parse(s) as { records: unknown[] }).records;
+    expect(records(pgJournal.stdout)).toEqual(records(fileJournal.stdout));
+    expect(records(pgJournal.stdout)).toHaveLength(4);
+    const audit = await psql<{ line: string }>(url, 'SELECT line FROM rollgate.audit ORDER BY seq');
+    expect(audit.map((r) => JSON.parse(r.line).action)).toEqual(['pause', 'resume']);
+    const status = cli(a, url, ['status', 'web.yaml', '--now', iso(T0 + 4 * MIN)]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('journal: 4 records, hash chain verified');
+    expect(status.stdout).toBe(cli(b, fileDir, ['status', 'web.yaml', '--now', iso(T0 + 4 * MIN)]).stdout);
+  });
+
+  it('ROLLGATE_STORE stands in for --store; store init is idempotent and safe from two processes at once', async () => {
+    const url = await freshDatabase('env');
+    const root = host();
+    const inits = await Promise.all([start(root, ['store', 'init', '--store', url]).done, start(root, ['store', 'init', '--store', url]).done]);
+    for (const r of inits) expect(r.code, r.stderr).toBe(0);
+    expect(inits.map((r) => r.stdout).sort()).toEqual([
+      expect.stringContaining('applied migration 1; the rollgate schema is at version 1'),
+      expect.stringContaining('the rollgate schema is current (version 1); nothing to do'),
+    ].sort((x, y) => (x < y ? -1 : 1)) as never);
+    const r = rollgate(['evaluate', 'web.yaml', '--now', iso(T0)], root, { ROLLGATE_STORE: url });
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(root, '.rollgate'))).toBe(false);
+    expect(await journal(url)).toHaveLength(1);
+  });
+});
+
+describe('one writer per rollout across hosts', () => {
+  it('20 evaluate processes from 4 roots at once: one record per applied check, the rest exit 75, the chain verifies', async () => {
+    const url = await freshDatabase('race');
+    const roots = [host(), host(), host(), host()];
+    expect(cli(roots[0]!, url, ['store', 'init']).code).toBe(0);
+    const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => start(roots[i % 4]!, ['evaluate', 'web.yaml', '--now', iso(T0 + i), '--store', url, '--root', roots[i % 4]!]).done));
+    const codes = runs.map((r) => r.code);
+    for (const r of runs) expect([0, 1, 75], r.stderr).toContain(r.code);
+    const applied = codes.filter((c) => c !== 75).length;
+    const locked = runs.filter((r) => r.code === 75);
+    expect(applied).toBeGreaterThan(0);
+    for (const r of locked) expect(r.stderr).toMatch(/the rollout is locked by another check|already journaled|another evaluator changed the rollout/);
+    const rows = await journal(url);
+    expect(rows).toHaveLength(applied);
+    expect(rows.map((r) => r.check_no)).toEqual(rows.map((_, i) => i + 1));
+    const verify = cli(roots[1]!, url, ['journal', 'web.yaml', '--verify']);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  });
+});
+
+describe('crashes and lost sessions', () => {
+  for (const fault of ['holding-lock', 'after-journal', 'before-audit'] as const) {
+    it(`kill -9 at ${fault}: the next check gets the lock at once, state and journal agree, nothing applied twice`, async () => {
+      const url = await freshDatabase(`fault_${fault}`);
+      const root = host();
+      expect(cli(root, url, ['evaluate', 'web.yaml', '--now', iso(T0)]).code).toBe(0);
+      const action = fault === 'before-audit' ? ['control', 'web.yaml', 'pause', '--reason', 'x'] : ['evaluate', 'web.yaml'];
+      const crashed = cli(root, url, [...action, '--now', iso(T0 + MIN)], { ROLLGATE_FAULT: fault });
+      expect(crashed.code).toBeNull(); // killed by SIGKILL
+      const next = cli(root, url, ['evaluate', 'web.yaml', '--now', iso(T0 + 2 * MIN)]);
+      expect([0, 1], next.stderr).toContain(next.code);
+      const rows = await journal(url);
+      // holding-lock and after-journal die before COMMIT: that check never happened. before-audit dies after it.
+      expect(rows.map((r) => r.check_no)).toEqual(fault === 'before-audit' ? [1, 2, 3] : [1, 2]);
+      if (fault === 'before-audit') {
+        const audit = await psql<{ line: string }>(url, 'SELECT line FROM rollgate.audit');
+        expect(audit.map((r) => JSON.parse(r.line).action)).toEqual(['pause']);
+      }
+      const verify = cli(root, url, ['journal', 'web.yaml', '--verify']);
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+      expect(await psql(url, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory'")).toEqual([]);
+    });
+  }
+
+  it('pg_terminate_backend of the holder during its promote hook: the commit is refused (73) and nothing is written', async () => {
+    const url = await freshDatabase('terminate');
+    const root = host();
+    expect(cli(root, url, ['evaluate', 'web.yaml', '--now', iso(T0)]).code).toBe(0);
+    writeSurface(root, T0 + 11 * MIN, ['healthy_cycle']);
+    const wait = join(root, 'release-hook');
+    const run = start(root, ['evaluate', 'web.yaml', '--now', iso(T0 + 11 * MIN), '--root', root, '--store', url], { HOOK_WAIT: wait });
+    let finished = false;
+    void run.done.then(() => (finished = true));
+    while (!existsSync(`${wait}.started`) && !finished) await new Promise((r) => setTimeout(r, 20));
+    expect(finished, 'the check ended before its promote hook ran').toBe(false);
+    const killed = await psql<{ ok: boolean }>(url, `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name LIKE $1`, [`rollgate pid ${run.child.pid} %`]);
+    expect(killed).toEqual([{ ok: true }]);
+    writeFileSync(wait, '');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(73);
+    expect(r.stderr).toMatch(/the database server ended this session|the connection to the database was lost/);
+    expect((await journal(url)).map((x) => x.check_no)).toEqual([1]);
+    const state = await psql<{ state: string }>(url, 'SELECT state FROM rollgate.rollouts');
+    expect(JSON.parse(state[0]!.state)).toMatchObject({ checks: 1, phase: { name: 'canary' } });
+    // The promotion is retried by the next check, which gets the lock at once.
+    const next = cli(root, url, ['evaluate', 'web.yaml', '--now', iso(T0 + 12 * MIN)]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toMatch(/^PROMOTE /);
+  });
+});
+
+describe('the database unavailable', () => {
+  it('stopped: exit 73 with a sentence, nothing half-written; started again: the next check proceeds', async () => {
+    const server = await startPrivateServer();
+    try {
+      const url = server.url;
+      const root = host();
+      expect(cli(root, url, ['evaluate', 'web.yaml', '--now', iso(T0)]).code).toBe(0);
+      await server.stop();
+      const down = cli(root, url, ['evaluate', 'web.yaml', '--now', iso(T0 + MIN)]);
+      expect(down.code).toBe(73);
+      expect(down.stderr).toContain('the database server is not accepting connections');
+      expect(down.stderr).not.toContain(server.password);
+      await server.start();
+      const again = cli(root, url, ['evaluate', 'web.yaml', '--now', iso(T0 + 2 * MIN)]);
+      expect(again.code, again.stderr).toBe(0);
+      expect((await journal(url)).map((r) => r.check_no)).toEqual([1, 2]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a wrong password: one sentence, exit 73, and the password is shown nowhere', async () => {
+    const url = await freshDatabase('password');
+    const wrong = url.replace(/:([^:@/]+)@/, ':not-the-password-42@');
+    const root = host();
+    for (const args of [['evaluate', 'web.yaml', '--now', iso(T0)], ['status', 'web.yaml'], ['journal', 'web.yaml', '--verify'], ['store', 'init']]) {
+      const r = cli(root, wrong, args);
+      expect(r.code, r.stderr).toBe(73);
+      expect(r.stderr).toContain('the database refused the password (check the URL, PGPASSWORD or ~/.pgpass)');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stdout + r.stderr).not.toContain('not-the-password-42');
+    }
+  });
+
+  it('PGPASSWORD supplies the password of a URL without one', async () => {
+    const url = await freshDatabase('pgpassword');
+    const u = new URL(url);
+    const password = decodeURIComponent(u.password);
+    u.password = '';
+    const root = host();
+    const r = cli(root, u.toString(), ['evaluate', 'web.yaml', '--now', iso(T0)], { PGPASSWORD: password });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await journal(url)).toHaveLength(1);
+  });
+});
+
+describe('rollback on the shared store', () => {
+  it('a rollback keeps its incident bundle in the database', async () => {
+    const url = await freshDatabase('incident');
+    const root = host();
+    expect(cli(root, url, ['evaluate', 'web.yaml', '--now', iso(T0)]).code).toBe(0);
+    writeSurface(root, T0 + MIN, ['case_processing_failed']);
+    const r = cli(root, url, ['evaluate', 'web.yaml', '--now', iso(T0 + MIN), '--format', 'json']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(JSON.parse(r.stdout).notes).toContain("incident bundle kept in the store's rollgate.incidents table (rollout web, check 2)");
+    const rows = await psql<{ files: Record<string, string> }>(url, 'SELECT files FROM rollgate.incidents');
+    expect(Object.keys(rows[0]!.files).sort()).toEqual(['decision.json', 'manifest.json', 'web/events-of-phase.jsonl', 'web/state.json']);
+    expect(JSON.parse(Buffer.from(rows[0]!.files['decision.json']!, 'base64').toString())).toMatchObject({ decision: 'rollback', check: 2 });
+  });
+});
