@@ -44,6 +44,11 @@ export interface TestRun {
 export interface RunTestsOptions {
   /** Stop at the first failing case (the mutation tests want a yes/no quickly). */
   failFast?: boolean;
+  /**
+   * Cases (by name) to run before the others; with failFast, the case that failed last time is
+   * the likeliest to fail again. The results keep this order.
+   */
+  tryFirst?: readonly string[];
   /** Called as each case finishes, for progress output. */
   onCase?: (file: string, result: CaseResult) => void;
 }
@@ -91,7 +96,9 @@ async function runFile(file: string, tallies: Map<string, CoverageTally>, option
   const tally = tallies.get(key) ?? new CoverageTally(spec);
   tallies.set(key, tally);
   const cases: CaseResult[] = [];
-  for (const c of tf.cases) {
+  const first = new Set(options.tryFirst ?? []);
+  const ordered = first.size === 0 ? tf.cases : [...tf.cases.filter((c) => first.has(c.name)), ...tf.cases.filter((c) => !first.has(c.name))];
+  for (const c of ordered) {
     const result = await runCase(c, spec, tally);
     cases.push(result);
     options.onCase?.(file, result);
