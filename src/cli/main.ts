@@ -297,6 +297,26 @@ Exit: 0 ready, 73 the store cannot be reached or written, 64 usage.`)
       const { runStoreInit } = await import('./store.js');
       process.exitCode = await runStoreInit(options);
     });
+  store
+    .command('copy')
+    .description("move rollouts with their whole history (state, hash-chained journal, audit lines, incidents) between stores, e.g. from a file store to PostgreSQL")
+    .requiredOption('--from <dir|url>', 'the store to copy from')
+    .requiredOption('--to <dir|url>', 'the store to copy into (it must not hold these rollouts yet)')
+    .option('--rollout <name>', 'copy only this rollout (repeatable; default: every rollout)', (v: string, acc: string[] = []) => [...acc, v])
+    .addHelpText('after', `
+Examples:
+  rollgate store copy --from .rollgate --to postgres://rollgate@db.internal/rollouts
+  rollgate store copy --from postgres://rollgate@db.internal/rollouts --to /backup/rollgate --rollout release
+
+The journal is copied as it is, line by line, so its hash chain verifies on both sides; a
+source whose chain is broken is not copied. Stop the evaluators of a rollout while it moves.
+
+Exit: 0 copied, 64 the destination already holds a rollout (nothing of it is written), 65 a
+broken source journal, 73 a store cannot be read or written.`)
+    .action(async (options: import('./store.js').StoreCopyOptions) => {
+      const { runStoreCopy } = await import('./store.js');
+      process.exitCode = await runStoreCopy(options);
+    });
 
   program
     .command('init')

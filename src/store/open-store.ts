@@ -2,7 +2,10 @@
  * `--store` to a RolloutStore: a directory (the file store, the default) or, by its scheme, a
  * shared store. A new kind of store is one file beside file-store.ts and one entry here.
  */
+import { fileArchive } from './file-archive.js';
 import { fileStore } from './file-store.js';
+import { postgresArchive } from './postgres/archive.js';
+import type { ArchiveStore } from './rollout-archive.js';
 import { makeDirs } from './make-dirs.js';
 import { initPostgres } from './postgres/init.js';
 import { postgresStore } from './postgres/postgres-store.js';
@@ -24,6 +27,11 @@ const INITS: Record<string, (location: string) => Promise<string>> = {
 export function openStore(location: string, rollout: string): RolloutStore {
   const scheme = schemeOf(location);
   return scheme === null ? fileStore(location, rollout) : OPENERS[scheme]!(location, rollout);
+}
+
+/** A store as a whole, for `store copy`. */
+export function openArchive(location: string): ArchiveStore {
+  return schemeOf(location) === null ? fileArchive(location) : postgresArchive(location);
 }
 
 export async function initStore(location: string): Promise<string> {

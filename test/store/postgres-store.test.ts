@@ -5,7 +5,7 @@
  * the database down, a wrong password. The CLI runs as real processes.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rollgate } from '../helpers/cli.js';
@@ -252,5 +252,61 @@ describe('rollback on the shared store', () => {
     const rows = await psql<{ files: Record<string, string> }>(url, 'SELECT files FROM rollgate.incidents');
     expect(Object.keys(rows[0]!.files).sort()).toEqual(['decision.json', 'manifest.json', 'web/events-of-phase.jsonl', 'web/state.json']);
     expect(JSON.parse(Buffer.from(rows[0]!.files['decision.json']!, 'base64').toString())).toMatchObject({ decision: 'rollback', check: 2 });
+  });
+});
+
+describe('store copy', () => {
+  it('file -> PostgreSQL -> file round-trips a rollout of 1,000 records byte for byte; both sides verify; a second copy is refused', async () => {
+    const { loadSpecFile } = await import('../../src/spec/load-spec.js');
+    const { operate } = await import('../../src/runner/operate.js');
+    const { fileStore } = await import('../../src/store/file-store.js');
+    const root = host();
+    // A long soak: 1,000 checks that all stay in canary.
+    writeFileSync(join(root, 'web.yaml'), SPEC.replaceAll('soak: 10m', 'soak: 30d'));
+    const spec = loadSpecFile(join(root, 'web.yaml')).spec!;
+    const source = join(root, 'store-a');
+    const store = fileStore(source, 'web');
+    let at = T0;
+    for (let i = 0; i < 997; i++) {
+      at += MIN;
+      writeSurface(root, at, ['healthy_cycle']);
+      await operate(spec, { kind: 'check', dryRun: false }, { store, root, nowMs: at });
+    }
+    await operate(spec, { kind: 'action', action: 'pause', who: { actor: 'ann', reason: 'INC-1' } }, { store, root, nowMs: at + 1 });
+    await operate(spec, { kind: 'action', action: 'resume', who: { actor: 'ann', reason: 'ok' } }, { store, root, nowMs: at + 2 });
+    writeSurface(root, at + 3, ['case_processing_failed']);
+    const last = await operate(spec, { kind: 'check', dryRun: false }, { store, root, nowMs: at + 3 });
+    expect(last.ok && last.record.decision).toBe('rollback');
+
+    const url = await freshDatabase('copy');
+    const there = rollgate(['store', 'copy', '--from', source, '--to', url], root);
+    expect(there.code, there.stderr).toBe(0);
+    expect(there.stdout).toContain('web: 1000 records, the state, 2 audit lines, 1 incident copied from');
+    expect(there.stdout).not.toContain(new URL(url).password);
+    expect(cli(root, url, ['journal', 'web.yaml', '--verify']).code).toBe(0);
+    const back = join(root, 'store-b');
+    const home = rollgate(['store', 'copy', '--from', url, '--to', back], root);
+    expect(home.code, home.stderr).toBe(0);
+    const files = (dir: string) => {
+      const out: Record<string, string> = {};
+      const walk = (at2: string, rel: string) => {
+        for (const e of readdirSync(at2, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(join(at2, e.name), `${rel}${e.name}/`);
+          else out[`${rel}${e.name}`] = readFileSync(join(at2, e.name)).toString('base64');
+        }
+      };
+      walk(dir, '');
+      return out;
+    };
+    const before = files(join(source, 'web'));
+    const after = files(join(back, 'web'));
+    expect(Object.keys(before).sort()).toEqual(expect.arrayContaining(['decisions.jsonl', 'rollout.json', 'actions-audit.jsonl']));
+    for (const name of ['decisions.jsonl', 'rollout.json', 'actions-audit.jsonl']) expect(after[name], name).toBe(before[name]);
+    const incidentFiles = (f: Record<string, string>) => Object.fromEntries(Object.entries(f).filter(([k]) => k.startsWith('incidents/')));
+    expect(incidentFiles(after)).toEqual(incidentFiles(before));
+    expect(cli(root, back, ['journal', 'web.yaml', '--verify']).code).toBe(0);
+    const again = rollgate(['store', 'copy', '--from', source, '--to', url], root);
+    expect(again.code).toBe(64);
+    expect(again.stderr).toContain('already holds rollout web; copy into a store that does not (nothing was written)');
   });
 });
