@@ -151,6 +151,7 @@ makes no sense now (e.g. resume when not paused): nothing is changed.`)
     .description('check every spec on its own schedule.cron, as a long-running service (or once, for system cron)')
     .argument('<spec...>', 'rollout specs')
     .option('--once', 'check every due spec once and exit with the worst exit code (for system cron, CI schedules, Kubernetes CronJobs)')
+    .option('--now <instant>', 'with --once: the instant to check at, ISO-8601 with a zone or unix ms (default: the clock)')
     .addOption(formatOption(['text', 'json'], 'one line per check (text) or one decision record per line (json)'))
     .addHelpText('after', `
 Examples:
@@ -160,7 +161,9 @@ Examples:
 Checks go to stdout; the scheduler's own log (skipped ticks, errors) to stderr. A spec is due when
 it was never checked or a tick of its schedule passed since its last check; after a sleep, one
 missed tick is caught up, not all of them. A tick that finds the previous check of the same
-rollout still running is skipped.`))
+rollout still running is skipped. Many \`run\` processes on many hosts can share one store
+(postgres://…): each tick of each rollout is checked once in all, by whichever process takes
+the rollout's lock first; the others skip it (the lock holder's rivals exit 75 for it).`))
     .action(async (specs: string[], options: import('./run.js').RunOptions) => {
       const { runScheduler } = await import('./run.js');
       process.exitCode = await runScheduler(specs, options);

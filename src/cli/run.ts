@@ -1,9 +1,11 @@
 /** `rollgate run <spec...> [--once]`: check every spec on its schedule, from cron or as a service. */
 import { safeLine } from '../report/escape.js';
 import { RUN_RENDERERS, type RunFormat } from '../report/run.js';
-import { runCheck } from '../runner/run-check.js';
+import { runTickCheck } from '../runner/run-check.js';
+import { previousTime } from '../time/cron-times.js';
+import { parseNow } from './parse-now.js';
 import { isoOf } from '../time/instant.js';
-import { scheduledRollout } from '../runner/scheduled-rollout.js';
+import { DEFAULT_SCHEDULE, scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler, type ScheduledRollout } from '../schedule/scheduler.js';
 import type { Spec } from '../spec/types.js';
 import { StoreError } from '../store/store-error.js';
@@ -13,6 +15,8 @@ import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } 
 
 export interface RunOptions extends Omit<PlaceOptions, 'now'> {
   once?: boolean;
+  /** With --once: check as if the clock said this (replays, tests, a catch-up after an outage). */
+  now?: string;
   format: RunFormat;
 }
 
@@ -43,7 +47,13 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
         log(`${name}: ${(err as Error).message}; checking with the last valid spec`);
       }
       try {
-        const { record } = await runCheck(spec, { root, store, nowMs, dryRun: false });
+        const tick = previousTime(spec.schedule ?? DEFAULT_SCHEDULE, nowMs) ?? Number.NEGATIVE_INFINITY;
+        const done = await runTickCheck(spec, { root, store, nowMs }, tick);
+        if ('skipped' in done) {
+          log(`${name}: skipped: ${done.skipped}`);
+          return EXIT.OK;
+        }
+        const { record } = done;
         emit(RUN_RENDERERS[options.format]({ name, nowMs, record }));
         return EXIT_OF[record.decision];
       } catch (err) {
@@ -55,7 +65,18 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
       }
     };
 
-    const scheduler = new Scheduler(rollouts, runOne, realClock, log);
+    if (options.now !== undefined && !options.once) throw new ExitError('--now goes with --once (a service runs on the clock)', EXIT.USAGE);
+    let clock = realClock;
+    if (options.now !== undefined) {
+      let fixed: number;
+      try {
+        fixed = parseNow(options.now);
+      } catch (err) {
+        throw new ExitError((err as Error).message, EXIT.USAGE);
+      }
+      clock = { ...realClock, now: () => fixed };
+    }
+    const scheduler = new Scheduler(rollouts, runOne, clock, log);
     if (options.once) return scheduler.once();
 
     const stop = new AbortController();

@@ -4,9 +4,10 @@ import { isoOf } from '../time/instant.js';
 import type { AddressInfo } from 'node:net';
 import { readUntrusted } from '../observe/untrusted-file.js';
 import { safeLine } from '../report/escape.js';
-import { runCheck } from '../runner/run-check.js';
+import { runTickCheck } from '../runner/run-check.js';
+import { previousTime } from '../time/cron-times.js';
 import { openStore } from '../store/open-store.js';
-import { scheduledRollout } from '../runner/scheduled-rollout.js';
+import { DEFAULT_SCHEDULE, scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler } from '../schedule/scheduler.js';
 import { Dashboard } from '../server/dashboard.js';
 import { HostAllowList, parseAllowedHost, type HostEntry } from '../server/host-check.js';
@@ -96,7 +97,13 @@ async function serve(specFiles: string[], options: ServeCliOptions, signalled: A
     const scheduler = new Scheduler(
       await Promise.all(specs.map((s) => scheduledRollout(s, store))),
       async (name, nowMs) => {
-        const { record } = await runCheck(byName.get(name)!, { root, store, nowMs, dryRun: false });
+        const spec = byName.get(name)!;
+        const done = await runTickCheck(spec, { root, store, nowMs }, previousTime(spec.schedule ?? DEFAULT_SCHEDULE, nowMs) ?? Number.NEGATIVE_INFINITY);
+        if ('skipped' in done) {
+          process.stderr.write(safeLine(`rollgate serve: ${name}: skipped: ${done.skipped}`) + '\n');
+          return 0;
+        }
+        const { record } = done;
         process.stderr.write(safeLine(`${isoOf(nowMs)} ${name} check ${record.check}: ${record.decision} ${record.phase.name} (${record.phase.traffic}%)`) + '\n');
         await dashboard.rebuild();
         return 0;

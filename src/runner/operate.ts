@@ -36,10 +36,15 @@ export interface EdgeOptions {
   sources?: readonly ObservationSource[];
   /** Default: none (nothing is carried out; simulate). The CLI passes the hooks. */
   providers?: readonly TrafficProvider[];
+  /**
+   * Asked under the lock with the state just loaded: a sentence to skip this operation (nothing
+   * is observed or written), or null. `run` on many hosts skips a tick another evaluator checked.
+   */
+  skipIf?: (before: RolloutState | null) => string | null;
 }
 
 export type Operated =
-  | { ok: false; message: string }
+  | { ok: false; message: string; /** skipIf said so (not a refusal). */ skipped?: true }
   | {
       ok: true;
       record: DecisionRecord;
@@ -70,6 +75,8 @@ export async function operate(spec: Spec, operation: Operation, options: EdgeOpt
     // A crash in a previous commit is finished (or undone) before anything else.
     const recovered = dryRun ? null : await store.recover();
     const before = await store.load();
+    const skip = options.skipIf?.(before) ?? null;
+    if (skip !== null) return { ok: false, message: skip, skipped: true };
     const obs = await observeRollout(spec, before, { root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles ?? {}, sources: options.sources });
     const verdict = decideOperation(spec, operation, before, obs, options.nowMs);
     if (!verdict.ok) return verdict;

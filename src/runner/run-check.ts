@@ -4,6 +4,7 @@ import type { RolloutState } from '../engine/state.js';
 import type { Spec } from '../spec/types.js';
 import { openStore } from '../store/open-store.js';
 import { hooksProvider } from '../routing/hooks-provider.js';
+import { isoOf } from '../time/instant.js';
 import { operate } from './operate.js';
 
 export interface RunCheckOptions {
@@ -24,13 +25,28 @@ export interface CheckRun {
 }
 
 export async function runCheck(spec: Spec, options: RunCheckOptions): Promise<CheckRun> {
+  const done = await checkWith(spec, options);
+  if (!done.ok) throw new Error(done.message); // a check is never refused
+  return { record: done.record, before: done.before };
+}
+
+/**
+ * The check of one scheduled tick (`run`, `serve --schedule`): skipped when the rollout was
+ * already checked at or after the tick, by this evaluator or another one sharing the store. With
+ * the lock, that makes every tick checked once in all, by whichever evaluator gets there first.
+ */
+export async function runTickCheck(spec: Spec, options: Omit<RunCheckOptions, 'dryRun'>, tickMs: number): Promise<CheckRun | { skipped: string }> {
+  const done = await checkWith(spec, { ...options, dryRun: false }, (before) =>
+    before?.last_check_unix_ms != null && before.last_check_unix_ms >= tickMs ? `already checked at ${isoOf(before.last_check_unix_ms)}, at or after this tick (${isoOf(tickMs)})` : null);
+  if (!done.ok) return { skipped: done.message };
+  return { record: done.record, before: done.before };
+}
+
+async function checkWith(spec: Spec, options: RunCheckOptions, skipIf?: (before: RolloutState | null) => string | null) {
   const store = openStore(options.store, spec.name);
-  let done;
   try {
-    done = await operate(spec, { kind: 'check', dryRun: options.dryRun }, { store, root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: [hooksProvider] });
+    return await operate(spec, { kind: 'check', dryRun: options.dryRun }, { store, root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: [hooksProvider], skipIf });
   } finally {
     await store.close();
   }
-  if (!done.ok) throw new Error(done.message); // a check is never refused
-  return { record: done.record, before: done.before };
 }

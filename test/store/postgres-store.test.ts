@@ -310,3 +310,28 @@ describe('store copy', () => {
     expect(again.stderr).toContain('already holds rollout web; copy into a store that does not (nothing was written)');
   });
 });
+
+describe('run on many hosts', () => {
+  it('50 rollouts × 4 `run --once` processes (4 roots) for 5 ticks: every rollout checked exactly once per tick; no lock left', async () => {
+    const url = await freshDatabase('run');
+    const names = Array.from({ length: 50 }, (_, i) => `web-${String(i).padStart(2, '0')}`);
+    const roots = Array.from({ length: 4 }, () => {
+      const root = tempDir('pg-run-host');
+      mkdirSync(join(root, 'specs'));
+      for (const name of names) {
+        writeFileSync(join(root, 'specs', `${name}.yaml`), SPEC.replace('metadata: { name: web }', `metadata: { name: ${name} }`).replace('hooks:', 'schedule: { cron: "* * * * *", timezone: UTC }\nhooks:'));
+      }
+      return root;
+    });
+    const specs = names.map((n) => `specs/${n}.yaml`);
+    for (let tick = 1; tick <= 5; tick++) {
+      const at = T0 + tick * MIN;
+      for (const root of roots) writeSurface(root, at, ['healthy_cycle']);
+      const runs = await Promise.all(roots.map((root) => start(root, ['run', '--once', '--now', iso(at), '--store', url, '--root', root, ...specs]).done));
+      for (const r of runs) expect([0, 1, 75], r.stderr).toContain(r.code);
+      const counts = await psql<{ rollout: string; n: string; last: string }>(url, `SELECT rollout, count(*) AS n, max((line::jsonb->>'evaluated_unix_ms')::bigint) AS last FROM rollgate.journal GROUP BY rollout ORDER BY rollout`);
+      expect(counts.map((c) => [c.rollout, Number(c.n), Number(c.last)])).toEqual(names.map((n) => [n, tick, at]));
+    }
+    expect(await psql(url, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory'")).toEqual([]);
+  }, 120_000);
+});

@@ -36,11 +36,32 @@ export function postgresStore(url: string, rollout: string): RolloutStore {
   return new PostgresStore(url, rollout);
 }
 
+/**
+ * One pool per URL in a process: `run` over fifty rollouts reuses a few sessions instead of
+ * opening (and authenticating) one per rollout. A store holds its session from first use to
+ * close(); a session that may still hold a lock (its unlock failed) is destroyed, never reused.
+ * Idle sessions do not keep the process alive.
+ */
+const pools = new Map<string, pg.Pool>();
+
+function poolOf(url: string): pg.Pool {
+  let pool = pools.get(url);
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: url, application_name: `rollgate pid ${process.pid} on ${hostname()}`.slice(0, 63), connectionTimeoutMillis: 10_000, allowExitOnIdle: true, idleTimeoutMillis: 10_000, max: 10 });
+    // A session the server ends while idle in the pool must not crash the process.
+    pool.on('error', () => {});
+    pools.set(url, pool);
+  }
+  return pool;
+}
+
 class PostgresStore implements RolloutStore {
   readonly location: string;
   readonly journalLocation: string;
-  private client: pg.Client | null = null;
-  private connecting: Promise<pg.Client> | null = null;
+  private client: pg.PoolClient | null = null;
+  private connecting: Promise<pg.PoolClient> | null = null;
+  /** The session may hold this rollout's lock: it goes back to the pool only once unlocked. */
+  private locked = false;
   /** The state row's version load() saw: commit() writes only if it is still that (null: no row). */
   private loadedVersion: number | null = null;
   private hookDir: string | null = null;
@@ -60,13 +81,12 @@ class PostgresStore implements RolloutStore {
     return join(this.hookDir, 'record.json');
   }
 
-  private async session(doing: string): Promise<pg.Client> {
+  private async session(doing: string): Promise<pg.PoolClient> {
     if (this.client) return this.client;
     this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.url, application_name: `rollgate pid ${process.pid} on ${hostname()}`.slice(0, 63), connectionTimeoutMillis: 10_000 });
-      // A session the server ends while idle must not crash the process: the next query says so.
+      const client = await poolOf(this.url).connect();
+      // A session the server ends while this store holds it must not crash the process: the next query says so.
       client.on('error', () => {});
-      await client.connect();
       this.client = client;
       return client;
     })();
@@ -78,11 +98,15 @@ class PostgresStore implements RolloutStore {
     }
   }
 
+  /** A query failed on this session: it is not handed back to the pool. */
+  private broken = false;
+
   private async run<T extends pg.QueryResultRow>(doing: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult<T>> {
     const client = await this.session(doing);
     try {
       return await client.query<T>(sql, params);
     } catch (err) {
+      this.broken = true;
       throw pgFailure(err, this.url, doing);
     }
   }
@@ -94,6 +118,7 @@ class PostgresStore implements RolloutStore {
     try {
       if ((await schemaVersion(client)) < SCHEMA_VERSION) await migrate(client);
     } catch (err) {
+      this.broken = true;
       throw pgFailure(err, this.url, doing);
     }
     this.ready = true;
@@ -114,12 +139,14 @@ class PostgresStore implements RolloutStore {
     await this.schema('take the rollout lock');
     const got = await this.run<{ ok: boolean }>('take the rollout lock', 'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [LOCK_SPACE, this.rollout]);
     if (!got.rows[0]?.ok) throw new StoreError(await this.holderSentence(), 75);
+    this.locked = true;
     faultPoint('holding-lock');
     return {
       recovered: null,
       release: async () => {
-        // Ending the session releases the lock, whatever state the connection is in.
-        await this.run('release the rollout lock', 'SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_SPACE, this.rollout]).catch(() => {});
+        const r = await this.run<{ ok: boolean }>('release the rollout lock', 'SELECT pg_advisory_unlock($1, hashtext($2)) AS ok', [LOCK_SPACE, this.rollout]).catch(() => null);
+        // Unlocked for certain, or the session is destroyed at close() (ending it releases the lock).
+        if (r?.rows[0]?.ok) this.locked = false;
       },
     };
   }
@@ -259,6 +286,7 @@ class PostgresStore implements RolloutStore {
       try {
         return await client.query(sql, params);
       } catch (err) {
+        this.broken = true;
         throw pgFailure(err, this.url, doing);
       }
     };
@@ -278,7 +306,9 @@ class PostgresStore implements RolloutStore {
     this.connecting = null;
     if (this.hookDir) rmSync(this.hookDir, { recursive: true, force: true });
     this.hookDir = null;
-    if (client) await client.end().catch(() => {});
+    // A session that may still hold the lock, or that failed, is destroyed rather than reused.
+    if (client) client.release(this.locked || this.broken ? true : undefined);
+    this.locked = false;
   }
 }
 
