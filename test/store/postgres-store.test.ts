@@ -335,3 +335,18 @@ describe('run on many hosts', () => {
     expect(await psql(url, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory'")).toEqual([]);
   }, 120_000);
 });
+
+describe('event cursors across hosts', () => {
+  it("a check on a host that reads another copy of the log does not count it as new: its windows are unknown, it holds and says why", async () => {
+    const url = await freshDatabase('cursor');
+    const a = host();
+    const b = host();
+    expect(cli(a, url, ['evaluate', 'web.yaml', '--now', iso(T0)]).code).toBe(0);
+    writeSurface(b, T0 + MIN, ['case_processing_failed']);
+    const r = cli(b, url, ['evaluate', 'web.yaml', '--now', iso(T0 + MIN), '--format', 'json']);
+    const record = JSON.parse(r.stdout) as { decision: string; reasons: string[]; notes: string[] };
+    // Never a pass on counts it cannot trust, and never a rollback on lines it may have counted twice.
+    expect(record.decision, r.stdout).toBe('hold');
+    expect([...record.reasons, ...record.notes].join('\n')).toMatch(/unknown|lost|replaced/);
+  });
+});
