@@ -38,13 +38,16 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
 
     const runOne = async (name: string, nowMs: number): Promise<number> => {
       const entry = specs.get(name)!;
-      // Re-read the spec at every check, so an edit applies without a restart (an invalid one is skipped).
+      // A service re-reads the spec at every check, so an edit applies without a restart (an
+      // invalid one is skipped); --once read it a moment ago.
       let spec = entry.spec;
-      try {
-        spec = loadSpecOrExit(entry.file);
-        entry.spec = spec;
-      } catch (err) {
-        log(`${name}: ${(err as Error).message}; checking with the last valid spec`);
+      if (!options.once) {
+        try {
+          spec = loadSpecOrExit(entry.file);
+          entry.spec = spec;
+        } catch (err) {
+          log(`${name}: ${(err as Error).message}; checking with the last valid spec`);
+        }
       }
       try {
         const tick = previousTime(spec.schedule ?? DEFAULT_SCHEDULE, nowMs) ?? Number.NEGATIVE_INFINITY;

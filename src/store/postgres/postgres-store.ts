@@ -43,6 +43,8 @@ export function postgresStore(url: string, rollout: string): RolloutStore {
  * Idle sessions do not keep the process alive.
  */
 const pools = new Map<string, pg.Pool>();
+/** URLs whose schema this process has seen current (checked once per process, not per rollout). */
+const current = new Set<string>();
 
 function poolOf(url: string): pg.Pool {
   let pool = pools.get(url);
@@ -113,7 +115,10 @@ class PostgresStore implements RolloutStore {
 
   /** The tables, created or upgraded on first use (what `rollgate store init` does). */
   private async schema(doing: string): Promise<void> {
-    if (this.ready) return;
+    if (this.ready || current.has(this.url)) {
+      this.ready = true;
+      return;
+    }
     const client = await this.session(doing);
     try {
       if ((await schemaVersion(client)) < SCHEMA_VERSION) await migrate(client);
@@ -122,11 +127,12 @@ class PostgresStore implements RolloutStore {
       throw pgFailure(err, this.url, doing);
     }
     this.ready = true;
+    current.add(this.url);
   }
 
   /** Read paths on a database without rollgate's tables see an empty store. */
   private async hasSchema(doing: string): Promise<boolean> {
-    if (this.ready) return true;
+    if (this.ready || current.has(this.url)) return true;
     const client = await this.session(doing);
     try {
       return (await schemaVersion(client)) > 0;
