@@ -76,17 +76,22 @@ export function readUntrusted(path: string, maxBytes: number, name = basename(pa
   const { fd, stat } = opened.file;
   try {
     if (stat.size > maxBytes) return { ok: false, missing: false, reason: `${name} is ${stat.size} bytes, over the ${maxBytes}-byte limit` };
-    const buf = Buffer.alloc(stat.size);
-    let got = 0;
-    while (got < stat.size) {
-      const n = readSync(fd, buf, got, stat.size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return { ok: true, bytes: got === buf.length ? buf : buf.subarray(0, got) };
+    return { ok: true, bytes: readRange(fd, 0, stat.size) };
   } catch (err) {
     return { ok: false, ...describeOpenError(name, err) };
   } finally {
     closeSync(fd);
   }
+}
+
+/** `length` bytes from `start` of an open file, fewer if it ends sooner (a file shrinking as it is read). */
+export function readRange(fd: number, start: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, start + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === length ? buf : buf.subarray(0, got);
 }

@@ -4,13 +4,13 @@
  * event-log lines of the phase, and the decision record. Collected here as named files; the
  * file store writes them into a folder, a database store keeps them in a row.
  */
-import { closeSync, fstatSync, readSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
 import { MAX_CONTROL_STATE_BYTES } from '../observe/control-state.js';
 import { MAX_STATE_BYTES } from '../observe/state-file.js';
-import { openUntrusted, readUntrusted } from '../observe/untrusted-file.js';
+import { openUntrusted, readRange, readUntrusted } from '../observe/untrusted-file.js';
 import type { Spec } from '../spec/types.js';
 import { CONTROL_STATE_FILE, EVENTS_LOG, STATE_FILE } from '../tau/files.js';
 
@@ -61,14 +61,7 @@ function phaseLines(src: string, from: { dev: string; ino: string; offset: numbe
     let start = sameFile ? from.offset : 0;
     const note = sameFile ? `lines appended since the phase began (from byte ${start})` : 'the whole live log (it was rotated or replaced during the phase)';
     if (size - start > MAX_LOG_BYTES) start = size - MAX_LOG_BYTES;
-    const buf = Buffer.alloc(size - start);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return { note, bytes: buf.subarray(0, got) };
+    return { note, bytes: readRange(fd, start, size - start) };
   } finally {
     closeSync(fd);
   }

@@ -1,6 +1,6 @@
 /** The last lines of a file that only grows (an event log, a journal), read from its end. */
-import { closeSync, readSync } from 'node:fs';
-import { openUntrusted } from '../observe/untrusted-file.js';
+import { closeSync } from 'node:fs';
+import { openUntrusted, readRange } from '../observe/untrusted-file.js';
 
 /**
  * Up to the last `maxBytes` of the file as lines (a line cut at the window's start is dropped);
@@ -17,14 +17,7 @@ export function tailLines(path: string, maxBytes: number): string[] {
   try {
     const size = stat.size;
     const start = Math.max(0, size - maxBytes);
-    const buf = Buffer.alloc(size - start);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
-    const lines = buf.subarray(0, got).toString('utf8').split('\n');
+    const lines = readRange(fd, start, size - start).toString('utf8').split('\n');
     if (start > 0) lines.shift(); // begins mid-line
     if (lines[lines.length - 1] === '') lines.pop();
     return lines;
