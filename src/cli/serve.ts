@@ -6,7 +6,7 @@ import { readUntrusted } from '../observe/untrusted-file.js';
 import { safeLine } from '../report/escape.js';
 import { runTickCheck } from '../runner/run-check.js';
 import { previousTime } from '../time/cron-times.js';
-import { openStore } from '../store/open-store.js';
+import { openStore, watchStore } from '../store/open-store.js';
 import { DEFAULT_SCHEDULE, scheduledRollout } from '../runner/scheduled-rollout.js';
 import { realClock, Scheduler } from '../schedule/scheduler.js';
 import { Dashboard } from '../server/dashboard.js';
@@ -86,6 +86,11 @@ async function serve(specFiles: string[], options: ServeCliOptions, signalled: A
   // endpoint: a DNS-rebinding page cannot read the dashboard.
   hosts.port = actual;
   dashboard.start();
+  // A shared store tells of checks made by other hosts as they commit (files are polled instead).
+  const served = new Set(specs.map((s) => s.name));
+  const unwatch = await watchStore(store, (rollout) => {
+    if (served.has(rollout)) void dashboard.rebuild();
+  }, (line) => process.stderr.write(safeLine(`rollgate serve: ${line}`) + '\n'));
   const base = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${actual}/`;
   process.stderr.write(safeLine(`rollgate serve: listening on ${base} (${specs.map((s) => s.name).join(', ')})`) + '\n');
   process.stderr.write(safeLine(token.generated ? `rollgate serve: actions need a token; open ${base}#token=${token.value}` : `rollgate serve: actions need the token in ${options.tokenFile}`) + '\n');
@@ -117,6 +122,7 @@ async function serve(specFiles: string[], options: ServeCliOptions, signalled: A
   // Stop: no new checks, no more polling, streams ended, the listener and every connection closed.
   stop.abort();
   dashboard.stop();
+  await unwatch?.();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
   await Promise.all([closed, scheduled]);

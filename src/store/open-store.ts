@@ -8,6 +8,7 @@ import { postgresArchive } from './postgres/archive.js';
 import type { ArchiveStore } from './rollout-archive.js';
 import { makeDirs } from './make-dirs.js';
 import { initPostgres } from './postgres/init.js';
+import { listenForChanges } from './postgres/listen.js';
 import { postgresStore } from './postgres/postgres-store.js';
 import type { RolloutStore } from './rollout-store.js';
 import { StoreError } from './store-error.js';
@@ -27,6 +28,14 @@ const INITS: Record<string, (location: string) => Promise<string>> = {
 export function openStore(location: string, rollout: string): RolloutStore {
   const scheme = schemeOf(location);
   return scheme === null ? fileStore(location, rollout) : OPENERS[scheme]!(location, rollout);
+}
+
+/**
+ * Tells `onChange` when another process changes a rollout in the store (a shared store's
+ * notifications); null where the caller's own polling of files sees changes (the file store).
+ */
+export async function watchStore(location: string, onChange: (rollout: string) => void, log: (line: string) => void): Promise<(() => Promise<void>) | null> {
+  return schemeOf(location) === null ? null : listenForChanges(location, onChange, log);
 }
 
 /** A store as a whole, for `store copy`. */

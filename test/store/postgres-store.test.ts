@@ -68,7 +68,7 @@ function start(root: string, args: string[], env: Record<string, string> = {}) {
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
+  return { child, done, stderr: () => stderr };
 }
 
 async function journal(store: string) {
@@ -349,4 +349,56 @@ describe('event cursors across hosts', () => {
     expect(record.decision, r.stdout).toBe('hold');
     expect([...record.reasons, ...record.notes].join('\n')).toMatch(/unknown|lost|replaced/);
   });
+});
+
+describe('serve on the shared store', () => {
+  it('every commit notifies channel rollgate with the rollout, delivered at commit', async () => {
+    const url = await freshDatabase('notify');
+    const root = host();
+    expect(cli(root, url, ['store', 'init']).code).toBe(0);
+    const pg = (await import('pg')).default;
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(`${n.channel}:${n.payload}`));
+    await listener.query('LISTEN rollgate');
+    try {
+      expect(cli(root, url, ['evaluate', 'web.yaml', '--now', iso(T0)]).code).toBe(0);
+      expect(cli(root, url, ['evaluate', 'web.yaml', '--now', iso(T0 + MIN), '--dry-run']).code).toBe(0);
+      await listener.query('SELECT 1'); // notifications arrive before the answer to a later query
+      expect(heard).toEqual(['rollgate:web']);
+    } finally {
+      await listener.end();
+    }
+  });
+
+  it("a check committed on another host shows on the dashboard without waiting for the 30 s refresh", async () => {
+    const url = await freshDatabase('serve');
+    const a = host();
+    const now = Date.now();
+    const b = host(['healthy_cycle'], now);
+    expect(cli(a, url, ['store', 'init']).code).toBe(0);
+    const serve = start(a, ['serve', 'web.yaml', '--port', '0', '--root', a, '--store', url]);
+    try {
+      let base = '';
+      for (let i = 0; i < 400 && !base; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        base = /listening on (http:\/\/[^ ]+\/)/.exec(serve.stderr())?.[1] ?? '';
+      }
+      expect(base, serve.stderr()).not.toBe('');
+      const status = async () => ((await (await fetch(`${base}dashboard/health`)).json()) as { rollouts: { status: string; last_decision: string | null }[] }).rollouts[0]!;
+      expect((await status()).status).toBe('not_started');
+      expect(cli(b, url, ['evaluate', 'web.yaml', '--now', iso(now)]).code).toBe(0);
+      // The timed refresh is 30 s away; the notification brings it now (bounded well below 30 s).
+      let seen = await status();
+      for (let i = 0; i < 150 && seen.status === 'not_started'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        seen = await status();
+      }
+      expect(seen).toMatchObject({ status: 'progressing', last_decision: 'wait' });
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.done;
+    }
+  }, 60_000);
 });

@@ -30,6 +30,7 @@ import { stateInstantProblem } from '../file-rollout-store.js';
 import { StoreError } from '../store-error.js';
 import { pgFailure } from './errors.js';
 import { LOCK_SPACE, migrate, schemaVersion, SCHEMA_VERSION } from './schema.js';
+import { CHANNEL } from './listen.js';
 import { maskUrl } from './url.js';
 
 export function postgresStore(url: string, rollout: string): RolloutStore {
@@ -214,6 +215,8 @@ class PostgresStore implements RolloutStore {
       await this.fencedWrite(q, next);
       const audit = auditLineOf(record);
       if (audit) await this.insertAudit(q, audit);
+      // Delivered at COMMIT, to every `serve` listening (listen.ts).
+      await q('SELECT pg_notify($1, $2)', [CHANNEL, this.rollout]);
       faultPoint('after-journal');
     });
     return { repaired: null };
