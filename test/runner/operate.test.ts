@@ -19,34 +19,10 @@ import { acquireLock } from '../../src/store/lock.js';
 import { memoryStore } from '../../src/store/memory-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { StoreError } from '../../src/store/store-error.js';
+import { webSpec } from '../helpers/web-spec.js';
 import { MIN, T0, World } from '../helpers/world.js';
 
-const SPEC = `apiVersion: rollgate/v1
-kind: Rollout
-metadata: { name: web }
-surfaces:
-  web: { stateDir: .tau/web, kind: custom-command, staleAfter: 15m }
-phases:
-  - name: canary
-    traffic: 10
-    soak: 10m
-    gates:
-      - name: healthy
-        each: surfaces
-        rule: { "==": [ { var: surface.rollout_gate }, pass ] }
-  - name: general-availability
-    traffic: 100
-    soak: 10m
-triggers:
-  - name: hard-errors
-    each: surfaces
-    when: { ">": [ { var: surface.events.check.case_processing_failed }, 0 ] }
-    action: rollback
-    severity: high
-hooks:
-  promote:
-    - { run: [ sh, -c, 'echo "$ROLLGATE_PHASE $ROLLGATE_TRAFFIC" >> weights.txt; exit "\${FAIL:-0}"' ], timeout: 10s }
-`;
+const SPEC = webSpec('echo "$ROLLGATE_PHASE $ROLLGATE_TRAFFIC" >> weights.txt');
 
 function spec(text = SPEC): Spec {
   const r = loadSpecText(text, 'web.yaml');
@@ -103,7 +79,7 @@ describe('one loop, file store', () => {
 
   it('a failed promote hook keeps the phase: the journal says hold, the state stays in canary', async () => {
     const w = healthy(new World(), T0);
-    const s = spec(SPEC.replace('exit "${FAIL:-0}"', 'exit 3'));
+    const s = spec(webSpec('echo "$ROLLGATE_PHASE $ROLLGATE_TRAFFIC" >> weights.txt; exit 3'));
     const store = fileStore(w.path('.rollgate'), s.name);
     await operate(s, { kind: 'check', dryRun: false }, { store, root: w.root, nowMs: T0, providers: [hooksProvider] });
     healthy(w, T0 + 11 * MIN);

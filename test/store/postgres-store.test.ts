@@ -12,34 +12,10 @@ import { rollgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
 import { freshDatabase, psql, startPrivateServer } from '../helpers/postgres-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { webSpec } from '../helpers/web-spec.js';
 import { MIN, T0 } from '../helpers/world.js';
 
-const SPEC = `apiVersion: rollgate/v1
-kind: Rollout
-metadata: { name: web }
-surfaces:
-  web: { stateDir: .tau/web, kind: custom-command, staleAfter: 15m }
-phases:
-  - name: canary
-    traffic: 10
-    soak: 10m
-    gates:
-      - name: healthy
-        each: surfaces
-        rule: { "==": [ { var: surface.rollout_gate }, pass ] }
-  - name: general-availability
-    traffic: 100
-    soak: 10m
-triggers:
-  - name: hard-errors
-    each: surfaces
-    when: { ">": [ { var: surface.events.check.case_processing_failed }, 0 ] }
-    action: rollback
-    severity: high
-hooks:
-  promote:
-    - { run: [ sh, -c, 'echo "$ROLLGATE_PHASE" >> promoted.txt; if [ -n "$HOOK_WAIT" ]; then touch "$HOOK_WAIT.started"; while [ ! -e "$HOOK_WAIT" ]; do sleep 0.05; done; fi' ], timeout: 30s }
-`;
+const SPEC = webSpec('echo "$ROLLGATE_PHASE" >> promoted.txt; if [ -n "$HOOK_WAIT" ]; then touch "$HOOK_WAIT.started"; while [ ! -e "$HOOK_WAIT" ]; do sleep 0.05; done; fi', '30s');
 
 /** A "host": its own working directory with the spec and a copy of the surface's files. */
 function host(codes: string[] = ['healthy_cycle'], at = T0): string {
