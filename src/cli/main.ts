@@ -314,7 +314,7 @@ Examples:
 The journal is copied as it is, line by line, so its hash chain verifies on both sides; a
 source whose chain is broken is not copied. Stop the evaluators of a rollout while it moves.
 
-Exit: 0 copied, 64 the destination already holds a rollout (nothing of it is written), 65 a
+Exit: 0 copied, 66 no such --from directory, 64 the destination already holds a rollout (nothing of it is written), 65 a
 broken source journal, 73 a store cannot be read or written.`)
     .action(async (options: import('./store.js').StoreCopyOptions) => {
       const { runStoreCopy } = await import('./store.js');

@@ -127,3 +127,13 @@ describe('a --store URL of a store this build does not have', () => {
     expect(readdirSync(w.root).sort()).toEqual(['.tau', 'scripts']);
   });
 });
+
+describe('store copy from a directory that is not there', () => {
+  it('is 66 with a sentence, not an empty store copied', () => {
+    const w = new World();
+    const r = rollgateWithin(['store', 'copy', '--from', join(w.root, 'nope'), '--to', join(w.root, 'out')], w.root);
+    expect(r.code, r.stderr).toBe(66);
+    expect(r.stderr).toContain('nope: no such directory; give the store directory to copy from');
+    expect(existsSync(join(w.root, 'out'))).toBe(false);
+  });
+});
