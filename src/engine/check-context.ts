@@ -6,6 +6,7 @@ import { RUNNING, type Observations } from './observations.js';
 import { eventWindows } from './event-windows.js';
 import { emptyTally } from './log-tally.js';
 import { buildSurfaceContext, type SurfaceContext } from './surface-context.js';
+import { readMetric, type MetricContext, type MetricDoubt, type MetricEvidence } from './metric-context.js';
 import type { PhaseSpec, Spec } from '../spec/types.js';
 import type { CheckContext } from './rule-context.js';
 import type { RolloutState } from './state.js';
@@ -56,6 +57,15 @@ export function buildContexts(spec: Spec, state: RolloutState, obs: Observations
       notes.push(`input \`${input.name}\` ${why}`);
     }
   }
+  const metrics: Record<string, MetricContext> = {};
+  const metricDoubt = new Map<string, MetricDoubt>();
+  const metricEvidence: Record<string, MetricEvidence> = {};
+  for (const metric of spec.metrics ?? []) {
+    const read = readMetric(metric, obs.metrics?.[metric.name], nowMs);
+    metrics[metric.name] = read.context;
+    metricEvidence[metric.name] = read.evidence;
+    if (read.doubt) metricDoubt.set(metric.name, read.doubt);
+  }
   const base = {
     now_unix_ms: nowMs,
     rollout: { name: spec.name, status: state.status, checks: state.checks, started_unix_ms: state.started_unix_ms },
@@ -65,8 +75,9 @@ export function buildContexts(spec: Spec, state: RolloutState, obs: Observations
     },
     surfaces,
     inputs,
+    metrics,
   };
-  return { base, surfaces, unusableSurfaces, unusableInputs, unknownWindows: doubtful };
+  return { base, surfaces, unusableSurfaces, unusableInputs, unknownWindows: doubtful, metricDoubt, metricEvidence };
 }
 
 /** Step 5: the surfaces whose control state holds, with why when the mode is neither running nor paused. */

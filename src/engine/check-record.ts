@@ -2,6 +2,7 @@
 import type { PhaseSpec, Spec } from '../spec/types.js';
 import { gateOfDecision, type DecisionRecord, type PhaseRef, type SurfaceSummary } from './record.js';
 import type { RolloutState } from './state.js';
+import type { MetricEvidence } from './metric-context.js';
 
 export const phaseRef = (p: PhaseSpec): PhaseRef => ({ name: p.name, index: p.index, traffic: p.traffic });
 
@@ -13,13 +14,15 @@ export interface RecordFrame {
   /** The current phase; undefined when the spec no longer has it. */
   phase: PhaseSpec | undefined;
   surfaces: Record<string, SurfaceSummary>;
+  /** What the record shows of each metric; null when the spec declares none (the field is left out). */
+  metrics: Record<string, MetricEvidence> | null;
   notes: string[];
   nowMs: number;
   dryRun: boolean;
 }
 
 /** A record of this check: what `parts` says, and this check's defaults for the rest. */
-export function recordOf({ spec, state, phase, surfaces, notes, nowMs, dryRun }: RecordFrame, parts: RecordParts): DecisionRecord {
+export function recordOf({ spec, state, phase, surfaces, metrics, notes, nowMs, dryRun }: RecordFrame, parts: RecordParts): DecisionRecord {
   // Fields in the order of DESIGN §5, so records read (and diff) the same every time.
   const r = {
     check: state.checks + 1,
@@ -34,7 +37,7 @@ export function recordOf({ spec, state, phase, surfaces, notes, nowMs, dryRun }:
     schema_version: 1, rollout: spec.name, check: r.check, evaluated_unix_ms: nowMs,
     decision: r.decision, rollout_gate: gateOfDecision(r.decision), status: r.status,
     phase: r.phase, previous_phase: r.previous_phase, reasons: r.reasons, gates: r.gates, triggers: r.triggers,
-    surfaces, soak: r.soak, next: r.next, notes, hooks: [], dry_run: dryRun, spec_digest: spec.digest,
+    surfaces, ...(metrics ? { metrics } : {}), soak: r.soak, next: r.next, notes, hooks: [], dry_run: dryRun, spec_digest: spec.digest,
   };
 }
 

@@ -69,7 +69,7 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
   const phase = spec.phases.find((p) => p.name === state.phase.name);
   // Step 3: what the rules read.
   const context = buildContexts(spec, state, obs, nowMs, phase ?? spec.phases[0]!, notes);
-  const frame: RecordFrame = { spec, state, phase, surfaces: summarize(context.surfaces), notes, nowMs, dryRun: options.dryRun };
+  const frame: RecordFrame = { spec, state, phase, surfaces: summarize(context.surfaces), metrics: spec.metrics?.length ? context.metricEvidence : null, notes, nowMs, dryRun: options.dryRun };
   const holding = (words: { reasons: string[]; next: string }, next: RolloutState): CheckResult =>
     ({ record: recordOf(frame, { decision: 'hold', status: state.status, ...words }), next, hooks: [], ifHooksFail: null, changed: true, context });
 
@@ -87,7 +87,7 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
 
   // Steps 4-7: triggers (paused or not), gates, then the precedence of trigger, pause, gate, soak and window.
   const trace = options.trace !== false;
-  const triggers = evaluateTriggers(spec, phase.name, context, state.streaks, trace);
+  const triggers = evaluateTriggers(spec, phase.name, context, { streaks: state.streaks, errorStreaks: state.error_streaks ?? {}, phaseMatches: state.phase_matches ?? {} }, trace);
   const gates = evaluateGates(phase, context, trace);
   const verdict = decide({
     triggers: triggers.results,
@@ -103,7 +103,7 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
   const reasons = reasonsOf(verdict, { phase, nextPhase: spec.phases[phase.index + 1], window: spec.promotionWindow });
 
   // Step 8: the state this check leaves, and its record.
-  const transition: Transition = { spec, state, obs, phase, verdict, reasons, streaks: triggers.streaks, nowMs };
+  const transition: Transition = { spec, state, obs, phase, verdict, reasons, triggers, nowMs };
   const next = nextState(transition);
   const promoted = decision === 'promote';
   const record = recordOf(frame, {

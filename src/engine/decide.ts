@@ -53,7 +53,7 @@ export interface Verdict {
 export function decide(input: DecideInput): Verdict {
   const firedRollback = input.triggers.filter((t) => t.fired && t.action === 'rollback');
   const firedHold = input.triggers.filter((t) => t.fired && t.action === 'hold');
-  const triggerErrors = input.triggers.filter((t) => t.matched === null);
+  const triggerErrors = input.triggers.filter((t) => t.matched === null && !t.fired);
   const failing = input.gates.filter((g) => g.result !== 'pass');
   const paused = input.pause !== null || input.pausedSurfaces.length > 0;
   const gateWhy = failing.map((gate): Why => ({ fact: 'gate', gate }));

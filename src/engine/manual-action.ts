@@ -87,8 +87,10 @@ export function applyAction(spec: Spec, previous: RolloutState | null, action: M
       const skipped = Math.max(0, phase.soakMs - (nowMs - state.phase.soak_start_unix_ms));
       const reasons = [`promoted by ${by}, overriding the gates and skipping ${formatDuration(skipped)} of ${phase.name}'s soak`];
       const target = last ? phase : spec.phases[phase.index + 1]!;
+      // Counts within the phase (`count` triggers) restart in the next one.
+      const { phase_matches: _matches, ...carried } = state;
       const next = counted({
-        ...state,
+        ...(last ? state : carried),
         status: last ? 'complete' : 'progressing',
         last_decision: last ? 'complete' : 'promote',
         last_check_unix_ms: Math.max(nowMs, state.last_check_unix_ms ?? nowMs),

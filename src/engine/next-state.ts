@@ -7,6 +7,7 @@ import type { Observations } from './observations.js';
 import type { PhaseSpec, Spec } from '../spec/types.js';
 import type { Verdict } from './decide.js';
 import type { PhaseMemory, RolloutState, SurfaceMemory } from './state.js';
+import type { Counters, TriggerMemory } from './triggers.js';
 
 export interface Transition {
   spec: Spec;
@@ -15,7 +16,7 @@ export interface Transition {
   phase: PhaseSpec;
   verdict: Verdict;
   reasons: string[];
-  streaks: RolloutState['streaks'];
+  triggers: TriggerMemory;
   nowMs: number;
 }
 
@@ -24,29 +25,40 @@ export function phaseAfter(spec: Spec, phase: PhaseSpec, verdict: Verdict): Phas
   return verdict.decision === 'promote' ? spec.phases[phase.index + 1]! : phase;
 }
 
-export function nextState({ spec, state, obs, phase, verdict, reasons, streaks, nowMs }: Transition): RolloutState {
+export function nextState({ spec, state, obs, phase, verdict, reasons, triggers, nowMs }: Transition): RolloutState {
   const { decision } = verdict;
   const promoted = decision === 'promote';
   const entered = phaseAfter(spec, phase, verdict);
+  const { error_streaks: _errors, phase_matches: _matches, ...kept } = state;
   return {
-    ...state,
+    ...kept,
     status: decision === 'rollback' ? 'rolled_back' : decision === 'complete' ? 'complete' : state.pause ? 'paused' : 'progressing',
     checks: state.checks + 1,
     last_check_unix_ms: nowMs,
     phase: promoted
       ? { index: entered.index, name: entered.name, entered_unix_ms: nowMs, checks: 0, soak_start_unix_ms: nowMs, passing_checks: 0 }
       : stayingPhase(state, verdict, nowMs),
-    streaks,
+    streaks: triggers.streaks,
+    ...optional('error_streaks', triggers.errorStreaks),
+    // Counts within the phase restart in the next one.
+    ...optional('phase_matches', promoted ? {} : triggers.phaseMatches),
     surfaces: rememberSurfaces(spec, state, obs, promoted),
     last_decision: decision,
     terminal: decision === 'rollback' || decision === 'complete' ? { decision, reasons, at_unix_ms: nowMs, check: state.checks + 1 } : null,
   };
 }
 
+/** A counter map in rollout.json only when some trigger keeps one (older states stay byte for byte). */
+function optional<K extends 'error_streaks' | 'phase_matches'>(key: K, counters: Counters): Partial<Record<K, Counters>> {
+  return Object.keys(counters).length > 0 ? ({ [key]: counters } as Partial<Record<K, Counters>>) : {};
+}
+
 /** For promote/complete: the state kept when a hook fails (the phase stays, decision hold). */
-export function keptState(next: RolloutState, { spec, state, obs, verdict, nowMs }: Transition): RolloutState {
+export function keptState(next: RolloutState, { spec, state, obs, verdict, triggers, nowMs }: Transition): RolloutState {
+  const { phase_matches: _dropped, ...rest } = next;
   return {
-    ...next,
+    ...rest,
+    ...optional('phase_matches', triggers.phaseMatches),
     status: state.pause ? 'paused' : 'progressing',
     phase: stayingPhase(state, verdict, nowMs),
     surfaces: rememberSurfaces(spec, state, obs, false),

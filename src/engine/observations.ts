@@ -68,7 +68,43 @@ export type InputObservation =
   /** Required and absent, or unreadable: rules that read it error (and hold). */
   | { status: 'missing' | 'invalid'; file: string; error: string };
 
+/**
+ * What a metric answered at one check. `kind` says what the answer was:
+ * - `scalar`: one number (a Prometheus scalar, a one-series vector, a reduced vector, a JSON number);
+ * - `empty`: no data (an empty vector, a JSON null): `value` is null;
+ * - `nan` / `inf`: the answer was NaN or ±Inf: `value` is null, rules reading it error;
+ * - `string` / `boolean`: a JSON endpoint's string or boolean.
+ */
+export type MetricKind = 'scalar' | 'empty' | 'nan' | 'inf' | 'string' | 'boolean';
+
+export type MetricObservation =
+  | {
+      ok: true;
+      source: 'prometheus' | 'http';
+      /** The rendered query (Prometheus) or `GET <url> <pointer>` (http), credentials masked. */
+      query: string;
+      /** The `time=` of the instant query (the check's now); for http, the check's now. */
+      time_unix_ms: number;
+      /** The raw answer's shape in words: `vector of 1 series`, `scalar`, `vector of 3 series reduced by max`, `JSON number`. */
+      shape: string;
+      kind: MetricKind;
+      /** The number (or JSON string/boolean) judged; null for empty, nan and inf. */
+      value: number | string | boolean | null;
+      /** Series in the answer (1 for a scalar or a JSON value, 0 for no data). */
+      samples: number;
+    }
+  | {
+      ok: false;
+      source: 'prometheus' | 'http';
+      query: string;
+      time_unix_ms: number;
+      /** Why there is no answer, in a sentence naming the address (credentials masked). */
+      error: string;
+    };
+
 export interface Observations {
   surfaces: Record<string, SurfaceObservation>;
   inputs: Record<string, InputObservation>;
+  /** One answer per declared metric (absent: no metric was read, e.g. an older caller). */
+  metrics?: Record<string, MetricObservation>;
 }

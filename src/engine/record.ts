@@ -1,6 +1,7 @@
 /** The decision record (DESIGN §5, contract): one per check, printed and journaled. */
 import type { HealthState } from '../tau/health.js';
 import type { Decision, RolloutStatus } from './state.js';
+import type { MetricEvidence } from './metric-context.js';
 
 export interface PhaseRef {
   name: string;
@@ -41,6 +42,10 @@ export interface TriggerResult {
   trace: string[];
   /** Where the trigger's `when` is written. */
   source: RecordSource;
+  /** With `count`: matching checks in the current phase, and how many fire it. */
+  count?: { within: 'phase'; matches: number; required: number };
+  /** With `onError`: checks in a row at which `when` could not be evaluated, how many fire it, and then what. */
+  errors?: { streak: number; consecutive: number; action: 'rollback' | 'hold' };
 }
 
 /** A record's copy of a spec position, in a fixed field order (null: the spec has none). */
@@ -79,6 +84,8 @@ export interface DecisionRecord {
   gates: GateResult[];
   triggers: TriggerResult[];
   surfaces: Record<string, SurfaceSummary>;
+  /** Present when the spec declares metrics: each one's query, instant, answer and the value judged. */
+  metrics?: Record<string, MetricEvidence>;
   soak: { required_ms: number; held_ms: number; remaining_ms: number; passing_checks: number; min_checks: number };
   /** What happens next, in a sentence. */
   next: string;

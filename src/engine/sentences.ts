@@ -59,7 +59,8 @@ function on(surface: string | null): string {
 }
 
 function triggerReason(t: TriggerResult): string {
-  const nth = t.consecutive > 1 ? ` (${ordinal(t.streak)} consecutive check, threshold ${t.consecutive})` : '';
+  // Fired by its streak (not by `count` or `onError`, whose messages say so).
+  const nth = t.matched === true && t.consecutive > 1 && t.streak >= t.consecutive ? ` (${ordinal(t.streak)} consecutive check, threshold ${t.consecutive})` : '';
   return `trigger \`${t.name}\` fired${on(t.surface)}${nth}: ${t.message}; action ${t.action}`;
 }
 
@@ -69,7 +70,7 @@ function gateReason(g: GateResult): string {
     : `gate \`${g.name}\`${on(g.surface)} ${g.message.startsWith('cannot be evaluated') ? g.message : `errored: ${g.message}`} (an error holds, never passes)`;
 }
 
-function ordinal(n: number): string {
+export function ordinal(n: number): string {
   return n % 10 === 1 && n % 100 !== 11 ? `${n}st` : n % 10 === 2 && n % 100 !== 12 ? `${n}nd` : n % 10 === 3 && n % 100 !== 13 ? `${n}rd` : `${n}th`;
 }
 

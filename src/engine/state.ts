@@ -54,6 +54,10 @@ export interface RolloutState {
   pause: { actor: string; reason: string; since_unix_ms: number } | null;
   /** Trigger name -> surface name ('' for a trigger without `each`) -> consecutive matching checks. */
   streaks: Record<string, Record<string, number>>;
+  /** Triggers with `onError`: consecutive checks at which `when` could not be evaluated (absent: none has `onError`). */
+  error_streaks?: Record<string, Record<string, number>>;
+  /** Triggers with `count`: matching checks in the current phase (absent: none has `count`). */
+  phase_matches?: Record<string, Record<string, number>>;
   surfaces: Record<string, SurfaceMemory>;
   last_decision: Decision | null;
   /** Why a terminal status was reached, repeated by later checks. */

@@ -15,7 +15,13 @@ import { memoryStore } from '../store/memory-store.js';
 import { nextTimes } from '../time/cron-times.js';
 import type { Spec } from '../spec/types.js';
 import { SurfaceRuntime } from './surface-runtime.js';
-import type { Timeline } from './timeline.js';
+import type { ScriptedMetric, Timeline } from './timeline.js';
+import { scriptedMetrics } from './scripted-metrics.js';
+import { tauSurfaces } from '../observe/tau-surfaces.js';
+import { inputFiles } from '../observe/input-files.js';
+
+/** A recorded snapshot's metric answers (`simulate --record` writes them beside the files). */
+export const RECORDED_METRICS = 'rollgate-metrics.json';
 
 const DEFAULT_EVERY_MS = 5 * 60_000;
 /** A guard against a timeline that would run for ever (one check a minute for two years). */
@@ -102,15 +108,18 @@ async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOp
     else records.push(record);
   };
   const store = memoryStore(spec.name);
-  const edge = (nowMs: number) => ({ store, root, nowMs });
+  let metrics: Record<string, ScriptedMetric> = { ...t.metrics };
+  const sources = [tauSurfaces, inputFiles, scriptedMetrics(() => metrics)];
+  const edge = (nowMs: number) => ({ store, root, nowMs, sources });
   let nextEvent = 0;
   const clean = (r: DecisionRecord): DecisionRecord => (r.notes.length === 0 ? r : { ...r, notes: r.notes.map((n) => n.split(root + '/').join('')) });
 
   for (const now of checkTimes(spec, t)) {
-    if (t.recorded) syncSnapshot(join(t.recorded, snapshotName(now)), root);
+    if (t.recorded) metrics = syncSnapshot(join(t.recorded, snapshotName(now)), root) ?? metrics;
     for (; nextEvent < t.events.length && t.events[nextEvent]!.at <= now; nextEvent++) {
       const e = t.events[nextEvent]!;
       for (const [name, value] of Object.entries(e.input ?? {})) writeInput(spec, root, name, value);
+      if (e.metrics) metrics = { ...metrics, ...e.metrics };
       if (e.control) {
         const who = { actor: e.control.actor ?? 'timeline', reason: e.control.reason ?? 'simulated' };
         const done = await operate(spec, { kind: 'action', action: e.control.action, who }, edge(e.at));
@@ -119,7 +128,11 @@ async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOp
       for (const name of targets(spec, e)) runtimes.get(name)?.apply(e);
     }
     for (const runtime of runtimes.values()) runtime.writeCycle(now);
-    if (options.record) cpSync(root, join(options.record, snapshotName(now)), { recursive: true, filter: (src) => !src.includes(`${root}/.rollgate`) });
+    if (options.record) {
+      const snapshot = join(options.record, snapshotName(now));
+      cpSync(root, snapshot, { recursive: true, filter: (src) => !src.includes(`${root}/.rollgate`) });
+      if (spec.metrics.length > 0) writeFileSync(join(snapshot, RECORDED_METRICS), JSON.stringify(metrics, recordedNumber, 2) + '\n');
+    }
     const done = await operate(spec, { kind: 'check', dryRun: false, trace: options.trace !== false }, edge(now));
     if (done.ok) emit(done.record);
   }
@@ -169,12 +182,24 @@ function snapshotInstant(name: string): number {
   return ms;
 }
 
+/** NaN and ±Inf survive JSON as `{ "number": "NaN" }` (JSON has no such numbers). */
+function recordedNumber(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? { number: String(value) } : value;
+}
+
+function recordedMetrics(file: string): Record<string, ScriptedMetric> | null {
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8'), (_key, value) =>
+    value !== null && typeof value === 'object' && typeof value.number === 'string' && Object.keys(value).length === 1 ? Number(value.number) : value);
+}
+
 /**
  * Brings the working tree to a recorded snapshot the way the producer would have: logs grow by
  * appends (a rotated one is renamed, not copied, so its identity is kept), other files are
- * rewritten, files absent from the snapshot are removed.
+ * rewritten, files absent from the snapshot are removed. Returns the snapshot's metric answers
+ * (null: it has none).
  */
-function syncSnapshot(snapshot: string, root: string): void {
+function syncSnapshot(snapshot: string, root: string): Record<string, ScriptedMetric> | null {
   const walk = (rel: string) => {
     const from = join(snapshot, rel);
     const to = join(root, rel);
@@ -182,13 +207,14 @@ function syncSnapshot(snapshot: string, root: string): void {
     const names = new Set(readdirSync(from));
     if (names.has(EVENTS_LOG)) syncLogs(from, to);
     for (const entry of readdirSync(from, { withFileTypes: true })) {
-      if (entry.name.startsWith(EVENTS_LOG)) continue;
+      if (entry.name.startsWith(EVENTS_LOG) || (rel === '.' && entry.name === RECORDED_METRICS)) continue;
       if (entry.isDirectory()) walk(join(rel, entry.name));
       else writeFileSync(join(to, entry.name), readFileSync(join(from, entry.name)));
     }
     for (const name of readdirSync(to)) if (!names.has(name) && name !== '.rollgate') rmSync(join(to, name), { recursive: true, force: true });
   };
   walk('.');
+  return recordedMetrics(join(snapshot, RECORDED_METRICS));
 }
 
 function syncLogs(from: string, to: string): void {

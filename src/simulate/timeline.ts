@@ -41,8 +41,12 @@ export interface TimelineEvent {
   stall?: boolean;
   rotate?: true;
   input?: Record<string, unknown>;
+  metrics?: Record<string, ScriptedMetric>;
   control?: { action: 'pause' | 'resume' | 'abort' | 'promote' | 'retry'; reason?: string; actor?: string };
 }
+
+/** A scripted metric answer (schemas/timeline.schema.json `metrics`). */
+export type ScriptedMetric = number | string | boolean | null | { series: number[] } | { error: string };
 
 export interface Timeline {
   file: string;
@@ -54,6 +58,7 @@ export interface Timeline {
   checksAt: number[];
   surfaces: Record<string, SurfaceStart>;
   inputs: Record<string, unknown>;
+  metrics: Record<string, ScriptedMetric>;
   events: TimelineEvent[];
   recorded: string | null;
 }
@@ -106,6 +111,7 @@ export function normalizeTimeline(value: unknown, file: string, baseDir: string,
     checksAt: ((raw.checks_at ?? []) as unknown[]).map((v, i) => instant(v, ['checks_at', i])),
     surfaces,
     inputs: { ...(raw.inputs ?? {}) },
+    metrics: { ...(raw.metrics ?? {}) },
     events: events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i).map(({ e }) => e),
     recorded: raw.recorded ? resolve(baseDir, raw.recorded.dir) : null,
   };
@@ -114,9 +120,10 @@ export function normalizeTimeline(value: unknown, file: string, baseDir: string,
 }
 
 /** Names a timeline uses that its spec does not have (a typo would otherwise silently do nothing). */
-export function unknownNames(t: Timeline, spec: { surfaces: { name: string }[]; inputs: { name: string }[] }): { path: (string | number)[]; message: string }[] {
+export function unknownNames(t: Timeline, spec: { surfaces: { name: string }[]; inputs: { name: string }[]; metrics?: { name: string }[] }): { path: (string | number)[]; message: string }[] {
   const surfaces = new Set(spec.surfaces.map((s) => s.name));
   const inputs = new Set(spec.inputs.map((i) => i.name));
+  const metrics = new Set((spec.metrics ?? []).map((m) => m.name));
   const out: { path: (string | number)[]; message: string }[] = [];
   const surface = (name: string, path: (string | number)[]) => {
     if (!surfaces.has(name)) out.push({ path, message: `the spec has no surface \`${name}\`${didYouMean(name, surfaces)} (surfaces: ${[...surfaces].join(', ')})` });
@@ -124,11 +131,16 @@ export function unknownNames(t: Timeline, spec: { surfaces: { name: string }[]; 
   const input = (name: string, path: (string | number)[]) => {
     if (!inputs.has(name)) out.push({ path, message: `the spec declares no input \`${name}\`${didYouMean(name, inputs)}` });
   };
+  const metric = (name: string, path: (string | number)[]) => {
+    if (!metrics.has(name)) out.push({ path, message: `the spec declares no metric \`${name}\`${didYouMean(name, metrics)}` });
+  };
   for (const name of Object.keys(t.surfaces)) surface(name, ['surfaces', name]);
   for (const name of Object.keys(t.inputs)) input(name, ['inputs', name]);
+  for (const name of Object.keys(t.metrics)) metric(name, ['metrics', name]);
   for (const e of t.events) {
     if (e.surface !== undefined) surface(e.surface, ['events', e.index ?? 0, 'surface']);
     for (const name of Object.keys(e.input ?? {})) input(name, ['events', e.index ?? 0, 'input', name]);
+    for (const name of Object.keys(e.metrics ?? {})) metric(name, ['events', e.index ?? 0, 'metrics', name]);
   }
   return out;
 }

@@ -9,6 +9,8 @@ import { didYouMean, nearMiss } from './suggest.js';
 export interface VarScope {
   surfaces: readonly string[];
   inputs: readonly string[];
+  /** Declared metrics and their source kind (a Prometheus value is always a number). */
+  metrics: Readonly<Record<string, 'prometheus' | 'http'>>;
   /** Inside a gate or trigger with `each`: `surface` is bound. */
   surfaceBound: boolean;
   /** Inside `health:` rules, paths are relative to the surface. */
@@ -29,6 +31,8 @@ export interface FieldType {
 export type Resolution =
   | {
       ok: true; type: ValueType; warning?: string; input?: string;
+      /** The metric the path reads. */
+      metric?: string;
       /** Known only for fields the schema types; never for `inputs.*` or `state.*`. */
       field?: FieldType;
       /** The path reads `last_reason_codes` (`list`) or one of its elements (`item`). */
@@ -111,6 +115,18 @@ export function resolveVarPath(path: string, scope: VarScope): Resolution {
       return { ok: false, message: `\`${path}\` reads input \`${second}\`, which is not declared under \`inputs\`` + (didYouMean(second, scope.inputs) || (scope.inputs.length ? `; declared inputs: ${list(scope.inputs)}` : '; declare it with `inputs: { ' + second + ': { file: … } }`')) };
     }
     return { ok: true, type: 'unknown', input: second };
+  }
+  if (first === 'metrics') {
+    if (second === undefined) return { ok: true, type: 'object' };
+    const declared = Object.keys(scope.metrics);
+    if (!Object.prototype.hasOwnProperty.call(scope.metrics, second)) {
+      return { ok: false, message: `\`${path}\` reads metric \`${second}\`, which is not declared under \`metrics\`` + (didYouMean(second, declared) || (declared.length ? `; declared metrics: ${list(declared)}` : '; declare it with `metrics: { ' + second + ': { prometheus: { address: …, query: … } } }`')) };
+    }
+    const resolved = walk(schema.definitions.metric!, segs, 2, `metrics.${second}`, 'metric');
+    if (!resolved.ok) return resolved;
+    // A Prometheus answer is a number whenever `value` can be read (no data with `onNoData: hold`, NaN and ±Inf error instead).
+    const number = segs[2] === 'value' && segs.length === 3 && scope.metrics[second] === 'prometheus';
+    return { ...resolved, metric: second, ...(number ? { type: 'number', field: { type: 'number', nullable: false } } : {}) };
   }
   return walk(schema, segs, 0, '', 'context');
 }

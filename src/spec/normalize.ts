@@ -3,7 +3,7 @@ import { parseDuration } from '../time/duration.js';
 import type { SourceMap } from './source-map.js';
 import {
   DEFAULTS, type CronSpec, type GateSpec, type HookEvent, type HookSpec, type InputSpec, type PhaseSpec,
-  type Spec, type SurfaceKind, type SurfaceSpec, type TriggerSpec,
+  type MetricSpec, type SecretRef, type Spec, type SurfaceKind, type SurfaceSpec, type TriggerSpec,
 } from './types.js';
 
 /* The input has passed the schema and lint, so the shapes below hold; the casts only name them. */
@@ -30,6 +30,18 @@ export function normalizeSpec(data: Raw, file: string, digest: string, sourceMap
     required: i.required ?? DEFAULTS.inputRequired,
     format: i.format ?? (/\.json$/i.test(i.file) ? 'json' : 'yaml'),
     description: i.description ?? null,
+  }));
+
+  const secret = (r: Raw): SecretRef => (r.env !== undefined ? { env: r.env } : { file: r.file });
+  const headers = (h: Raw | undefined): Record<string, SecretRef> => Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, secret(v as Raw)]));
+  const metrics: MetricSpec[] = Object.entries((data.metrics ?? {}) as Raw).map(([name, m]) => ({
+    name,
+    description: m.description ?? null,
+    source: m.prometheus
+      ? { kind: 'prometheus', address: m.prometheus.address, query: m.prometheus.query, reduce: m.prometheus.reduce ?? null, headers: headers(m.prometheus.headers), bearerToken: m.prometheus.bearerToken ? secret(m.prometheus.bearerToken) : null }
+      : { kind: 'http', url: m.http.url, pointer: m.http.pointer, headers: headers(m.http.headers), bearerToken: m.http.bearerToken ? secret(m.http.bearerToken) : null },
+    timeoutMs: ms(m.timeout, DEFAULTS.metricTimeoutMs),
+    onNoData: typeof m.onNoData === 'number' ? { value: m.onNoData } : 'hold',
   }));
 
   const rawPhases = data.phases as Raw[];
@@ -77,7 +89,10 @@ export function normalizeSpec(data: Raw, file: string, digest: string, sourceMap
     each: each(t.each),
     phases: t.phases ?? null,
     when: t.when,
-    consecutive: t.consecutive ?? DEFAULTS.consecutive,
+    // A trigger that counts within the phase fires on its count (a streak of that length is also that count).
+    consecutive: t.consecutive ?? t.count ?? DEFAULTS.consecutive,
+    count: t.count !== undefined ? { matches: t.count, within: t.within ?? 'phase' } : null,
+    onError: t.onError ? { consecutive: t.onError.consecutive, action: t.onError.action } : null,
     action: t.action,
     severity: t.severity ?? DEFAULTS.severity,
     source: source(['triggers', i, 'when']),
@@ -102,6 +117,7 @@ export function normalizeSpec(data: Raw, file: string, digest: string, sourceMap
     digest,
     surfaces,
     inputs,
+    metrics,
     schedule: cron(data.schedule),
     promotionWindow: cron(data.promotionWindow),
     health: data.health ? { failing: data.health.failing, degraded: data.health.degraded } : null,

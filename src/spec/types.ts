@@ -55,6 +55,40 @@ export interface PhaseSpec {
   gates: GateSpec[];
 }
 
+/** Where a header value or token comes from: never the spec text (it would land in reviews, logs and records). */
+export type SecretRef = { env: string } | { file: string };
+
+export interface PrometheusSource {
+  kind: 'prometheus';
+  /** Base URL of any Prometheus-compatible HTTP API (`/api/v1/query` is appended). */
+  address: string;
+  /** PromQL, with `{{rollout.name}}`, `{{phase.name}}`, `{{phase.index}}`, `{{phase.traffic}}` placeholders. */
+  query: string;
+  /** How a vector of several series becomes one value; null: more than one series is an error. */
+  reduce: 'sum' | 'min' | 'max' | 'avg' | null;
+  headers: Record<string, SecretRef>;
+  bearerToken: SecretRef | null;
+}
+
+export interface HttpSource {
+  kind: 'http';
+  /** An http(s) URL answering JSON, with the same placeholders as a query. */
+  url: string;
+  /** RFC 6901 JSON pointer to the value ('' is the whole body). */
+  pointer: string;
+  headers: Record<string, SecretRef>;
+  bearerToken: SecretRef | null;
+}
+
+export interface MetricSpec {
+  name: string;
+  description: string | null;
+  source: PrometheusSource | HttpSource;
+  timeoutMs: number;
+  /** No data (an empty vector, a JSON null): hold (rules reading `value` error, never a rollback), or judge this value instead. */
+  onNoData: 'hold' | { value: number };
+}
+
 export type TriggerAction = 'rollback' | 'hold';
 export type Severity = 'high' | 'medium' | 'low';
 
@@ -66,6 +100,10 @@ export interface TriggerSpec {
   phases: string[] | null;
   when: Rule;
   consecutive: number;
+  /** Fire on the Nth matching check within the phase, consecutive or not (null: only `consecutive` counts). */
+  count: { matches: number; within: 'phase' } | null;
+  /** Fire `action` after this many checks in a row at which `when` could not be evaluated (no data does not count). */
+  onError: { consecutive: number; action: TriggerAction } | null;
   action: TriggerAction;
   severity: Severity;
   source: SourceRef;
@@ -89,6 +127,7 @@ export interface Spec {
   digest: string;
   surfaces: SurfaceSpec[];
   inputs: InputSpec[];
+  metrics: MetricSpec[];
   schedule: CronSpec | null;
   promotionWindow: CronSpec | null;
   /** null: the producer's classification (tau-formats §4). */
@@ -104,5 +143,6 @@ export const DEFAULTS = {
   severity: 'medium' as Severity,
   timezone: 'UTC',
   hookTimeoutMs: 30_000,
+  metricTimeoutMs: 5_000,
   inputRequired: true,
 } as const;

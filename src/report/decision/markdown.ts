@@ -3,7 +3,7 @@ import { markdownCell as cell, textLines } from '../escape.js';
 import { isoOf } from '../../time/instant.js';
 import type { DecisionRecord } from '../../engine/record.js';
 import type { DecisionRenderer } from './index.js';
-import { gateCounts, minutes, position, streak } from './words.js';
+import { gateCounts, metricAnswer, minutes, position, streak } from './words.js';
 
 const ICON = { promote: '⏫', wait: '⏳', hold: '⏸️', rollback: '⏪', complete: '✅' } as const;
 
@@ -21,6 +21,11 @@ export function markdownLines(r: DecisionRecord): string[] {
   if (r.triggers.length > 0) {
     out.push('| trigger | surface | streak | action | values | spec |', '| --- | --- | --- | --- | --- | --- |');
     for (const t of r.triggers) out.push(`| ${t.name} | ${t.surface ?? ''} | ${t.fired ? `**${streak(t)}**` : streak(t)} | ${t.action} | ${cell(t.message)} | ${cell(position(t.source) ?? '')} |`);
+    out.push('');
+  }
+  if (r.metrics && Object.keys(r.metrics).length > 0) {
+    out.push('| metric | answer | query | at |', '| --- | --- | --- | --- |');
+    for (const [name, m] of Object.entries(r.metrics)) out.push(`| ${cell(name)} | ${cell(metricAnswer(m))} | ${cell(m.query)} | ${isoOf(m.time_unix_ms)} |`);
     out.push('');
   }
   out.push('| surface | health | gate | reason |', '| --- | --- | --- | --- |');

@@ -2,7 +2,7 @@
 import { textLines } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
 import { isoOf } from '../../time/instant.js';
-import { atPosition, gateCounts, minutes, streak, where } from './words.js';
+import { atPosition, gateCounts, metricAnswer, minutes, streak, where } from './words.js';
 
 export const renderText: DecisionRenderer = (r, { explain }) => {
   const out: string[] = [];
@@ -26,6 +26,13 @@ export const renderText: DecisionRenderer = (r, { explain }) => {
       if (explain) for (const line of t.trace) out.push(`         ${line}`);
     }
     if (!explain && r.triggers.every((t) => t.streak === 0 && t.matched !== null)) out.push(`  none matched (${r.triggers.length} evaluated)`);
+  }
+  if (r.metrics && Object.keys(r.metrics).length > 0) {
+    out.push('metrics');
+    for (const [name, m] of Object.entries(r.metrics)) {
+      out.push(`  ${name}: ${metricAnswer(m)}`);
+      if (explain) out.push(`         ${m.source} ${m.query} at ${isoOf(m.time_unix_ms)}`);
+    }
   }
   out.push('surfaces');
   for (const [name, s] of Object.entries(r.surfaces)) {

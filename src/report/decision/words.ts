@@ -1,5 +1,6 @@
 /** Small shared wording for decision renderers. */
 import type { GateResult, RecordSource, TriggerResult } from '../../engine/record.js';
+import type { MetricEvidence } from '../../engine/metric-context.js';
 import { formatDuration } from '../../time/duration.js';
 
 export const where = (surface: string | null) => (surface === null ? '' : ` [${surface}]`);
@@ -18,5 +19,15 @@ export function gateCounts(gates: readonly GateResult[]): string {
 }
 
 export function streak(t: TriggerResult): string {
-  return t.matched === null ? 'error' : `streak ${t.streak}/${t.consecutive}${t.fired ? ', fired' : ''}`;
+  const parts = [t.matched === null ? 'error' : t.count ? `${t.count.matches}/${t.count.required} in phase` : `streak ${t.streak}/${t.consecutive}`];
+  if (t.errors) parts.push(`errors ${t.errors.streak}/${t.errors.consecutive}`);
+  if (t.fired) parts.push('fired');
+  return parts.join(', ');
+}
+
+/** `0.002 (vector of 1 series)`, `no value (empty vector)`, `ERROR: …`: what a metric answered, in a phrase. */
+export function metricAnswer(m: MetricEvidence): string {
+  if (m.error !== null) return `ERROR ${m.error}`;
+  const value = m.value === null ? `no value (${m.kind})` : typeof m.value === 'string' ? JSON.stringify(m.value) : String(m.value);
+  return `${value} (${m.shape})`;
 }

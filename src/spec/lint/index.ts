@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { SourceMap } from '../source-map.js';
 import { lintHooks } from './lint-hooks.js';
+import { lintMetrics } from './lint-metrics.js';
 import { lintConstantRules } from './lint-constant-rules.js';
 import { lintAllRules } from './lint-rules.js';
 import { lintSchedules } from './lint-schedule.js';
@@ -15,5 +16,6 @@ export function lintSpec(data: Record<string, unknown>, file: string, sourceMap:
   lintConstantRules(report);
   lintSchedules(report);
   lintHooks(report);
+  lintMetrics(report);
   return report.diagnostics;
 }

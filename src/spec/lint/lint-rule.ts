@@ -25,10 +25,12 @@ const COMPARISONS = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=']);
 export interface RuleFacts {
   /** Inputs this rule reads, for cross-checks (e.g. a trigger on an optional input). */
   inputs: Set<string>;
+  /** Metrics this rule reads (an unread metric is worth a warning). */
+  metrics: Set<string>;
 }
 
 export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope, report: Reporter): RuleFacts {
-  const facts: RuleFacts = { inputs: new Set() };
+  const facts: RuleFacts = { inputs: new Set(), metrics: new Set() };
   const owner = describeRuleOwner(report.data, at);
   const before = report.diagnostics.length;
   walk(rule, [...at], 'none');
@@ -98,6 +100,7 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
     }
     if (resolution.warning) report.warning('unknown-reason-code', `${resolution.warning} (in ${owner})`, path);
     if (resolution.input) facts.inputs.add(resolution.input);
+    if (resolution.metric) facts.metrics.add(resolution.metric);
   }
 
   /** The resolution of a literal `var` (not inside `all`/`some`/…), or undefined. */

@@ -6,13 +6,16 @@ import { asArray, asRecord, isRecord, nameOf, type Reporter } from './reporter.j
 export function lintAllRules(report: Reporter): void {
   const spec = report.data;
   const inputs = asRecord(spec.inputs);
+  const metrics = asRecord(spec.metrics);
   const base: VarScope = {
     surfaces: Object.keys(asRecord(spec.surfaces)),
     inputs: Object.keys(inputs),
+    metrics: Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, isRecord(m) && m.http !== undefined ? 'http' : 'prometheus'])),
     surfaceBound: false,
     healthRule: false,
   };
   const used = new Set<string>();
+  const read = new Set<string>();
   const scopeFor = (each: unknown): VarScope => ({ ...base, surfaceBound: each !== undefined });
 
   asArray(spec.phases).forEach((phase, i) => {
@@ -20,12 +23,14 @@ export function lintAllRules(report: Reporter): void {
       if (!isRecord(gate) || gate.rule === undefined) return;
       const facts = lintRule(gate.rule, ['phases', i, 'gates', j, 'rule'], scopeFor(gate.each), report);
       facts.inputs.forEach((n) => used.add(n));
+      facts.metrics.forEach((n) => read.add(n));
     });
   });
 
   asArray(spec.triggers).forEach((trigger, i) => {
     if (!isRecord(trigger) || trigger.when === undefined) return;
     const facts = lintRule(trigger.when, ['triggers', i, 'when'], scopeFor(trigger.each), report);
+    facts.metrics.forEach((n) => read.add(n));
     for (const name of facts.inputs) {
       used.add(name);
       if (asRecord(inputs[name]).required === false) {
@@ -41,5 +46,8 @@ export function lintAllRules(report: Reporter): void {
 
   for (const name of Object.keys(inputs)) {
     if (!used.has(name)) report.warning('unused-input', `input \`${name}\` is declared but no gate or trigger reads it`, ['inputs', name], 'key');
+  }
+  for (const name of Object.keys(metrics)) {
+    if (!read.has(name)) report.warning('unused-metric', `metric \`${name}\` is declared but no gate or trigger reads it, so it is queried at every check for nothing`, ['metrics', name], 'key');
   }
 }
