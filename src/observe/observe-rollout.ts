@@ -6,11 +6,12 @@ import type { Observations } from '../engine/observations.js';
 import type { RolloutState } from '../engine/state.js';
 import type { Spec } from '../spec/types.js';
 import { inputFiles } from './input-files.js';
+import { metricQueries } from './metrics/metric-queries.js';
 import type { ObservationSource } from './source.js';
 import { tauSurfaces } from './tau-surfaces.js';
 
-/** What every rollout reads today; metric sources are added beside these. */
-export const DEFAULT_SOURCES: readonly ObservationSource[] = [tauSurfaces, inputFiles];
+/** What every rollout reads: Tau state directories, input files, metric queries. */
+export const DEFAULT_SOURCES: readonly ObservationSource[] = [tauSurfaces, inputFiles, metricQueries];
 
 export interface ObserveOptions {
   /** Where relative paths in the spec resolve. */
