@@ -5,13 +5,15 @@ import type { SurfaceKind } from '../tau/surface-kind.js';
 import { safeLine } from '../report/escape.js';
 import { loadSpecText } from '../spec/load-spec.js';
 import { SCHEMA_DIR } from '../spec/schema-files.js';
-import { starterSpec } from '../spec/starter.js';
+import { starterSpec, type StarterMetrics } from '../spec/starter.js';
 import { makeDirs } from '../store/make-dirs.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, withExitCodes } from './common.js';
 
 export interface InitOptions {
   surface: SurfaceKind;
+  /** Add metric gates and a trigger on this source. */
+  metrics?: StarterMetrics;
   name?: string;
   output?: string;
   force?: boolean;
@@ -27,7 +29,7 @@ export function runInit(options: InitOptions): Promise<number> {
     const toStdout = output === '-';
     const path = resolve(output);
     const schema = relative(toStdout ? process.cwd() : dirname(path), SCHEMA_DIR + 'rollout-spec.schema.json').split(sep).join('/');
-    const text = starterSpec(options.surface, name, schema);
+    const text = starterSpec(options.surface, name, schema, options.metrics ?? null);
     // Never hand out a starter that does not validate.
     const check = loadSpecText(text, output);
     if (!check.spec || check.diagnostics.length > 0) throw new Error(`the starter spec does not validate: ${JSON.stringify(check.diagnostics)}`);
@@ -49,7 +51,7 @@ export function runInit(options: InitOptions): Promise<number> {
     } catch (err) {
       throw new ExitError(`--output ${output}: cannot write it (${(err as NodeJS.ErrnoException).code ?? 'an error'}); choose another --output`, EXIT.STORE_NOT_WRITABLE);
     }
-    process.stdout.write(`${safeLine(`wrote ${output}: a ${options.surface} canary rollout (canary-1 5% -> canary-2 25% -> canary-3 50% -> general-availability 100%)`)}\n${safeLine(`next: edit stateDir and the gates, then \`rollgate validate ${output}\``)}\n`);
+    process.stdout.write(`${safeLine(`wrote ${output}: a ${options.surface} canary rollout${options.metrics ? ` gated on ${options.metrics} metrics` : ''} (canary-1 5% -> canary-2 25% -> canary-3 50% -> general-availability 100%)`)}\n${safeLine(`next: edit stateDir${options.metrics ? ', the metric address and queries' : ''} and the gates, then \`rollgate validate ${output}\``)}\n`);
     return EXIT.OK;
   });
 }

@@ -325,12 +325,14 @@ broken source journal, 73 a store cannot be read or written.`)
     .command('init')
     .description('write a commented starter spec that validates')
     .addOption(new Option('--surface <kind>', 'the kind of surface being rolled out').choices(SURFACE_KINDS).default('custom-command'))
+    .addOption(new Option('--metrics <source>', 'also gate on what the service measures: an error-rate and a latency gate, and an error-rate trigger').choices(['prometheus']))
     .option('--name <name>', 'rollout name (default: the surface kind)')
     .option('--output <file>', 'where to write it, or - for stdout (default: specs/<name>.yaml)')
     .option('--force', 'overwrite an existing file')
     .addHelpText('after', `
 Examples:
   rollgate init --surface dashboard --name dashboard-2026-02
+  rollgate init --surface custom-command --metrics prometheus --name api
   rollgate init --surface voice --output - | less`)
     .action(async (options: import('./init.js').InitOptions) => {
       const { runInit } = await import('./init.js');

@@ -9,7 +9,49 @@ const ACTIVITY: Partial<Record<SurfaceKind, string>> = {
   deployment: 'cloud_rollout_applied',
 };
 
-export function starterSpec(kind: SurfaceKind, name: string, schemaPath: string): string {
+/** Metric sources `init --metrics` can start from. */
+export const STARTER_METRICS = ['prometheus'] as const;
+export type StarterMetrics = (typeof STARTER_METRICS)[number];
+
+/** An error-rate and a latency metric on Prometheus, with the canary's series selected by label. */
+const PROMETHEUS_METRICS = `
+# What the service measures (docs/metrics.md). Each query is an instant query at the check's
+# instant (\`time=\`), so \`evaluate --now T\` gives the same answer every time. Placeholders:
+# {{rollout.name}}, {{phase.name}}, {{phase.index}}, {{phase.traffic}}.
+metrics:
+  error-rate:
+    description: Share of the canary's requests that failed (5xx) over 5 minutes.
+    prometheus:
+      address: http://127.0.0.1:9090          # any Prometheus-compatible API
+      query: sum(rate(http_requests_total{job="{{rollout.name}}",track="canary",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="{{rollout.name}}",track="canary"}[5m]))
+      # bearerToken: { env: PROMETHEUS_TOKEN }  # secrets come from env or files, never from here
+    timeout: 5s
+    onNoData: hold                            # no traffic yet: hold (the soak restarts), never roll back
+  latency-p99:
+    description: 99th percentile request latency of the canary, in seconds.
+    prometheus:
+      address: http://127.0.0.1:9090
+      query: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job="{{rollout.name}}",track="canary"}[5m])))
+    timeout: 5s
+`;
+
+const PROMETHEUS_GATES = `      - name: error-rate-below-1pct
+        description: Fewer than 1% of the canary's requests fail.
+        rule: { "<": [ { var: metrics.error-rate.value }, 0.01 ] }
+      - name: latency-p99-below-500ms
+        rule: { "<": [ { var: metrics.latency-p99.value }, 0.5 ] }
+`;
+
+const PROMETHEUS_TRIGGERS = `  - name: error-rate-spike
+    description: More than 5% of the canary's requests fail on 2 consecutive checks; 4 checks in a row without an answer also roll back.
+    when: { ">": [ { var: metrics.error-rate.value }, 0.05 ] }
+    consecutive: 2
+    onError: { consecutive: 4, action: rollback }
+    action: rollback
+    severity: high
+`;
+
+export function starterSpec(kind: SurfaceKind, name: string, schemaPath: string, metrics: StarterMetrics | null = null): string {
   const activity = ACTIVITY[kind];
   const canary2Gates = activity
     ? `    gates:
@@ -38,7 +80,7 @@ surfaces:
     stateDir: .tau/${kind}        # holds state.json and runtime-events.jsonl
     kind: ${kind}
     staleAfter: 15m               # an older snapshot means the runtime stopped: hold
-
+${metrics === 'prometheus' ? PROMETHEUS_METRICS : ''}
 # When \`rollgate run\` checks this rollout.
 schedule: { cron: "*/5 * * * *", timezone: UTC }
 # Uncomment to promote only during business hours (rollbacks never wait):
@@ -62,7 +104,7 @@ phases:
           and:
             - { "==": [ { var: surface.events.phase.case_processing_failed }, 0 ] }
             - { "==": [ { var: surface.events.phase.malformed_inputs_observed }, 0 ] }
-  - name: canary-2
+${metrics === 'prometheus' ? PROMETHEUS_GATES : ''}  - name: canary-2
     traffic: 25
     soak: 60m
     inherit: true                 # canary-1's gates still apply
@@ -92,7 +134,7 @@ triggers:
     when: { ">=": [ { var: surface.health.failure_streak }, 3 ] }
     action: rollback
     severity: high
-
+${metrics === 'prometheus' ? PROMETHEUS_TRIGGERS : ''}
 # Set the traffic weight on promotion and roll back on rollback. Hooks get ROLLGATE_ROLLOUT,
 # ROLLGATE_DECISION, ROLLGATE_PHASE, ROLLGATE_TRAFFIC and ROLLGATE_RECORD; no shell is used.
 # hooks:

@@ -29,4 +29,18 @@ describe('rollgate init', () => {
     expect(printed.stdout).toContain('rule: { ">": [ { var: surfaces.dashboard.events.check.widget_views_updated }, 0 ] }');
     expect(rollgate(['init', '--name', 'Bad_Name'], dir).code).toBe(64);
   });
+
+  it('--metrics prometheus adds an error-rate and a latency gate and an error-rate trigger, and still validates without warnings', () => {
+    const dir = tempDir('init');
+    const r = rollgate(['init', '--metrics', 'prometheus', '--name', 'api'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('wrote specs/api.yaml: a custom-command canary rollout gated on prometheus metrics');
+    const v = rollgate(['validate', 'specs/api.yaml', '--format', 'json'], dir);
+    expect(JSON.parse(v.stdout)).toEqual([expect.objectContaining({ valid: true, errors: [], warnings: [] })]);
+    const text = readFileSync(join(dir, 'specs/api.yaml'), 'utf8');
+    expect(text).toContain('rule: { "<": [ { var: metrics.error-rate.value }, 0.01 ] }');
+    expect(text).toContain('rule: { "<": [ { var: metrics.latency-p99.value }, 0.5 ] }');
+    expect(text).toContain('onError: { consecutive: 4, action: rollback }');
+    expect(rollgate(['init', '--metrics', 'datadog', '--output', '-'], dir).code).toBe(64);
+  });
 });
