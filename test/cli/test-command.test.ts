@@ -36,7 +36,8 @@ describe('rollgate test', () => {
     expect(r.stdout).toContain('coverage of custom-command (specs/custom-command.yaml): 13/13 gates and triggers both ways');
     expect(r.stdout).toContain('coverage of dashboard (specs/dashboard.yaml): 13/13');
     expect(r.stdout).toContain('coverage of release (specs/release.yaml): 21/21');
-    expect(r.stdout).toMatch(/\n\d+ cases: (\d+) passed, 0 failed; coverage 47\/47 gates and triggers both ways\n$/);
+    expect(r.stdout).toContain('coverage of api-metrics (specs/api-metrics.yaml): 6/6');
+    expect(r.stdout).toMatch(/\n\d+ cases: (\d+) passed, 0 failed; coverage 53\/53 gates and triggers both ways\n$/);
   });
 
   it('a failing case: exit 1, the expectation\'s place, and expected against actual decisions', () => {

@@ -19,7 +19,7 @@ describe('rollgate validate', () => {
   it('expands a directory to the specs in it', () => {
     const r = rollgate(['validate', 'specs/']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('3 specs checked');
+    expect(r.stdout).toContain('4 specs checked');
   });
 
   it('exits 65 with file:line:col: error: sentence on stderr for an invalid spec', () => {
