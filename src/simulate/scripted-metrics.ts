@@ -8,6 +8,8 @@ import type { ObservationSource } from '../observe/source.js';
 import { renderTemplate, templateValues } from '../spec/query-template.js';
 import type { MetricSpec } from '../spec/types.js';
 import type { ScriptedMetric } from './timeline.js';
+import { jsonQueryText } from '../observe/metrics/http-json.js';
+import { reduced } from '../observe/metrics/prometheus-answer.js';
 
 /** A source reading the answers `current()` holds at each check (a metric never scripted has no data). */
 export function scriptedMetrics(current: () => Readonly<Record<string, ScriptedMetric>>): ObservationSource {
@@ -20,7 +22,8 @@ export function scriptedMetrics(current: () => Readonly<Record<string, ScriptedM
       const answers = current();
       into.metrics ??= {};
       for (const metric of spec.metrics) {
-        const query = metric.source.kind === 'prometheus' ? renderTemplate(metric.source.query, values) : `GET ${renderTemplate(metric.source.url, values)} ${metric.source.pointer}`;
+        // The same query text a live check records (credentials masked, `""` for the whole answer).
+        const query = metric.source.kind === 'prometheus' ? renderTemplate(metric.source.query, values) : jsonQueryText(renderTemplate(metric.source.url, values), metric.source.pointer);
         const scripted = Object.prototype.hasOwnProperty.call(answers, metric.name) ? answers[metric.name]! : null;
         into.metrics[metric.name] = scriptedAnswer(metric, scripted, query, nowMs);
       }
@@ -50,8 +53,5 @@ export function scriptedAnswer(metric: MetricSpec, scripted: ScriptedMetric, que
   if (reduce === null) {
     return { ok: false, ...frame, error: `the query returned ${series.length} series; say how to reduce them with \`reduce: sum|min|max|avg\`` };
   }
-  const reduced = reduce === 'sum' ? series.reduce((a, b) => a + b, 0)
-    : reduce === 'avg' ? series.reduce((a, b) => a + b, 0) / series.length
-      : reduce === 'min' ? Math.min(...series) : Math.max(...series);
-  return value(series.some(Number.isNaN) ? NaN : reduced, `scripted: ${series.length} series reduced by ${reduce}`, series.length);
+  return value(reduced(series, reduce), `scripted: ${series.length} series reduced by ${reduce}`, series.length);
 }

@@ -75,7 +75,7 @@ function readVector(result: unknown, reduce: Reduce, subject: string): Prometheu
 }
 
 /** NaN anywhere makes the result NaN (Math.min/max and sums agree); +Inf and -Inf summed is NaN. */
-function reduced(values: number[], reduce: NonNullable<Reduce>): number {
+export function reduced(values: number[], reduce: NonNullable<Reduce>): number {
   switch (reduce) {
     case 'min':
       return values.reduce((a, b) => Math.min(a, b));
