@@ -1,6 +1,6 @@
 /**
- * An observation source: one kind of thing a check reads from the world (today a Tau state
- * directory per surface, and the spec's input files; next, metric queries). observeRollout()
+ * An observation source: one kind of thing a check reads from the world (a Tau state
+ * directory per surface, the spec's input files, metric queries). observeRollout()
  * asks every source in turn and hands the engine one Observations.
  *
  * A source never throws for bad data: a missing, unreadable or garbled read is itself an
