@@ -42,12 +42,15 @@ export function timeCommand(argv, { runs, shell = false, input, before, expectEx
  * Times several commands interleaved: one warm-up run of each, then `runs` rounds that run each
  * command once (the order rotating from round to round), so machine noise and CPU frequency
  * changes hit every command alike and ratios between them hold. `commands` maps a name to
- * { argv, before?, expectExit? } as timeCommand takes them; returns the stats of each name.
+ * { argv, before?, expectExit? } as timeCommand takes them (`argv` may also be a function that
+ * returns the argv, called before each run, warm-up included: e.g. a --now that advances);
+ * returns the stats of each name.
  */
 export function timeInterleaved(commands, { runs }) {
   const names = Object.keys(commands);
   const once = (name) => {
-    const { argv, before, expectExit } = commands[name];
+    const { before, expectExit } = commands[name];
+    const argv = typeof commands[name].argv === 'function' ? commands[name].argv() : commands[name].argv;
     before?.();
     const t0 = performance.now();
     const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20 });

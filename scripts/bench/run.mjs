@@ -2,7 +2,8 @@
 //   node scripts/bench/run.mjs [--lines N] [--runs N] [--out FILE] [--keep] [--scratch DIR]
 // --scratch: where the generated files go (default: the system temp folder); a test gives its
 // own folder, so it never sees (or sweeps) another bench's files.
-// --min-runs, --rule-evaluations, --serve-clients, --serve-requests: smaller for a smoke run.
+// --min-runs, --rule-evaluations, --serve-clients, --serve-requests, --store-runs: smaller for a
+// smoke run.
 import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { eventCounting } from './event-counting.mjs';
 import { simulateThroughput } from './simulate.mjs';
 import { serveResponsiveness } from './serve.mjs';
 import { cliFigures } from './cli.mjs';
+import { storeFigures } from './store.mjs';
+import { reapStaleServers } from '../postgres/server.mjs';
 import { machine } from './lib.mjs';
 
 const { values } = parseArgs({
@@ -27,6 +30,8 @@ const { values } = parseArgs({
     'rule-evaluations': { type: 'string', default: '200000' },
     'serve-clients': { type: 'string', default: '200' },
     'serve-requests': { type: 'string', default: '200' },
+    // Interleaved runs of the file-store / PostgreSQL check (each about 0.2 s, three commands a round).
+    'store-runs': { type: 'string', default: '20' },
   },
 });
 const lines = Number(values.lines);
@@ -42,6 +47,9 @@ for (const name of readdirSync(scratch)) {
   const pid = /^rollgate-bench-(\d+)-/.exec(name)?.[1];
   if (pid && !alive(Number(pid))) rmSync(join(scratch, name), { recursive: true, force: true });
 }
+// The same for the PostgreSQL server of the store section (a process of its own, in the system
+// temp folder so that `nobody` can run it): the servers whose owner is gone are stopped and removed.
+for (const gone of reapStaleServers()) log(`stopped and removed ${gone}, a server left by a run that was killed`);
 const dir = mkdtempSync(join(scratch, `rollgate-bench-${process.pid}-`));
 const cleanUp = () => {
   if (!values.keep) return rmSync(dir, { recursive: true, force: true });
@@ -54,6 +62,7 @@ try {
   const m = machine();
   const counting = eventCounting({ dir, lines, newLines, runs, minRuns, log });
   const cli = await cliFigures({ dir, lines, newLines, runs, minRuns, ruleEvaluations: Number(values['rule-evaluations']), log });
+  const store = await storeFigures({ dir, runs: Number(values['store-runs']), log });
   const sim = await simulateThroughput({ checks: Number(values['simulate-checks']), runs, log });
   const serve = await serveResponsiveness({ dir, clients: Number(values['serve-clients']), requests: Number(values['serve-requests']), log });
   const total = (performance.now() - started) / 1000;
@@ -65,6 +74,8 @@ try {
     '',
     cli.markdown,
     '',
+    store.markdown,
+    '',
     counting.markdown,
     '',
     sim.markdown,
@@ -74,7 +85,7 @@ try {
   ].join('\n');
   writeFileSync(values.out, doc);
   process.stdout.write(doc);
-  log(`wrote ${values.out}; figures: ${JSON.stringify({ ...cli.figures, ...counting.figures, ...sim.figures, ...serve.figures })}`);
+  log(`wrote ${values.out}; figures: ${JSON.stringify({ ...cli.figures, ...store.figures, ...counting.figures, ...sim.figures, ...serve.figures })}`);
 } finally {
   cleanUp();
 }

@@ -285,6 +285,87 @@ describe('store copy', () => {
     expect(again.code).toBe(64);
     expect(again.stderr).toContain('already holds rollout web; copy into a store that does not (nothing was written)');
   });
+
+  it('PostgreSQL -> PostgreSQL: one database to another, the journal row for row, state, audit lines and incident; the target verifies and takes the next check; a second copy is refused', async () => {
+    const { loadSpecFile } = await import('../../src/spec/load-spec.js');
+    const { operate } = await import('../../src/runner/operate.js');
+    const { openStore } = await import('../../src/store/open-store.js');
+    const root = host();
+    writeFileSync(join(root, 'web.yaml'), SPEC.replaceAll('soak: 10m', 'soak: 30d'));
+    const spec = loadSpecFile(join(root, 'web.yaml')).spec!;
+    const source = await freshDatabase('copy_from');
+    const target = await freshDatabase('copy_to');
+    expect(rollgate(['store', 'init', '--store', source], root).code).toBe(0);
+    // The source written by the PostgreSQL store itself (not by a copy): 36 checks, a pause and
+    // a resume (audit rows), a rollback (an incident row): 39 commits, so its state row is at version 39.
+    const store = openStore(source, 'web');
+    let at = T0;
+    try {
+      for (let i = 0; i < 36; i++) {
+        at += MIN;
+        writeSurface(root, at, ['healthy_cycle']);
+        const r = await operate(spec, { kind: 'check', dryRun: false }, { store, root, nowMs: at });
+        expect(r.ok).toBe(true);
+      }
+      await operate(spec, { kind: 'action', action: 'pause', who: { actor: 'ann', reason: 'INC-2' } }, { store, root, nowMs: at + 1 });
+      await operate(spec, { kind: 'action', action: 'resume', who: { actor: 'ann', reason: 'ok' } }, { store, root, nowMs: at + 2 });
+      at += 3;
+      writeSurface(root, at, ['case_processing_failed']);
+      const last = await operate(spec, { kind: 'check', dryRun: false }, { store, root, nowMs: at });
+      expect(last.ok && last.record.decision).toBe('rollback');
+    } finally {
+      await store.close();
+    }
+
+    const copy = rollgate(['store', 'copy', '--from', source, '--to', target], root);
+    expect(copy.code, copy.stderr).toBe(0);
+    expect(copy.stdout).toContain('web: 39 records, the state, 2 audit lines, 1 incident copied from');
+    for (const url of [source, target]) expect(copy.stdout + copy.stderr).not.toContain(new URL(url).password);
+
+    const rows = async (url: string) => ({
+      journal: await psql(url, 'SELECT rollout, check_no, line, hash FROM rollgate.journal ORDER BY rollout, check_no'),
+      state: await psql(url, 'SELECT name, state FROM rollgate.rollouts ORDER BY name'),
+      audit: await psql(url, 'SELECT rollout, request_id, line FROM rollgate.audit ORDER BY rollout, seq'),
+      incidents: await psql(url, 'SELECT rollout, check_no, created_unix_ms, files FROM rollgate.incidents ORDER BY rollout, check_no'),
+    });
+    const from = await rows(source);
+    const to = await rows(target);
+    expect(from.journal).toHaveLength(39);
+    expect(from.audit).toHaveLength(2);
+    expect(from.incidents).toHaveLength(1);
+    expect(to.journal).toEqual(from.journal);
+    expect(to.state).toEqual(from.state);
+    expect(to.audit).toEqual(from.audit);
+    expect(to.incidents).toEqual(from.incidents);
+    const version = (url: string) => psql(url, 'SELECT version::int AS version FROM rollgate.rollouts');
+    expect(await version(source)).toEqual([{ version: 39 }]);
+    expect(await version(target)).toEqual([{ version: 1 }]);
+
+    const verify = cli(root, target, ['journal', 'web.yaml', '--verify']);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout).toContain('the hash chain of 39 records is intact');
+    const status = (url: string) => cli(root, url, ['status', 'web.yaml', '--now', iso(at + MIN)]);
+    expect(status(target).stdout).toBe(status(source).stdout.replaceAll(new URL(source).pathname.slice(1), new URL(target).pathname.slice(1)));
+
+    // Copying again is refused and writes nothing.
+    const again = rollgate(['store', 'copy', '--from', source, '--to', target], root);
+    expect(again.code).toBe(64);
+    expect(again.stderr).toContain('already holds rollout web; copy into a store that does not (nothing was written)');
+    expect(await rows(target)).toEqual(to);
+
+    // The copy is a store to go on with: a retry (an audit row and a record) and the next check
+    // commit on the target (its state row's version starts again at 1) and chain onto the copy.
+    writeSurface(root, at + 2 * MIN, ['healthy_cycle']);
+    const retry = cli(root, target, ['control', 'web.yaml', 'retry', '--reason', 'fixed', '--actor', 'ann', '--now', iso(at + MIN)]);
+    expect(retry.code, retry.stderr).toBe(0);
+    const next = cli(root, target, ['evaluate', 'web.yaml', '--now', iso(at + 2 * MIN)]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toContain('check 41');
+    expect((await journal(target)).map((r) => r.check_no)).toEqual(Array.from({ length: 41 }, (_, i) => i + 1));
+    expect(await version(target)).toEqual([{ version: 3 }]);
+    expect(cli(root, target, ['journal', 'web.yaml', '--verify']).code).toBe(0);
+    expect(await journal(source)).toHaveLength(39);
+  });
 });
 
 describe('run on many hosts', () => {
