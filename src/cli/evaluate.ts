@@ -3,6 +3,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DECISION_RENDERERS, type EvaluateFormat } from '../report/decision/index.js';
 import { runCheck } from '../runner/run-check.js';
+import type { Observations } from '../engine/observations.js';
+import { recordSnapshot } from '../simulate/record-snapshot.js';
+import { safeLine } from '../report/escape.js';
 import { emit } from './emit.js';
 import { EXIT, EXIT_OF } from './exit-codes.js';
 import { collectPair, ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
@@ -12,6 +15,8 @@ export interface EvaluateOptions extends PlaceOptions {
   explain?: boolean;
   input?: string[];
   format: EvaluateFormat;
+  /** Save what the check read as a snapshot of a recorded timeline under this folder. */
+  record?: string;
 }
 
 export function runEvaluate(specFile: string, options: EvaluateOptions): Promise<number> {
@@ -27,7 +32,10 @@ export function runEvaluate(specFile: string, options: EvaluateOptions): Promise
       if (!existsSync(path)) throw new ExitError(`--input ${name}=${file}: no such file`, EXIT.MISSING);
       inputFiles[name] = path;
     }
-    const { record } = await runCheck(spec, { ...place, dryRun: options.dryRun ?? false, inputFiles });
+    let recorded: string | null = null;
+    const observed = options.record === undefined ? undefined : (obs: Observations) => { recorded = recordSnapshot(spec, place.root, obs, place.nowMs, resolve(options.record!)); };
+    const { record } = await runCheck(spec, { ...place, dryRun: options.dryRun ?? false, inputFiles, observed });
+    if (recorded !== null) process.stderr.write(`${safeLine(`rollgate evaluate: ${recorded}`)}\n`);
     emit(DECISION_RENDERERS[options.format](record, { spec, explain: options.explain ?? false }));
     return EXIT_OF[record.decision];
   });

@@ -84,6 +84,7 @@ health unknown), 66 the directory does not exist, 64 usage error.`)
     .argument('<spec>', 'the rollout spec'))
     .option('--dry-run', 'decide, print, and change nothing (no state, no journal, no hooks)')
     .option('--explain', 'show the full trace of every gate and trigger')
+    .option('--record <dir>', 'also save what this check read (state directories, inputs, metric answers) as <dir>/<instant>/, a snapshot that `simulate` replays as a recorded timeline')
     .option('--input <name=file>', 'read input <name> from <file> instead of the spec\'s path (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .addOption(formatOption(['text', 'json', 'junit', 'github', 'markdown']))
     .addHelpText('after', `

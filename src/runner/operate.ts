@@ -41,6 +41,8 @@ export interface EdgeOptions {
    * is observed or written), or null. `run` on many hosts skips a tick another evaluator checked.
    */
   skipIf?: (before: RolloutState | null) => string | null;
+  /** Told what the check read, before it decides (`evaluate --record` saves it for replay). */
+  observed?: (obs: Observations) => void;
 }
 
 export type Operated =
@@ -78,6 +80,7 @@ export async function operate(spec: Spec, operation: Operation, options: EdgeOpt
     const skip = options.skipIf?.(before) ?? null;
     if (skip !== null) return { ok: false, message: skip, skipped: true };
     const obs = await observeRollout(spec, before, { root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles ?? {}, sources: options.sources });
+    options.observed?.(obs);
     const verdict = decideOperation(spec, operation, before, obs, options.nowMs);
     if (!verdict.ok) return verdict;
     let { record, next } = verdict.decided;

@@ -1,4 +1,5 @@
 /** One check with the file store and the hooks, as `rollgate evaluate` and the scheduler run it. */
+import type { Observations } from '../engine/observations.js';
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
 import type { Spec } from '../spec/types.js';
@@ -16,6 +17,8 @@ export interface RunCheckOptions {
   dryRun: boolean;
   /** `--input name=file` overrides. */
   inputFiles?: Record<string, string>;
+  /** Told what the check read, before it decides. */
+  observed?: (obs: Observations) => void;
 }
 
 export interface CheckRun {
@@ -45,7 +48,7 @@ export async function runTickCheck(spec: Spec, options: Omit<RunCheckOptions, 'd
 async function checkWith(spec: Spec, options: RunCheckOptions, skipIf?: (before: RolloutState | null) => string | null) {
   const store = openStore(options.store, spec.name);
   try {
-    return await operate(spec, { kind: 'check', dryRun: options.dryRun }, { store, root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: [hooksProvider], skipIf });
+    return await operate(spec, { kind: 'check', dryRun: options.dryRun }, { store, root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: [hooksProvider], skipIf, observed: options.observed });
   } finally {
     await store.close();
   }

@@ -163,6 +163,26 @@ describe('a canary gated on a Prometheus error rate', () => {
   });
 });
 
+describe('a live check recorded and replayed', () => {
+  it('evaluate --record saves the real answers; simulate replays them offline to the same decisions and values', () => {
+    const dir = project(spec(prometheus.address));
+    const live = [0, 65, 70].map((m) => {
+      const r = evaluate(dir, T0 + m * MIN, '--format', 'json', '--record', 'rec');
+      expect(r.stderr).toContain(`recorded what this check read in ${join(dir, 'rec', `${iso(T0 + m * MIN).replace(/:/g, '-')}`)}`);
+      return JSON.parse(r.stdout);
+    });
+    expect(live.map((r) => r.decision)).toEqual(['wait', 'hold', 'rollback']);
+    writeFileSync(join(dir, 'replay.yaml'), 'recorded: { dir: rec }\n');
+    // Offline: the spec's address now points nowhere, and the replay still judges the real answers.
+    writeFileSync(join(dir, 'api.yaml'), spec('http://127.0.0.1:9'));
+    const replayed = rollgate(['simulate', 'api.yaml', '--timeline', 'replay.yaml', '--format', 'json'], dir);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    const records = JSON.parse(replayed.stdout);
+    expect(records.map((r: { decision: string }) => r.decision)).toEqual(['wait', 'hold', 'rollback']);
+    expect(records.map((r: { metrics: Record<string, { value: number }> }) => r.metrics['error-rate']!.value)).toEqual(live.map((r) => r.metrics['error-rate'].value));
+  });
+});
+
 describe('a gate on a value from a JSON endpoint', () => {
   let server: TestHttpServer | undefined;
   afterAll(async () => {
