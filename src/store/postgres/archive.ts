@@ -1,5 +1,6 @@
 /** PostgreSQL's side of `store copy`: a rollout's rows read and written as a RolloutArchive, in one transaction. */
-import pg from 'pg';
+import type pg from 'pg';
+import { driver } from './driver.js';
 import type { ArchiveStore, RolloutArchive } from '../rollout-archive.js';
 import { StoreError } from '../store-error.js';
 import { pgFailure } from './errors.js';
@@ -10,7 +11,7 @@ export function postgresArchive(url: string): ArchiveStore {
   let client: pg.Client | null = null;
   const session = async (doing: string) => {
     if (client) return client;
-    const c = new pg.Client({ connectionString: url, application_name: 'rollgate store copy', connectionTimeoutMillis: 10_000 });
+    const c = new (await driver()).Client({ connectionString: url, application_name: 'rollgate store copy', connectionTimeoutMillis: 10_000 });
     c.on('error', () => {});
     try {
       await c.connect();

@@ -1,11 +1,12 @@
 /** `rollgate store init` on PostgreSQL: the schema created or upgraded, in one sentence. */
-import pg from 'pg';
+import type pg from 'pg';
+import { driver } from './driver.js';
 import { pgFailure } from './errors.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
 import { maskUrl } from './url.js';
 
 export async function initPostgres(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url, application_name: 'rollgate store init', connectionTimeoutMillis: 10_000 });
+  const client = new (await driver()).Client({ connectionString: url, application_name: 'rollgate store init', connectionTimeoutMillis: 10_000 });
   client.on('error', () => {});
   try {
     await client.connect();

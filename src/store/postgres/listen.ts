@@ -4,7 +4,8 @@
  * the dashboard within about a second. A hint only: the tables stay the truth, and a lost
  * notification (a dropped session) only delays an update to the next timed refresh.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { driver } from './driver.js';
 import { maskUrl } from './url.js';
 
 export const CHANNEL = 'rollgate';
@@ -15,7 +16,7 @@ export async function listenForChanges(url: string, onChange: (rollout: string) 
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url, application_name: 'rollgate serve (listen)', connectionTimeoutMillis: 10_000 });
+    const c = new (await driver()).Client({ connectionString: url, application_name: 'rollgate serve (listen)', connectionTimeoutMillis: 10_000 });
     c.on('notification', (n) => onChange(n.payload ?? ''));
     c.on('error', () => retry('the listening session was lost'));
     try {

@@ -15,7 +15,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { driver } from './driver.js';
 import type { DecisionRecord } from '../../engine/record.js';
 import type { RolloutState } from '../../engine/state.js';
 import { isoOf } from '../../time/instant.js';
@@ -47,14 +48,16 @@ const pools = new Map<string, pg.Pool>();
 /** URLs whose schema this process has seen current (checked once per process, not per rollout). */
 const current = new Set<string>();
 
-function poolOf(url: string): pg.Pool {
-  let pool = pools.get(url);
-  if (!pool) {
-    pool = new pg.Pool({ connectionString: url, application_name: `rollgate pid ${process.pid} on ${hostname()}`.slice(0, 63), connectionTimeoutMillis: 10_000, allowExitOnIdle: true, idleTimeoutMillis: 10_000, max: 10 });
-    // A session the server ends while idle in the pool must not crash the process.
-    pool.on('error', () => {});
-    pools.set(url, pool);
-  }
+async function poolOf(url: string): Promise<pg.Pool> {
+  const known = pools.get(url);
+  if (known) return known;
+  const { Pool } = await driver();
+  // Another caller may have made it while the driver loaded.
+  if (pools.has(url)) return pools.get(url)!;
+  const pool = new Pool({ connectionString: url, application_name: `rollgate pid ${process.pid} on ${hostname()}`.slice(0, 63), connectionTimeoutMillis: 10_000, allowExitOnIdle: true, idleTimeoutMillis: 10_000, max: 10 });
+  // A session the server ends while idle in the pool must not crash the process.
+  pool.on('error', () => {});
+  pools.set(url, pool);
   return pool;
 }
 
@@ -87,7 +90,7 @@ class PostgresStore implements RolloutStore {
   private async session(doing: string): Promise<pg.PoolClient> {
     if (this.client) return this.client;
     this.connecting ??= (async () => {
-      const client = await poolOf(this.url).connect();
+      const client = await (await poolOf(this.url)).connect();
       // A session the server ends while this store holds it must not crash the process: the next query says so.
       client.on('error', () => {});
       this.client = client;
