@@ -3,7 +3,7 @@ import { parseDuration } from '../time/duration.js';
 import type { SourceMap } from './source-map.js';
 import {
   DEFAULTS, type CronSpec, type GateSpec, type HookEvent, type HookSpec, type InputSpec, type PhaseSpec,
-  type MetricSpec, type SecretRef, type Spec, type SurfaceKind, type SurfaceSpec, type TriggerSpec,
+  type MetricSpec, type RoutingSpec, type SecretRef, type Spec, type SurfaceKind, type SurfaceSpec, type TriggerSpec,
 } from './types.js';
 
 /* The input has passed the schema and lint, so the shapes below hold; the casts only name them. */
@@ -124,5 +124,22 @@ export function normalizeSpec(data: Raw, file: string, digest: string, sourceMap
     phases,
     triggers,
     hooks,
+    routing: routingOf(data.routing, ms),
   };
+}
+
+function routingOf(r: Raw | undefined, ms: (value: unknown, fallback: number) => number): RoutingSpec | null {
+  if (!r) return null;
+  const timeoutMs = ms(r.timeout, DEFAULTS.routingTimeoutMs);
+  if (r.haproxy) {
+    const h = r.haproxy;
+    return { provider: 'haproxy', socket: h.socket ?? null, address: h.address ?? null, backend: h.backend, stable: h.stable, canary: h.canary, timeoutMs };
+  }
+  if (r.nginx) {
+    const n = r.nginx;
+    const split = n.splitClients ? { key: n.splitClients.key, variable: n.splitClients.variable ?? DEFAULTS.splitClientsVariable } : null;
+    return { provider: 'nginx', include: n.include, upstream: n.upstream, stable: n.stable, canary: n.canary, splitClients: split, test: [...(n.test ?? DEFAULTS.nginxTest)], reload: [...n.reload], timeoutMs };
+  }
+  const c = r.command;
+  return { provider: 'command', run: [...c.run], read: c.read ? [...c.read] : null, env: { ...(c.env ?? {}) }, timeoutMs };
 }

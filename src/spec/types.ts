@@ -89,6 +89,47 @@ export interface MetricSpec {
   onNoData: 'hold' | { value: number };
 }
 
+/** `routing:` (one provider): where rollgate sets the canary's share of traffic. */
+export type RoutingSpec =
+  | {
+      provider: 'haproxy';
+      /** The stats socket at level admin: a unix socket path, or null when `address` is given. */
+      socket: string | null;
+      /** `host:port` of a TCP stats socket at level admin, or null. */
+      address: string | null;
+      backend: string;
+      /** Server names in that backend. */
+      stable: string;
+      canary: string;
+      timeoutMs: number;
+    }
+  | {
+      provider: 'nginx';
+      /** The include file rollgate writes (by temp file and rename), relative to the root. */
+      include: string;
+      /** The upstream's name (weights mode), or the prefix of the two upstreams (split_clients mode). */
+      upstream: string;
+      /** The `server` lines' addresses (and parameters), e.g. `127.0.0.1:8081`. */
+      stable: string;
+      canary: string;
+      /** Sticky: a `split_clients` block keyed by `key` (e.g. `$cookie_user`) into `variable`; null: upstream weights. */
+      splitClients: { key: string; variable: string } | null;
+      /** Checks the configuration with the new file in place (default `nginx -t`); argv, no shell. */
+      test: string[];
+      /** Makes nginx load it gracefully (e.g. `nginx -s reload`); argv, no shell. */
+      reload: string[];
+      timeoutMs: number;
+    }
+  | {
+      provider: 'command';
+      /** Sets the weights: argv with `{{canary}}` and `{{stable}}` placeholders (also ROLLGATE_CANARY_WEIGHT, ROLLGATE_STABLE_WEIGHT). */
+      run: string[];
+      /** Prints the weights in effect as JSON `{"canary": 5, "stable": 95}`; null: set at every check. */
+      read: string[] | null;
+      env: Record<string, string>;
+      timeoutMs: number;
+    };
+
 export type TriggerAction = 'rollback' | 'hold';
 export type Severity = 'high' | 'medium' | 'low';
 
@@ -135,6 +176,8 @@ export interface Spec {
   phases: PhaseSpec[];
   triggers: TriggerSpec[];
   hooks: Record<HookEvent, HookSpec[]>;
+  /** null: nothing moves traffic but the hooks. */
+  routing: RoutingSpec | null;
 }
 
 export const DEFAULTS = {
@@ -144,5 +187,8 @@ export const DEFAULTS = {
   timezone: 'UTC',
   hookTimeoutMs: 30_000,
   metricTimeoutMs: 5_000,
+  routingTimeoutMs: 10_000,
+  nginxTest: ['nginx', '-t'],
+  splitClientsVariable: '$rollgate_upstream',
   inputRequired: true,
 } as const;
