@@ -13,7 +13,7 @@ export default defineConfig({
     // No PostgreSQL server here (vitest.config.ts starts one for the whole run): the files that
     // need it are left to `npm test`.
     globalSetup: [],
-    include: ['test/{engine,rules,spec,spec-test,observe,report,store,hooks,runner,schedule}/**/*.test.ts'],
+    include: ['test/{engine,rules,spec,spec-test,observe,report,store,hooks,runner,schedule,routing}/**/*.test.ts'],
     exclude: [
       ...configDefaults.exclude,
       // These start the built CLI or import dist/.
