@@ -322,6 +322,27 @@ broken source journal, 73 a store cannot be read or written.`)
       process.exitCode = await runStoreCopy(options);
     });
 
+  withRootStore(
+    program
+      .command('routing')
+      .description("the traffic weights a rollout's load balancer (`routing:`) has now and the ones its phase wants; or set them by hand, audited")
+      .argument('<spec>', 'the rollout spec')
+      .option('--set <percent>', "set the canary's share of traffic now (0-100); the next check sets the phase's weights again")
+      .option('--reason <text>', 'why (required with --set: it is recorded in the audit log)')
+      .option('--actor <name>', 'who (default: the OS user)')
+      .addOption(formatOption(['text', 'json'], 'text for people, json for scripts')),
+  )
+    .addHelpText('after', `
+Exit codes: 0 read (or set); 1 the weights cannot be read or set; 64 usage (no routing: in the spec).
+
+Examples:
+  rollgate routing specs/api.yaml
+  rollgate routing specs/api.yaml --set 0 --reason "INC-42: drain the canary while we look"`)
+    .action(async (specFile: string, options: import('./routing.js').RoutingCliOptions) => {
+      const { runRoutingCommand } = await import('./routing.js');
+      process.exitCode = await runRoutingCommand(specFile, options);
+    });
+
   program
     .command('init')
     .description('write a commented starter spec that validates')

@@ -12,7 +12,7 @@ import { keptState, nextState, phaseAfter, type Transition } from './next-state.
 import type { Observations } from './observations.js';
 import type { DecisionRecord, SurfaceSummary } from './record.js';
 import type { CheckContext } from './rule-context.js';
-import { clockSkew, missingPhase, nextSentence, reasonsOf, retrySentence, specChanged, terminalRepeat } from './sentences.js';
+import { clockSkew, missingPhase, nextSentence, reasonsOf, retrySentence, specChanged, terminalRepeat, waitRetrySentence } from './sentences.js';
 import { isTerminal, type RolloutState } from './state.js';
 import type { SurfaceContext } from './surface-context.js';
 import { evaluateTriggers } from './triggers.js';
@@ -34,7 +34,11 @@ export interface CheckResult {
   next: RolloutState;
   /** Hook events to run for this decision (none on a dry run). */
   hooks: HookEvent[];
-  /** For promote/complete: what to keep instead when a hook fails (the phase stays, decision hold). */
+  /**
+   * What the check becomes when its change cannot be made: for promote/complete, the phase stays
+   * (a failed hook or routing); for wait, a hold whose soak starts again (the traffic is not the
+   * phase's). Null for hold and rollback, which stay what they are.
+   */
   ifHooksFail: { record: DecisionRecord; next: RolloutState } | null;
   /** False when the check changes nothing (a terminal rollout repeating its decision). */
   changed: boolean;
@@ -127,6 +131,12 @@ export function check(spec: Spec, previous: RolloutState | null, obs: Observatio
       ...record, decision: 'hold', rollout_gate: 'hold', status: keep.status, phase: phaseRef(phase), previous_phase: null,
       soak: soakOf(phase, keep, nowMs, verdict.passing), next: retrySentence(decision),
     };
+    ifHooksFail = { next: keep, record: held };
+  } else if (decision === 'wait') {
+    // The traffic is not where the phase puts it (routing could not set it): nothing this soak
+    // measured counts, so the check holds and the soak starts again.
+    const keep: RolloutState = { ...next, last_decision: 'hold', phase: { ...next.phase, soak_start_unix_ms: nowMs, passing_checks: 0 } };
+    const held: DecisionRecord = { ...record, decision: 'hold', rollout_gate: 'hold', soak: soakOf(phase, keep, nowMs, 0), next: waitRetrySentence() };
     ifHooksFail = { next: keep, record: held };
   }
   return { record, next, hooks, ifHooksFail, changed: true, context };

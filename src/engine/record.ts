@@ -94,8 +94,30 @@ export interface DecisionRecord {
   hooks: HookResult[];
   dry_run: boolean;
   spec_digest: string;
+  /** Present when the spec has `routing:`: the weights the check wanted, found and set. */
+  routing?: RoutingEvidence;
   /** Present on records of manual actions (`rollgate control`, the dashboard): who, what and why. */
   override?: { action: string; actor: string; reason: string };
+}
+
+/** Percent of requests to each side (they add up to 100). */
+export interface TrafficSplit {
+  canary: number;
+  stable: number;
+}
+
+export interface RoutingEvidence {
+  provider: 'haproxy' | 'nginx' | 'command';
+  /** What was asked, in words: `HAProxy at run/admin.sock (backend app)`. */
+  target: string;
+  /** The phase's traffic after the check (0 on rollback, 100 on complete). */
+  desired: TrafficSplit;
+  /** What the balancer had before this check set anything; null when it could not say. */
+  actual: TrafficSplit | null;
+  /** rollgate set the weights at this check (and they are now `desired`). */
+  applied: boolean;
+  /** Why reading or setting failed; null when nothing failed. */
+  error: string | null;
 }
 
 export function gateOfDecision(decision: Decision): 'pass' | 'hold' {

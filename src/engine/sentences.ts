@@ -100,6 +100,11 @@ export function retrySentence(decision: 'promote' | 'complete'): string {
   return `the ${decision === 'promote' ? 'promotion' : 'completion'} is retried at the next check`;
 }
 
+/** A wait that became a hold because the traffic could not be set where the phase puts it. */
+export function waitRetrySentence(): string {
+  return 'the soak starts again once the traffic is where the phase puts it';
+}
+
 /** Step 2: a terminal rollout repeats its decision. */
 export function terminalRepeat(terminal: NonNullable<RolloutState['terminal']>): { reasons: string[]; next: string } {
   const { decision, at_unix_ms, check, reasons } = terminal;

@@ -33,6 +33,7 @@ export const hooksProvider: TrafficProvider = {
   },
 
   async retry(spec, state, record, { cwd, recordPath }) {
+    if (state.pending_hooks.length === 0) return { results: [], state };
     const results: HookResult[] = [];
     const pending: RolloutState['pending_hooks'] = [];
     for (const p of state.pending_hooks) {

@@ -1,7 +1,7 @@
 /**
  * A traffic provider carries out what a check or an action decided: moves traffic, tells the
- * world. Today that is the spec's hooks (hooks-provider.ts: commands and webhooks per event);
- * load balancers (HAProxy, nginx) are more providers beside it. The edge loop calls every
+ * world: the spec's `routing:` (routing-provider.ts: HAProxy, nginx or a command, weights read
+ * back and set at every check) and its hooks (hooks-provider.ts: commands and webhooks per event). The edge loop calls every
  * provider, in order, after the engine decided and before the record is journaled, so the
  * journal holds what really happened (a promote whose traffic could not be moved keeps the phase).
  */
@@ -38,4 +38,6 @@ export interface TrafficProvider {
    * succeed. Returns what ran and the state with what is still pending.
    */
   retry(spec: Spec, state: RolloutState, record: DecisionRecord, ctx: { cwd: string; recordPath: string | null }): Promise<{ results: HookResult[]; state: RolloutState }>;
+  /** A dry run (`--dry-run`, `status`, the dashboard): reads and reports what it would do, changes nothing. */
+  inspect?(spec: Spec, decided: Decided): Promise<Decided>;
 }

@@ -85,13 +85,18 @@ export async function operate(spec: Spec, operation: Operation, options: EdgeOpt
     if (!verdict.ok) return verdict;
     let { record, next } = verdict.decided;
     if (lock?.recovered) record = { ...record, notes: [...record.notes, lock.recovered] };
-    if (dryRun) return { ok: true, record, before, after: before, context: verdict.context };
+    if (dryRun) {
+      // Read-only: each provider reports what it sees (routing: the weights in effect).
+      let decided: Decided = { record, next };
+      for (const provider of options.providers ?? []) if (provider.inspect) decided = await provider.inspect(spec, decided);
+      return { ok: true, record: decided.record, before, after: before, context: verdict.context };
+    }
 
     const ctx = { cwd: options.root, recordPath: store.hookRecordPath };
     if (!verdict.changed) {
-      // A terminal rollout: only its failed rollback steps are retried.
+      // A terminal rollout: its failed rollback steps are retried, its traffic checked again.
       let after = before;
-      if (before && before.pending_hooks.length > 0) {
+      if (before) {
         const hooks = [];
         let state = before;
         for (const provider of options.providers ?? []) {
@@ -99,9 +104,11 @@ export async function operate(spec: Spec, operation: Operation, options: EdgeOpt
           hooks.push(...retried.results);
           state = retried.state;
         }
-        await store.save(state);
-        after = state;
-        record = { ...record, hooks };
+        if (hooks.length > 0 || state !== before) {
+          await store.save(state);
+          after = state;
+          record = { ...record, hooks };
+        }
       }
       return { ok: true, record, before, after, context: verdict.context };
     }
@@ -111,8 +118,14 @@ export async function operate(spec: Spec, operation: Operation, options: EdgeOpt
       if (note) record = { ...record, notes: [...record.notes, note] };
     }
     let decided: Decided = { record, next };
+    let events = verdict.events;
+    let ifFails = verdict.ifFails;
     for (const provider of options.providers ?? []) {
-      decided = await provider.apply({ spec, events: verdict.events, decided, ifFails: verdict.ifFails, nowMs: options.nowMs, ...ctx });
+      const decision = decided.record.decision;
+      decided = await provider.apply({ spec, events, decided, ifFails, nowMs: options.nowMs, ...ctx });
+      // A provider that kept the phase (routing could not move the traffic) calls off what the
+      // promotion would have set off: the later providers (the hooks) see a hold.
+      if (decided.record.decision !== decision) [events, ifFails] = [[], null];
     }
     ({ record, next } = decided);
     if (recovered) record = { ...record, notes: [...record.notes, recovered] };

@@ -10,6 +10,7 @@ import type { ObservationSource } from '../observe/source.js';
 import type { Spec } from '../spec/types.js';
 import type { JournalCheck } from '../store/journal-check.js';
 import type { RolloutStore } from '../store/rollout-store.js';
+import { inspectingProviders } from '../routing/traffic-providers.js';
 import { operate } from './operate.js';
 
 export interface StatusQuery {
@@ -37,7 +38,7 @@ export interface RolloutStanding {
 }
 
 export async function rolloutStatus(spec: Spec, query: StatusQuery): Promise<RolloutStanding> {
-  const done = await operate(spec, { kind: 'check', dryRun: true }, { store: query.store, root: query.root, nowMs: query.nowMs, sources: query.sources });
+  const done = await operate(spec, { kind: 'check', dryRun: true }, { store: query.store, root: query.root, nowMs: query.nowMs, sources: query.sources, providers: inspectingProviders(spec, query.root) });
   if (!done.ok) throw new Error(done.message); // a dry-run check is never refused
   return {
     spec,

@@ -4,7 +4,7 @@ import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
 import type { Spec } from '../spec/types.js';
 import { openStore } from '../store/open-store.js';
-import { hooksProvider } from '../routing/hooks-provider.js';
+import { trafficProviders } from '../routing/traffic-providers.js';
 import { isoOf } from '../time/instant.js';
 import { operate } from './operate.js';
 
@@ -48,7 +48,7 @@ export async function runTickCheck(spec: Spec, options: Omit<RunCheckOptions, 'd
 async function checkWith(spec: Spec, options: RunCheckOptions, skipIf?: (before: RolloutState | null) => string | null) {
   const store = openStore(options.store, spec.name);
   try {
-    return await operate(spec, { kind: 'check', dryRun: options.dryRun }, { store, root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: [hooksProvider], skipIf, observed: options.observed });
+    return await operate(spec, { kind: 'check', dryRun: options.dryRun }, { store, root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: trafficProviders(spec, options.root), skipIf, observed: options.observed });
   } finally {
     await store.close();
   }

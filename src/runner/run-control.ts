@@ -4,7 +4,7 @@ import type { ManualAction } from '../engine/manual-action.js';
 import type { DecisionRecord } from '../engine/record.js';
 import type { Spec } from '../spec/types.js';
 import { openStore } from '../store/open-store.js';
-import { hooksProvider } from '../routing/hooks-provider.js';
+import { trafficProviders } from '../routing/traffic-providers.js';
 import { operate } from './operate.js';
 
 export interface ControlOptions {
@@ -29,7 +29,7 @@ export async function runControl(spec: Spec, action: ManualAction, options: Cont
   const store = openStore(options.store, spec.name);
   let done;
   try {
-    done = await operate(spec, { kind: 'action', action, who: { actor: options.actor ?? defaultActor(), reason: options.reason } }, { store, root: options.root, nowMs: options.nowMs, providers: [hooksProvider] });
+    done = await operate(spec, { kind: 'action', action, who: { actor: options.actor ?? defaultActor(), reason: options.reason } }, { store, root: options.root, nowMs: options.nowMs, providers: trafficProviders(spec, options.root) });
   } finally {
     await store.close();
   }

@@ -15,7 +15,7 @@ export function specWith(metrics: MetricSpec[], name = 'web'): Spec {
     apiVersion: 'rollgate/v1', name, description: null, owner: null, labels: {}, file: 'rollout.yaml', digest: 'sha256:test',
     surfaces: [], inputs: [], metrics, schedule: null, promotionWindow: null, health: null,
     phases: [phase('canary', 0, 10), phase('general-availability', 1, 100)],
-    triggers: [], hooks: { promote: [], rollback: [], complete: [] },
+    triggers: [], hooks: { promote: [], rollback: [], complete: [] }, routing: null,
   };
 }
 

@@ -3,7 +3,7 @@ import { markdownCell as cell, textLines } from '../escape.js';
 import { isoOf } from '../../time/instant.js';
 import type { DecisionRecord } from '../../engine/record.js';
 import type { DecisionRenderer } from './index.js';
-import { gateCounts, metricAnswer, minutes, position, streak } from './words.js';
+import { gateCounts, metricAnswer, minutes, position, routingLine, streak } from './words.js';
 
 const ICON = { promote: '⏫', wait: '⏳', hold: '⏸️', rollback: '⏪', complete: '✅' } as const;
 
@@ -28,6 +28,7 @@ export function markdownLines(r: DecisionRecord): string[] {
     for (const [name, m] of Object.entries(r.metrics)) out.push(`| ${cell(name)} | ${cell(metricAnswer(m))} | ${cell(m.query)} | ${isoOf(m.time_unix_ms)} |`);
     out.push('');
   }
+  if (r.routing) out.push(`Routing: ${cell(routingLine(r.routing))}`, '');
   out.push('| surface | health | gate | reason |', '| --- | --- | --- | --- |');
   for (const [name, s] of Object.entries(r.surfaces)) out.push(`| ${name} | ${s.health_state}${s.stale ? ' (stale)' : ''}${s.paused ? ' (paused)' : ''} | ${s.rollout_gate} | ${cell(s.health_reason)} |`);
   return out;

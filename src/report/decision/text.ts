@@ -2,7 +2,7 @@
 import { textLines } from '../escape.js';
 import type { DecisionRenderer } from './index.js';
 import { isoOf } from '../../time/instant.js';
-import { atPosition, gateCounts, metricAnswer, minutes, streak, where } from './words.js';
+import { atPosition, gateCounts, metricAnswer, minutes, routingLine, streak, where } from './words.js';
 
 export const renderText: DecisionRenderer = (r, { explain }) => {
   const out: string[] = [];
@@ -34,6 +34,7 @@ export const renderText: DecisionRenderer = (r, { explain }) => {
       if (explain) out.push(`         ${m.source} ${m.query} at ${isoOf(m.time_unix_ms)}`);
     }
   }
+  if (r.routing) out.push(`routing ${routingLine(r.routing)}`);
   out.push('surfaces');
   for (const [name, s] of Object.entries(r.surfaces)) {
     out.push(`  ${name}: ${s.health_state}, gate ${s.rollout_gate}${s.paused ? ', paused' : ''}${s.stale ? ', stale' : ''}: ${s.health_reason}`);

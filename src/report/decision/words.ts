@@ -1,5 +1,5 @@
 /** Small shared wording for decision renderers. */
-import type { GateResult, RecordSource, TriggerResult } from '../../engine/record.js';
+import type { GateResult, RecordSource, RoutingEvidence, TrafficSplit, TriggerResult } from '../../engine/record.js';
 import type { MetricEvidence } from '../../engine/metric-context.js';
 import { formatDuration } from '../../time/duration.js';
 
@@ -30,4 +30,13 @@ export function metricAnswer(m: MetricEvidence): string {
   if (m.error !== null) return `ERROR ${m.error}`;
   const value = m.value === null ? `no value (${m.kind})` : typeof m.value === 'string' ? JSON.stringify(m.value) : String(m.value);
   return `${value} (${m.shape})`;
+}
+
+/** `canary 5% / stable 95% on HAProxy at … (set at this check)`: the routing a record shows, in a phrase. */
+export function routingLine(r: RoutingEvidence): string {
+  const split = (w: TrafficSplit) => `canary ${w.canary}% / stable ${w.stable}%`;
+  const found = r.actual ? split(r.actual) : 'unknown';
+  if (r.error !== null && !r.applied) return `${r.target}: wanted ${split(r.desired)}, found ${found}; ${r.error}`;
+  if (r.applied) return `${r.target}: ${split(r.desired)}, set at this check (found ${found})`;
+  return `${r.target}: ${found}${r.actual && (r.actual.canary !== r.desired.canary) ? `, wanted ${split(r.desired)}` : ', as wanted'}`;
 }

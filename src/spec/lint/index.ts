@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { SourceMap } from '../source-map.js';
 import { lintHooks } from './lint-hooks.js';
 import { lintMetrics } from './lint-metrics.js';
+import { lintRouting } from './lint-routing.js';
 import { lintConstantRules } from './lint-constant-rules.js';
 import { lintAllRules } from './lint-rules.js';
 import { lintSchedules } from './lint-schedule.js';
@@ -17,5 +18,6 @@ export function lintSpec(data: Record<string, unknown>, file: string, sourceMap:
   lintSchedules(report);
   lintHooks(report);
   lintMetrics(report);
+  lintRouting(report);
   return report.diagnostics;
 }
