@@ -36,7 +36,8 @@ export function routingProvider(router: Router): TrafficProvider {
       const { actual, applied, readError, setError } = await reconcile(desired);
       if (setError === null) {
         const notes: string[] = [];
-        const moving = decided.record.decision === 'promote' || decided.record.decision === 'complete' || decided.record.decision === 'rollback';
+        // A check that moves the traffic (or the rollout's first) sets it; any other found it changed behind its back.
+        const moving = decided.record.check === 1 || decided.record.decision === 'promote' || decided.record.decision === 'complete' || decided.record.decision === 'rollback';
         if (applied && !moving && actual !== null) notes.push(`routing: ${router.target} had ${splitText(actual)}, not the phase's ${splitText(desired)}; set it back`);
         if (applied && readError !== null) notes.push(`routing: could not read the weights of ${router.target} (${readError}); set ${splitText(desired)}`);
         return withRouting(decided, evidence(desired, actual, applied, readError), notes);
