@@ -13,7 +13,7 @@ export function rolloutCard(r) {
     pauseBanner(r),
     phaseLadder(r),
     el('div', { class: 'card-grid' }, [
-      el('div', { class: 'card-col' }, [soakBlock(r), decisionBlock(r)]),
+      el('div', { class: 'card-col' }, [soakBlock(r), trafficBlock(r), decisionBlock(r)]),
       el('div', { class: 'card-col' }, [historyBlock(r)]),
     ]),
     gatesBlock(r),
@@ -116,6 +116,18 @@ function soakBlock(r) {
       el('span', { class: checksOk ? 'ok-text' : 'warn-text', text: `${soak.passing_checks} passing ${soak.passing_checks === 1 ? 'check' : 'checks'}` }),
       ` of ${soak.min_checks} required`,
     ]),
+  ]);
+}
+
+/** The load balancer's split now and the one the phase wants (spec `routing:`); nothing without it. */
+function trafficBlock(r) {
+  const t = r.traffic;
+  if (!t) return null;
+  const split = (w) => `canary ${percent(w.canary)} / stable ${percent(w.stable)}`;
+  const same = t.actual && t.actual.canary === t.desired.canary && t.actual.stable === t.desired.stable;
+  return block('Traffic', [
+    el('p', { class: same ? 'ok-text' : 'warn-text', dataset: { testid: 'traffic-actual' }, text: t.actual ? `${split(t.actual)} now` : `unknown now${t.error ? `: ${t.error}` : ''}` }),
+    el('p', { class: 'muted', dataset: { testid: 'traffic-desired' }, text: `${split(t.desired)} wanted · ${t.target}` }),
   ]);
 }
 

@@ -117,6 +117,8 @@ export function widgetsPayload(views: RolloutView[], nowMs: number, freshness: F
         soak: p?.soak ?? null,
         pause: v.state?.pause ? { actor: v.state.pause.actor, reason: v.state.pause.reason, since_unix_ms: v.state.pause.since_unix_ms } : null,
         next_decision: p ? { decision: p.decision, reasons: p.reasons, next: p.next } : null,
+        // Read-only (the preview is a dry run): what the load balancer has and what the phase wants; null without `routing:`.
+        traffic: p?.routing ? { provider: p.routing.provider, target: p.routing.target, desired: p.routing.desired, actual: p.routing.actual, error: p.routing.error } : null,
         last_decision: last ? { check: last.check, decision: last.decision, evaluated_unix_ms: last.evaluated_unix_ms, reasons: last.reasons, override: last.override ?? null } : null,
         gates: (p?.gates ?? []).map((g) => ({ name: g.name, phase: g.phase, surface: g.surface, result: g.result, message: g.message })),
         triggers: (p?.triggers ?? []).map((t) => ({ name: t.name, surface: t.surface, matched: t.matched, streak: t.streak, consecutive: t.consecutive, fired: t.fired, action: t.action, severity: t.severity, message: t.message })),
