@@ -34,7 +34,7 @@ routing:
   command: { run: [ ./set.sh, "{{canary}}", "{{stable}}" ], read: [ ./get.sh ] }
 `, 'web.yaml').spec!;
     const store = join(root, '.rollgate');
-    const widget = async (at: number) => widgetsPayload([await readRolloutView(spec, root, store, at)], at).rollouts[0].traffic;
+    const widget = async (at: number) => widgetsPayload([await readRolloutView(spec, root, store, at)], at).rollouts[0]!.traffic;
     expect(await widget(T0)).toEqual({ provider: 'command', target: 'command `./set.sh {{canary}} {{stable}}`', desired: { canary: 5, stable: 95 }, actual: { canary: 50, stable: 50 }, error: null });
     expect(existsSync(store)).toBe(false);
     await runCheck(spec, { root, store, nowMs: T0, dryRun: false });
