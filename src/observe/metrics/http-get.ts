@@ -5,6 +5,7 @@
  * <masked address>`), with every secret scrubbed from whatever the network stack said.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import { scrub } from './mask.js';
 
 /** Far more than any instant-query answer or health document; over it is an error, not a cut. */
@@ -42,8 +43,10 @@ export async function httpGet(req: GetRequest): Promise<GetResult> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, error: `${req.subject} cannot be asked: only http:// and https:// URLs are supported, not ${url.protocol}//` };
   }
-  // Loaded when first asked: node:https brings TLS, ~10 ms of every start-up of a spec without metrics.
-  const send = url.protocol === 'https:' ? (await import('node:https')).request : (await import('node:http')).request;
+  // Loaded when first asked (node:http and node:https with TLS are ~9 ms of every start-up of a
+  // spec without metrics); by require, which the bundled CLI has (its vm script has no import()).
+  const load = createRequire(import.meta.url);
+  const send = url.protocol === 'https:' ? (load('node:https') as typeof import('node:https')).request : (load('node:http') as typeof import('node:http')).request;
 
   return new Promise<GetResult>((resolve) => {
     let stage: Stage = 'connecting';
