@@ -11,7 +11,7 @@ echo "[demo:$DEMO] -- a healthy run, with a pause on the way"
 A=$SCRATCH/healthy
 world "$A" $S tau-samples/runtime-dashboard-healthy
 run_steps $SPEC "$A" $S $ACTIVE 2026-02-16 "09:00 wait 0" "09:30 promote 0" "10:00 wait 0"
-expect_cmd "control pause holds the rollout" 1 'paused by demo' -- rg control $SPEC pause --reason "change freeze" --actor demo --root "$A" --now 2026-02-16T10:05:00Z
+expect_cmd "control pause holds the rollout" 0 'paused by demo' -- rg control $SPEC pause --reason "change freeze" --actor demo --root "$A" --now 2026-02-16T10:05:00Z
 run_steps $SPEC "$A" $S $ACTIVE 2026-02-16 "10:30 hold 1"
 expect_cmd "control resume lets it go on" 0 'resumed by demo' -- rg control $SPEC resume --reason "freeze over" --actor demo --root "$A" --now 2026-02-16T10:35:00Z
 run_steps $SPEC "$A" $S $ACTIVE 2026-02-16 "10:40 promote 0" "12:40 promote 0"

@@ -7,7 +7,7 @@ import type { Observations } from '../engine/observations.js';
 import { recordSnapshot } from '../simulate/record-snapshot.js';
 import { safeLine } from '../report/escape.js';
 import { emit } from './emit.js';
-import { EXIT, EXIT_OF } from './exit-codes.js';
+import { EXIT, EXIT_OF, noFail, VERDICTS } from './exit-codes.js';
 import { collectPair, ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 
 export interface EvaluateOptions extends PlaceOptions {
@@ -17,6 +17,10 @@ export interface EvaluateOptions extends PlaceOptions {
   format: EvaluateFormat;
   /** Save what the check read as a snapshot of a recorded timeline under this folder. */
   record?: string;
+  /** Exit 0 on hold and rollback too (the decision is still printed): errors only fail. */
+  noFail?: boolean;
+  /** commander's spelling of `--no-fail` (false when given). */
+  fail?: boolean;
 }
 
 export function runEvaluate(specFile: string, options: EvaluateOptions): Promise<number> {
@@ -37,6 +41,6 @@ export function runEvaluate(specFile: string, options: EvaluateOptions): Promise
     const { record } = await runCheck(spec, { ...place, dryRun: options.dryRun ?? false, inputFiles, observed });
     if (recorded !== null) process.stderr.write(`${safeLine(`rollgate evaluate: ${recorded}`)}\n`);
     emit(DECISION_RENDERERS[options.format](record, { spec, explain: options.explain ?? false }));
-    return EXIT_OF[record.decision];
+    return (options.noFail ?? options.fail === false) ? noFail(EXIT_OF[record.decision], VERDICTS.evaluate) : EXIT_OF[record.decision];
   });
 }

@@ -15,3 +15,21 @@ export const EXIT = {
 
 /** The exit code of each decision: 0 promote, wait, complete; 1 hold; 2 rollback. */
 export const EXIT_OF: Record<Decision, number> = { promote: EXIT.OK, wait: EXIT.OK, complete: EXIT.OK, hold: EXIT.HOLD, rollback: EXIT.ROLLBACK };
+
+/**
+ * `--no-fail` (evaluate, run --once, validate, test), the way conftest's is: the command's
+ * verdict (a hold or rollback, invalid specs, failing cases) is reported and exits 0; errors
+ * (a usage error, a missing file, an unwritable or locked store, an internal error) still fail.
+ * For validate, invalid specs (65) are its verdict; corrupt store data never reaches validate.
+ */
+export function noFail(code: number, verdict: readonly number[]): number {
+  return verdict.includes(code) ? EXIT.OK : code;
+}
+
+/** What --no-fail turns into 0, per command. */
+export const VERDICTS = {
+  evaluate: [EXIT.HOLD, EXIT.ROLLBACK],
+  run: [EXIT.HOLD, EXIT.ROLLBACK],
+  validate: [EXIT.INVALID],
+  test: [EXIT.HOLD],
+} as const;

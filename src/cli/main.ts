@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
+import { exitHelp } from './exit-table.js';
 import { errorLines, textLines } from '../report/escape.js';
 import { VALIDATE_FORMATS } from '../report/validation/index.js';
 import { SURFACE_KINDS } from '../tau/surface-kind.js';
@@ -31,10 +32,12 @@ Docs: README.md, schemas/rollout-spec.schema.json`);
 
   program
     .command('validate')
+    .addHelpText('after', exitHelp('validate'))
     .description('check specs against the schema and the semantic rules (unknown keys, var paths, operators, durations, cron, time zones, references)')
     .argument('<spec...>', 'spec files, or directories whose *.yaml files are specs')
     .addOption(formatOption(VALIDATE_FORMATS))
     .option('--strict', 'treat every warning as an error (exit 65), e.g. an undocumented reason code')
+    .option('--no-fail', 'report everything and exit 0 for invalid specs too; a missing file still fails (66)')
     .addHelpText('after', `
 Examples:
   rollgate validate specs/release.yaml
@@ -51,6 +54,7 @@ With --strict a warning makes its spec invalid (65) and shows as an error in eve
 
   program
     .command('inspect')
+    .addHelpText('after', exitHelp('inspect'))
     .description("the producer-compatible status report of one surface's state directory (tau-formats §5), plus rollgate's extras")
     .argument('<stateDir>', 'directory holding state.json and runtime-events.jsonl, e.g. .tau/dashboard')
     .addOption(new Option('--surface <kind>', 'surface kind, when detection from state.json is not wanted').choices(SURFACE_KINDS))
@@ -80,9 +84,11 @@ health unknown), 66 the directory does not exist, 64 usage error.`)
 
   withPlace(program
     .command('evaluate')
+    .addHelpText('after', exitHelp('evaluate'))
     .description('one check of a rollout: decide promote, wait, hold, rollback or complete, and explain why')
     .argument('<spec>', 'the rollout spec'))
     .option('--dry-run', 'decide, print, and change nothing (no state, no journal, no hooks)')
+    .option('--no-fail', 'exit 0 on hold and rollback too (the decision is still printed); errors (64 and up) still fail')
     .option('--explain', 'show the full trace of every gate and trigger')
     .option('--record <dir>', 'also save what this check read (state directories, inputs, metric answers) as <dir>/<instant>/, a snapshot that `simulate` replays as a recorded timeline')
     .option('--input <name=file>', 'read input <name> from <file> instead of the spec\'s path (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
@@ -102,22 +108,56 @@ Exit: 0 promote, wait or complete; 1 hold; 2 rollback; 64 usage; 65 invalid spec
 
   withPlace(program
     .command('status')
-    .description('where a rollout stands, surface health, and what a check would decide now; changes nothing')
-    .argument('<spec>', 'the rollout spec'))
+    .addHelpText('after', exitHelp('status'))
+    .description('where rollouts stand, surface health, and what a check would decide now; changes nothing')
+    .argument('<spec...>', 'rollout specs (several: one row each, a table)'))
+    .option('--watch', 'keep showing it until Ctrl-C or SIGTERM: redrawn on a terminal; elsewhere a new block only when something changed')
+    .option('--interval <duration>', 'with --watch: how often to look (default 5s)')
     .addOption(formatOption(['text', 'json']))
     .addHelpText('after', `
-Example:
-  rollgate status specs/release.yaml`)
-    .action(async (spec: string, options: import('./status.js').StatusOptions) => {
+Examples:
+  rollgate status specs/release.yaml
+  rollgate status specs/*.yaml                 # NAME STATUS PHASE TRAFFIC CHECKS LAST DECISION AGE NEXT
+  rollgate status specs/*.yaml --watch --interval 10s
+  rollgate status specs/*.yaml --format json   # an array, one status document per spec
+
+--watch with --format json prints one document (or array) per line, each time something
+changes. It stops on SIGINT or SIGTERM, exit 0.`)
+    .action(async (specs: string[], options: import('./status.js').StatusOptions) => {
       const { runStatus } = await import('./status.js');
-      process.exitCode = await runStatus(spec, options);
+      process.exitCode = await runStatus(specs, options);
+    });
+
+  withRootStore(program
+    .command('wait')
+    .addHelpText('after', exitHelp('wait'))
+    .description('block until a rollout reaches a phase (or a later one) or completes: for CI deploy jobs; reads the store only, unless --check')
+    .argument('<spec>', 'the rollout spec'))
+    .requiredOption('--for <target>', 'phase=NAME (that phase or any later one), or complete')
+    .option('--timeout <duration>', 'give up after this long, exit 3, e.g. 2h (default: wait for ever)')
+    .option('--interval <duration>', 'how often to read the store', '10s')
+    .option('--check', "also run the checks on the spec's schedule.cron meanwhile (as `rollgate run` does, taking the lock per check)")
+    .addOption(formatOption(['text', 'json'], 'one line per change (text) or one JSON object per line (json)'))
+    .addHelpText('after', `
+Examples:
+  rollgate wait specs/api.yaml --for phase=canary-2 --timeout 2h    # a deploy job's next step
+  rollgate wait specs/api.yaml --for complete --check --timeout 30h  # no \`rollgate run\` elsewhere
+
+Prints one line each time the rollout's phase, status or decision changes (not one per poll),
+then how the wait ended. Exit: 0 reached (a complete rollout has passed every phase), 2 rolled
+back, 3 timed out; stopped by SIGINT or SIGTERM, it prints nothing more and exits 130 or 143.`)
+    .action(async (spec: string, options: import('./wait.js').WaitCliOptions) => {
+      const { runWait } = await import('./wait.js');
+      process.exitCode = await runWait(spec, options);
     });
 
   withPlace(program
     .command('control')
+    .addHelpText('after', exitHelp('control'))
     .description('steer a rollout by hand: pause, resume, abort (roll back now), promote (one phase now), retry (start again after a rollback), acknowledge (lost or unreadable event lines), reset-clock (after a clock jump forward)')
     .argument('<spec>', 'the rollout spec')
     .addArgument(new Argument('<action>', 'what to do').choices(['pause', 'resume', 'abort', 'promote', 'retry', 'acknowledge', 'reset-clock'])))
+    .option('--full', 'with promote: straight to the last phase (general availability), overriding the gates of every phase between')
     .option('--reason <text>', 'why (required: it is recorded in the journal and the audit log)')
     .option('--actor <name>', 'who (default: the OS user)')
     .addOption(formatOption(['text', 'json']))
@@ -139,9 +179,10 @@ such a window): valid reason codes still count, only new doubt holds again, and 
 restarts at this action. reset-clock undoes
 a clock jump forward (every check holds as "clock skew" until the clock passes the last
 check): checks are timed from now again and the soak restarts.
-Each action is appended to actions-audit.jsonl and to the decision journal.
-Exit: the decision's code (0 promote/wait/complete, 1 hold, 2 rollback); 64 when the action
-makes no sense now (e.g. resume when not paused): nothing is changed.`)
+promote --full goes straight to the last phase (general availability), overriding the gates
+of every phase between, like Argo Rollouts' promote --full.
+Each action is appended to actions-audit.jsonl and to the decision journal; the decision it
+leads to is printed.`)
     .action(async (spec: string, action: import('../engine/manual-action.js').ManualAction, options: import('./control.js').ControlCliOptions) => {
       const { runControlCommand } = await import('./control.js');
       process.exitCode = await runControlCommand(spec, action, options);
@@ -149,9 +190,11 @@ makes no sense now (e.g. resume when not paused): nothing is changed.`)
 
   withRootStore(program
     .command('run')
+    .addHelpText('after', exitHelp('run'))
     .description('check every spec on its own schedule.cron, as a long-running service (or once, for system cron)')
     .argument('<spec...>', 'rollout specs')
     .option('--once', 'check every due spec once and exit with the worst exit code (for system cron, CI schedules, Kubernetes CronJobs)')
+    .option('--no-fail', 'with --once: exit 0 on holds and rollbacks too (a routine hold must not fail a CronJob); errors still fail')
     .option('--now <instant>', 'with --once: the instant to check at, ISO-8601 with a zone or unix ms (default: the clock)')
     .addOption(formatOption(['text', 'json'], 'one line per check (text) or one decision record per line (json)'))
     .addHelpText('after', `
@@ -172,6 +215,7 @@ the rollout's lock first; the others skip it (the lock holder's rivals exit 75 f
 
   program
     .command('schedule')
+    .addHelpText('after', exitHelp('schedule'))
     .description("the next check times of a spec's schedule.cron, in its time zone and in UTC")
     .argument('<spec>', 'the rollout spec')
     .option('--count <n>', 'how many times to list', '10')
@@ -187,6 +231,7 @@ Example:
 
   program
     .command('simulate')
+    .addHelpText('after', exitHelp('simulate'))
     .description('replay a timeline (scripted or recorded) through the real observation code and engine, on a virtual clock')
     .argument('<spec>', 'the rollout spec')
     .requiredOption('--timeline <file>', 'the timeline (schemas/timeline.schema.json)')
@@ -208,10 +253,12 @@ spec or timeline, 66 for a missing file.`)
 
   program
     .command('test')
+    .addHelpText('after', exitHelp('test'))
     .description('run spec test cases: timelines replayed through the engine, with expected decisions, and gate/trigger coverage')
     .argument('[paths...]', 'test files, or directories searched for *.test.yaml (default: specs/ and test/specs/)')
     .addOption(formatOption(['text', 'json', 'junit', 'github', 'markdown']))
     .option('--require-coverage', 'also fail (exit 1) unless every gate and trigger is tested both ways')
+    .option('--no-fail', 'report everything and exit 0 when cases fail too; invalid or missing test files still fail')
     .addHelpText('after', `
 Examples:
   rollgate test                                   # every *.test.yaml under specs/ and test/specs/
@@ -237,6 +284,7 @@ Exit: 0 every case passed, 1 a case failed (or coverage is incomplete with --req
 
   withRootStore(program
     .command('serve')
+    .addHelpText('after', exitHelp('serve'))
     .description('serve the dashboard: the JSON API of DESIGN §7, a live event stream and a page, for the given rollouts')
     .argument('<spec...>', 'the rollout specs to show')
     .option('--port <port>', 'TCP port (0: a free one)', '8787')
@@ -265,6 +313,7 @@ Exit: 64 bad options or port in use, 65 invalid spec, 66 missing spec or token f
 
   withRootStore(program
     .command('journal')
+    .addHelpText('after', exitHelp('journal'))
     .description("list a rollout's decision history; --verify checks the hash chain and that rollout.json agrees with it")
     .argument('<spec>', 'the rollout spec')
     .option('--verify', 'check the hash chain, the check numbers and rollout.json against the last record (exit 65 when broken)')
@@ -286,6 +335,7 @@ Exit: 0 (verified), 65 the journal or rollout.json is broken (the first broken l
   const store = program.command('store').description('set up and look after a store (the file store, or a shared PostgreSQL store)');
   withRootStore(store
     .command('init')
+    .addHelpText('after', exitHelp('store init'))
     .description('create or upgrade what the store needs: the folder, or the rollgate schema in PostgreSQL (idempotent, safe from many hosts at once)'))
     .addHelpText('after', `
 Examples:
@@ -303,6 +353,7 @@ Exit: 0 ready, 73 the store cannot be reached or written, 64 usage.`)
     });
   store
     .command('copy')
+    .addHelpText('after', exitHelp('store copy'))
     .description("move rollouts with their whole history (state, hash-chained journal, audit lines, incidents) between stores, e.g. from a file store to PostgreSQL")
     .requiredOption('--from <dir|url>', 'the store to copy from')
     .requiredOption('--to <dir|url>', 'the store to copy into (it must not hold these rollouts yet)')
@@ -325,6 +376,7 @@ broken source journal, 73 a store cannot be read or written.`)
   withRootStore(
     program
       .command('routing')
+    .addHelpText('after', exitHelp('routing'))
       .description("the traffic weights a rollout's load balancer (`routing:`) has now and the ones its phase wants; or set them by hand, audited")
       .argument('<spec>', 'the rollout spec')
       .option('--set <percent>', "set the canary's share of traffic now (0-100); the next check sets the phase's weights again")
@@ -345,6 +397,7 @@ Examples:
 
   program
     .command('init')
+    .addHelpText('after', exitHelp('init'))
     .description('write a commented starter spec that validates')
     .addOption(new Option('--surface <kind>', 'the kind of surface being rolled out').choices(SURFACE_KINDS).default('custom-command'))
     .addOption(new Option('--metrics <source>', 'also gate on what the service measures: an error-rate and a latency gate, and an error-rate trigger').choices(['prometheus']))

@@ -10,7 +10,7 @@ import { realClock, Scheduler, type ScheduledRollout } from '../schedule/schedul
 import type { Spec } from '../spec/types.js';
 import { StoreError } from '../store/store-error.js';
 import { emit } from './emit.js';
-import { EXIT, EXIT_OF } from './exit-codes.js';
+import { EXIT, EXIT_OF, noFail, VERDICTS } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 
 export interface RunOptions extends Omit<PlaceOptions, 'now'> {
@@ -18,6 +18,10 @@ export interface RunOptions extends Omit<PlaceOptions, 'now'> {
   /** With --once: check as if the clock said this (replays, tests, a catch-up after an outage). */
   now?: string;
   format: RunFormat;
+  /** With --once: exit 0 on holds and rollbacks too; store and usage errors still fail. */
+  noFail?: boolean;
+  /** commander's spelling of `--no-fail` (false when given). */
+  fail?: boolean;
 }
 
 export function runScheduler(specFiles: string[], options: RunOptions): Promise<number> {
@@ -80,7 +84,11 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
       clock = { ...realClock, now: () => fixed };
     }
     const scheduler = new Scheduler(rollouts, runOne, clock, log);
-    if (options.once) return scheduler.once();
+    if (options.once) {
+      const worst = await scheduler.once();
+      return (options.noFail ?? options.fail === false) ? noFail(worst, VERDICTS.run) : worst;
+    }
+    if (options.noFail ?? options.fail === false) throw new ExitError('--no-fail goes with --once (a service has no exit code to soften)', EXIT.USAGE);
 
     const stop = new AbortController();
     const onSignal = (signal: string) => {

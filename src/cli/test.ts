@@ -5,15 +5,24 @@ import { bothWays } from '../spec-test/coverage.js';
 import { findTestFiles } from '../spec-test/find-test-files.js';
 import { runTests } from '../spec-test/run-tests.js';
 import { emit } from './emit.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, noFail, VERDICTS } from './exit-codes.js';
 import { ExitError, withExitCodes } from './common.js';
 
 export interface TestCliOptions {
   format: TestFormat;
   requireCoverage?: boolean;
+  /** Exit 0 when cases fail too (the report still says so); invalid or missing test files still fail. */
+  noFail?: boolean;
+  /** commander's spelling of `--no-fail` (false when given). */
+  fail?: boolean;
 }
 
-export function runTestCommand(paths: string[], options: TestCliOptions): Promise<number> {
+export async function runTestCommand(paths: string[], options: TestCliOptions): Promise<number> {
+  const code = await testExit(paths, options);
+  return (options.noFail ?? options.fail === false) ? noFail(code, VERDICTS.test) : code;
+}
+
+function testExit(paths: string[], options: TestCliOptions): Promise<number> {
   return withExitCodes('test', async () => {
     const found = findTestFiles(paths);
     if (found.emptyDirs.length > 0) {

@@ -2,13 +2,17 @@
 import { loadSpecFile, type SpecResult } from '../spec/load-spec.js';
 import { RENDERERS, type ValidateFormat } from '../report/validation/index.js';
 import { emit } from './emit.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, noFail, VERDICTS } from './exit-codes.js';
 import { expandSpecPaths } from './spec-paths.js';
 
 export interface ValidateOptions {
   format: ValidateFormat;
   /** Every warning is an error: the spec is invalid (65) and every format shows `error`. */
   strict?: boolean;
+  /** Exit 0 for invalid specs too (the diagnostics are still printed); a missing file still fails. */
+  noFail?: boolean;
+  /** commander's spelling of `--no-fail` (false when given). */
+  fail?: boolean;
 }
 
 /** A result as `--strict` sees it: warnings become errors, and a spec with any is not valid. */
@@ -28,7 +32,6 @@ export function runValidate(args: string[], options: ValidateOptions): number {
     });
   }
   emit(RENDERERS[options.format](results));
-  if (results.some((r) => r.missing)) return EXIT.MISSING;
-  if (results.some((r) => r.spec === null)) return EXIT.INVALID;
-  return EXIT.OK;
+  const code = results.some((r) => r.missing) ? EXIT.MISSING : results.some((r) => r.spec === null) ? EXIT.INVALID : EXIT.OK;
+  return (options.noFail ?? options.fail === false) ? noFail(code, VERDICTS.validate) : code;
 }

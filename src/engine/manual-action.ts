@@ -21,7 +21,8 @@ export interface ActionObservation {
   cursors: Record<string, EventCursor>;
 }
 
-export const MANUAL_ACTIONS = ['pause', 'resume', 'abort', 'promote', 'retry', 'acknowledge', 'reset-clock'] as const;
+/** `promote-full` is `control promote --full`: straight to the last phase, like Argo's `promote --full`. */
+export const MANUAL_ACTIONS = ['pause', 'resume', 'abort', 'promote', 'promote-full', 'retry', 'acknowledge', 'reset-clock'] as const;
 export type ManualAction = (typeof MANUAL_ACTIONS)[number];
 
 export interface Who {
@@ -80,13 +81,15 @@ export function applyAction(spec: Spec, previous: RolloutState | null, action: M
       const next = counted({ ...state, status: 'rolled_back', pause: null, last_decision: 'rollback', last_check_unix_ms: Math.max(nowMs, state.last_check_unix_ms ?? nowMs), terminal: { decision: 'rollback', reasons, at_unix_ms: nowMs, check: state.checks + 1 } });
       return { ok: true, hooks: ['rollback'], ifHooksFail: null, next, record: record('rollback', next, reasons, 'rolled back: the rollback hooks run; `rollgate control retry` starts again from the first phase') };
     }
-    case 'promote': {
+    case 'promote':
+    case 'promote-full': {
       if (terminal) return refuse(`the rollout is ${status}; there is nothing to promote`);
       if (state.pause) return refuse(`the rollout is paused (by ${state.pause.actor}: ${state.pause.reason}); resume it before promoting`);
       const last = phase.index === spec.phases.length - 1;
       const skipped = Math.max(0, phase.soakMs - (nowMs - state.phase.soak_start_unix_ms));
-      const reasons = [`promoted by ${by}, overriding the gates and skipping ${formatDuration(skipped)} of ${phase.name}'s soak`];
-      const target = last ? phase : spec.phases[phase.index + 1]!;
+      const target = last ? phase : action === 'promote-full' ? spec.phases[spec.phases.length - 1]! : spec.phases[phase.index + 1]!;
+      const jumped = spec.phases.slice(phase.index + 1, target.index).map((p) => p.name);
+      const reasons = [`promoted by ${by}, overriding the gates and skipping ${formatDuration(skipped)} of ${phase.name}'s soak${jumped.length ? ` and the phases ${jumped.join(', ')}` : ''}`];
       // Counts within the phase (`count` triggers) restart in the next one.
       const { phase_matches: _matches, ...carried } = state;
       const next = counted({

@@ -27,7 +27,8 @@ describe('rollgate control', () => {
   it('pause holds even with every gate passing; triggers still roll back while paused', () => {
     const w = started();
     const p = control(w, T0 + MIN, 'pause', '--reason', 'waiting for the DB migration', '--actor', 'alice');
-    expect(p.code).toBe(1);
+    // Applied: exit 0 (the decision it leads to, hold, is in the record).
+    expect(p.code).toBe(0);
     expect(JSON.parse(p.stdout)).toMatchObject({ decision: 'hold', status: 'paused', override: { action: 'pause', actor: 'alice', reason: 'waiting for the DB migration' } });
     healthy(w, T0 + 40 * MIN);
     const held = w.evaluate(SPEC, T0 + 40 * MIN);
@@ -55,10 +56,10 @@ describe('rollgate control', () => {
     });
   });
 
-  it('abort rolls back now: exit 2, rollback hooks, an incident bundle and an audit line', () => {
+  it('abort rolls back now: exit 0 (applied), rollback hooks, an incident bundle and an audit line', () => {
     const w = started();
     const r = control(w, T0 + 3 * MIN, 'abort', '--reason', 'error budget burnt', '--actor', 'bob');
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ decision: 'rollback', status: 'rolled_back', reasons: ['aborted by bob: error budget burnt'] });
     expect(readdirSync(w.path('.rollgate/custom-command/incidents'))).toHaveLength(1);
     expect(readFileSync(w.path('.rollgate/traffic.log'), 'utf8')).toMatch(/custom-command traffic=0% decision=rollback/);
