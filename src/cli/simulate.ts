@@ -1,5 +1,6 @@
 /** `rollgate simulate <spec> --timeline FILE [--spec-b OTHER] [--format text|json|markdown] [--record DIR]`. */
 import { renderDiagnostics } from '../report/diagnostic.js';
+import { terminalSafe } from '../report/escape.js';
 import { SIMULATE_RENDERERS, type SimulateFormat } from '../report/simulate.js';
 import { simulate, type SimulationResult } from '../simulate/simulate.js';
 import { loadTimelineFile, unknownNames } from '../simulate/timeline.js';
@@ -14,6 +15,17 @@ export interface SimulateCliOptions {
   specB?: string;
   format: SimulateFormat;
   record?: string;
+}
+
+/** `\r[api] 12,000 of 100,000 checks`, redrawn about every 1% (or every 1,000 checks). */
+function progressLine(name: string): (done: number, total: number) => void {
+  let shown = 0;
+  return (done, total) => {
+    const step = Math.max(1, Math.min(1000, Math.floor(total / 100)));
+    if (done - shown < step && done !== total) return;
+    shown = done;
+    process.stderr.write(`\r\x1b[K${terminalSafe(`[${name}] ${done.toLocaleString('en')} of ${total.toLocaleString('en')} checks`)}`);
+  };
 }
 
 export function runSimulate(specFile: string, options: SimulateCliOptions): Promise<number> {
@@ -38,11 +50,16 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
       }
     }
     const results: SimulationResult[] = [];
+    // Progress on a terminal only (stderr a TTY, text output): CI logs and JSON get the report alone.
+    const progress = process.stderr.isTTY && options.format === 'text';
     for (const [i, spec] of specs.entries()) {
+      const onProgress = progress ? progressLine(spec.name) : undefined;
       try {
-        results.push(await simulate(spec, timeline, { trace: options.format === 'json', ...(options.record && i === 0 ? { record: options.record } : {}) }));
+        results.push(await simulate(spec, timeline, { trace: options.format === 'json', ...(onProgress ? { onProgress } : {}), ...(options.record && i === 0 ? { record: options.record } : {}) }));
       } catch (err) {
         throw new ExitError(`${options.timeline}: ${(err as Error).message}`, EXIT.INVALID);
+      } finally {
+        if (progress) process.stderr.write('\r\x1b[K');
       }
     }
     emit(SIMULATE_RENDERERS[options.format]({ specs: specs.map((s) => ({ name: s.name, file: s.file })), timeline: timeline.file, results }));

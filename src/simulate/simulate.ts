@@ -43,6 +43,8 @@ export interface SimulateOptions {
   trace?: boolean;
   /** Receive each record as it is decided instead of collecting them all. */
   onRecord?: (record: DecisionRecord) => void;
+  /** Told after each check instant: how many of how many (a terminal's progress line). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** The check instants: the cadence from start to until, plus extra ones, in order. */
@@ -114,7 +116,9 @@ async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOp
   let nextEvent = 0;
   const clean = (r: DecisionRecord): DecisionRecord => (r.notes.length === 0 ? r : { ...r, notes: r.notes.map((n) => n.split(root + '/').join('')) });
 
-  for (const now of checkTimes(spec, t)) {
+  const times = checkTimes(spec, t);
+  let done = 0;
+  for (const now of times) {
     if (t.recorded) metrics = syncSnapshot(join(t.recorded, snapshotName(now)), root) ?? metrics;
     for (; nextEvent < t.events.length && t.events[nextEvent]!.at <= now; nextEvent++) {
       const e = t.events[nextEvent]!;
@@ -133,8 +137,9 @@ async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOp
       cpSync(root, snapshot, { recursive: true, filter: (src) => !src.includes(`${root}/.rollgate`) });
       if (spec.metrics.length > 0) writeFileSync(join(snapshot, RECORDED_METRICS), JSON.stringify(metrics, recordedNumber, 2) + '\n');
     }
-    const done = await operate(spec, { kind: 'check', dryRun: false, trace: options.trace !== false }, edge(now));
-    if (done.ok) emit(done.record);
+    const checked = await operate(spec, { kind: 'check', dryRun: false, trace: options.trace !== false }, edge(now));
+    if (checked.ok) emit(checked.record);
+    options.onProgress?.(++done, times.length);
   }
   for (const runtime of runtimes.values()) runtime.close();
   return { records, checks, end: endOf(spec, last.final, last.latest) };
