@@ -5,8 +5,10 @@ import { DECISION_RENDERERS, type EvaluateFormat } from '../report/decision/inde
 import { runCheck } from '../runner/run-check.js';
 import type { Observations } from '../engine/observations.js';
 import { recordSnapshot } from '../simulate/record-snapshot.js';
-import { safeLine } from '../report/escape.js';
+import { safeLine, terminalSafe } from '../report/escape.js';
+import { onScanProgress } from '../observe/log-reader.js';
 import { emit } from './emit.js';
+import { rollgateTool } from './validate.js';
 import { EXIT, EXIT_OF, noFail, VERDICTS } from './exit-codes.js';
 import { collectPair, ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 
@@ -38,9 +40,20 @@ export function runEvaluate(specFile: string, options: EvaluateOptions): Promise
     }
     let recorded: string | null = null;
     const observed = options.record === undefined ? undefined : (obs: Observations) => { recorded = recordSnapshot(spec, place.root, obs, place.nowMs, resolve(options.record!)); };
-    const { record } = await runCheck(spec, { ...place, dryRun: options.dryRun ?? false, inputFiles, observed });
+    // A first check over a large log takes seconds: say how far it got, on a terminal only.
+    const progress = process.stderr.isTTY && options.format === 'text';
+    if (progress) onScanProgress((name, done, total) => process.stderr.write(`\r\x1b[K${terminalSafe(`reading ${name}: ${Math.round(done / 1e6)} of ${Math.round(total / 1e6)} MB`)}`));
+    let record;
+    try {
+      ({ record } = await runCheck(spec, { ...place, dryRun: options.dryRun ?? false, inputFiles, observed }));
+    } finally {
+      if (progress) {
+        onScanProgress(null);
+        process.stderr.write('\r\x1b[K');
+      }
+    }
     if (recorded !== null) process.stderr.write(`${safeLine(`rollgate evaluate: ${recorded}`)}\n`);
-    emit(DECISION_RENDERERS[options.format](record, { spec, explain: options.explain ?? false }));
+    emit(DECISION_RENDERERS[options.format](record, { spec, explain: options.explain ?? false, ...(options.format === 'sarif' ? { tool: rollgateTool() } : {}) }));
     return (options.noFail ?? options.fail === false) ? noFail(EXIT_OF[record.decision], VERDICTS.evaluate) : EXIT_OF[record.decision];
   });
 }

@@ -14,6 +14,16 @@ const CHUNK = 64 * 1024;
 /** A longer line is counted invalid without being held in memory. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
+/** Below this many bytes to read, no progress is reported (a routine check reads kilobytes). */
+const PROGRESS_FROM_BYTES = 32 * 1024 * 1024;
+const PROGRESS_EVERY_BYTES = 16 * 1024 * 1024;
+let progress: ((name: string, done: number, total: number) => void) | null = null;
+
+/** A terminal's progress line for long scans (a first check over a large log); null: none. */
+export function onScanProgress(report: ((name: string, done: number, total: number) => void) | null): void {
+  progress = report;
+}
+
 export interface LogRead {
   /** Offset just after the last consumed line. */
   offset: number;
@@ -32,7 +42,13 @@ export function readLogFd(fd: number, from: number, final: boolean, tally: LogTa
   let pos = from; // file offset of buf[0]
   let have = 0; // bytes in buf
   let skippingLongLine = false;
+  const report = progress !== null && size - from >= PROGRESS_FROM_BYTES ? progress : null;
+  let reported = from;
   while (pos + have < size) {
+    if (report && pos - reported >= PROGRESS_EVERY_BYTES) {
+      reported = pos;
+      report(name, pos - from, size - from);
+    }
     if (buf.length - have < CHUNK) buf = grow(buf, have);
     const n = readSync(fd, buf, have, Math.min(CHUNK, size - pos - have), pos + have);
     if (n === 0) break;

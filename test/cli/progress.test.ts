@@ -4,7 +4,7 @@
  * but the report is written. The terminal is a real pseudo-terminal (util-linux `script`).
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { rollgate } from '../helpers/cli.js';
@@ -26,4 +26,18 @@ it('simulate shows progress on a terminal, and never when piped or in JSON', () 
   expect([piped.code, piped.stderr]).toEqual([0, '']);
   const json = spawnSync('script', ['-qfec', `${command} --format json`, '/dev/null'], { encoding: 'utf8' });
   expect(json.stdout).not.toContain('of 577 checks');
+});
+
+it('a first check over a large log says how far it has read, on a terminal only', () => {
+  const root = tempDir('progress-scan');
+  const dir = join(root, '.tau/custom-command');
+  cpSync(join(ROOT, 'fixtures/tau-samples/runtime-custom-command-healthy'), dir, { recursive: true });
+  const line = '{"event":"cycle","reason_codes":["command_runs_recorded"],"padding":"' + 'x'.repeat(400) + '"}\n';
+  writeFileSync(join(dir, 'runtime-events.jsonl'), line.repeat(Math.ceil(48e6 / line.length)));
+  const command = `${process.execPath} ${join(ROOT, 'bin/rollgate.js')} evaluate ${SPEC} --root ${root} --dry-run --now 2026-02-16T00:06:00Z`;
+  const tty = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8' });
+  expect(tty.stdout).toMatch(/\r\x1b\[Kreading runtime-events\.jsonl: 1\d of 48 MB/);
+  expect(tty.stdout).toMatch(/custom-command · canary-1/);
+  const piped = rollgate(['evaluate', SPEC, '--root', root, '--dry-run', '--now', '2026-02-16T00:06:00Z']);
+  expect(piped.stderr).toBe('');
 });
