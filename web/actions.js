@@ -1,4 +1,6 @@
-// Control actions: the reason dialog, POST /dashboard/actions, and the toast that reports back.
+// Control actions: the dialog (who and why), POST /dashboard/actions, and the toast that reports back.
+// The name is remembered in this browser (localStorage) and sent as `actor`: the audit log and
+// the journal record `dashboard:<name>`.
 
 import { $ } from './dom.js';
 import { state } from './state.js';
@@ -16,6 +18,39 @@ export const ACTIONS = {
 // A callback, not an import of live.js: live.js renders the cards, which import this module.
 let afterAction = () => {};
 
+const ACTOR_KEY = 'rollgate.actor';
+/** The server's limit (src/server/actions.ts MAX_ACTOR), in characters. */
+const MAX_ACTOR = 100;
+// Controls, line separators and bidi overrides: the server refuses them too.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+function rememberedActor() {
+  if (state.actor) return state.actor;
+  try {
+    return localStorage.getItem(ACTOR_KEY) || '';
+  } catch {
+    return '';
+  }
+}
+
+function saveActor(name) {
+  state.actor = name;
+  try {
+    localStorage.setItem(ACTOR_KEY, name);
+  } catch {
+    // localStorage can be unavailable (privacy modes); the name then lives in memory only.
+  }
+}
+
+/** Why a name cannot be sent, as a sentence; null when it can. */
+export function actorProblem(name) {
+  if (!name) return 'Your name is required: it is recorded with the action as dashboard:<name>.';
+  if ([...name].length > MAX_ACTOR) return `Your name is over ${MAX_ACTOR} characters.`;
+  if (UNPRINTABLE.test(name)) return 'Your name has control characters; use plain text on one line.';
+  return null;
+}
+
 /** Wires the dialog's form; `onDone` runs after every accepted action (app.js: reload the data). */
 export function initActionDialog(onDone) {
   afterAction = onDone;
@@ -30,6 +65,7 @@ export function openActionDialog(action, rollout) {
   state.pending = { action, rollout };
   $('dialog-title').textContent = `${info.label} ${rollout}?`;
   $('dialog-explain').textContent = info.explain;
+  $('actor-input').value = rememberedActor();
   $('reason-input').value = '';
   $('token-input').value = '';
   showDialogError(null);
@@ -39,7 +75,7 @@ export function openActionDialog(action, rollout) {
   submit.disabled = false;
   submit.classList.toggle('btn-danger', action === 'abort');
   if (!dialog.open) dialog.showModal();
-  $('reason-input').focus();
+  ($('actor-input').value ? $('reason-input') : $('actor-input')).focus();
 }
 
 function showTokenField(show) {
@@ -57,6 +93,13 @@ async function submitAction(event) {
   event.preventDefault();
   const pending = state.pending;
   if (!pending || state.sending) return;
+  const actor = $('actor-input').value.trim();
+  const problem = actorProblem(actor);
+  if (problem) {
+    showDialogError(problem);
+    $('actor-input').focus();
+    return;
+  }
   const reason = $('reason-input').value.trim();
   if (!reason) {
     showDialogError('A reason is required.');
@@ -72,12 +115,13 @@ async function submitAction(event) {
     }
     saveToken(typed);
   }
+  saveActor(actor);
   const submit = $('reason-submit');
   submit.disabled = true;
   state.sending = true;
   showDialogError(null);
   try {
-    const result = await postAction(pending.action, pending.rollout, reason);
+    const result = await postAction(pending.action, pending.rollout, reason, actor);
     if (result.ok) {
       closeDialog();
       showToast(`${ACTIONS[pending.action].done} ${pending.rollout}`, 'ok');
@@ -89,6 +133,9 @@ async function submitAction(event) {
       showDialogError(result.error || 'The token was not accepted.');
       showToast(result.error || 'The token was not accepted.', 'error');
       $('token-input').focus();
+    } else if (result.status === 400) {
+      // Something typed was refused (the name, the reason): say why, keep what was typed.
+      showDialogError(result.error);
     } else {
       closeDialog();
       showToast(result.error, 'error');
@@ -100,13 +147,13 @@ async function submitAction(event) {
 }
 
 /** POST /dashboard/actions; resolves to { ok, status, error }. */
-async function postAction(action, rollout, reason) {
+async function postAction(action, rollout, reason, actor) {
   let res;
   try {
     res = await fetch('/dashboard/actions', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${state.token || ''}` },
-      body: JSON.stringify({ action, rollout, reason }),
+      body: JSON.stringify({ action, rollout, reason, actor }),
     });
   } catch (err) {
     return { ok: false, status: 0, error: `Could not reach the server: ${err.message}` };

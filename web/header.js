@@ -11,10 +11,18 @@ export function renderOverall() {
   badge.dataset.state = overall || 'unknown';
 }
 
+const CONNECTION_TEXT = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting' };
+
+/**
+ * The stream's state: `live`, else `connecting` until it has been live once (a page that never
+ * reached the server does not say it lost it), `reconnecting` after that.
+ */
 export function setConnection(live) {
+  if (live) state.everConnected = true;
+  const name = live ? 'live' : state.everConnected ? 'reconnecting' : 'connecting';
   const node = $('connection');
-  node.textContent = live ? 'live' : 'reconnecting';
-  node.dataset.state = live ? 'live' : 'reconnecting';
+  node.textContent = CONNECTION_TEXT[name];
+  node.dataset.state = name;
 }
 
 export function renderSnapshotTime() {

@@ -34,7 +34,7 @@ function cardHeader(r) {
     el('div', { class: 'card-summary' }, [
       el('div', { class: 'summary-row' }, [
         summaryItem('status', pill(r.status, r.status, { dataset: { testid: 'status' }, class: 'pill-lg' })),
-        summaryItem('gate', pill(r.rollout_gate, r.rollout_gate, { dataset: { testid: 'rollout-gate' }, class: 'pill-lg' })),
+        summaryItem('gate', gateBadge(r)),
         summaryItem('phase', el('span', { class: 'summary-phase' }, [
           el('span', { class: 'phase-name', dataset: { testid: 'phase' }, text: phase ? phase.name : '—' }),
           el('span', { class: 'phase-traffic', dataset: { testid: 'traffic' }, text: phase ? percent(phase.traffic) : '' }),
@@ -42,6 +42,31 @@ function cardHeader(r) {
       ]),
       actionButtons(r),
     ]),
+  ]);
+}
+
+/**
+ * The gate after the last check (hold while paused, rolled back or not refreshing) and the one
+ * the next check would give (the dry-run preview), each labelled: a failing gate shows as
+ * "last pass · next hold", never as a bare "pass".
+ */
+function gateBadge(r) {
+  // Before any check, rollout_gate is the preview's: only a pause, an unreadable store or a
+  // failed refresh is a "last" state then (they hold whatever a check would say).
+  const held = Boolean(r.pause || r.error || r.refresh_error || r.status === 'rolled_back');
+  const last = r.last_decision || held ? r.rollout_gate : null;
+  const nextDecision = r.next_decision ? r.next_decision.decision : null;
+  const next = nextDecision === null ? null : nextDecision === 'hold' || nextDecision === 'rollback' ? 'hold' : 'pass';
+  const part = (label, value, testid, none) => el('span', { class: 'gate-part' }, [
+    el('span', { class: 'gate-label', text: label }),
+    value ? pill(value, value, { dataset: { testid }, class: 'pill-lg' }) : el('span', { class: 'muted', dataset: { testid }, text: none }),
+  ]);
+  return el('span', {
+    class: 'gate-badge', dataset: { testid: 'rollout-gate', last: last ?? 'none', next: next ?? 'none', differs: last && next && last !== next ? 'true' : null },
+    title: 'last: the gate after the last check; next: what the next check would give now (dry run)',
+  }, [
+    part('last', last, 'gate-last', 'no check yet'),
+    part('next', next, 'gate-next', '—'),
   ]);
 }
 

@@ -15,6 +15,8 @@ export const state = {
   pending: null, // { action, rollout } while the dialog is open
   sending: false, // an action POST is in flight
   source: null, // the current EventSource
+  everConnected: false, // the stream was live once: a lost one is then "reconnecting", not "connecting"
+  actor: null, // the name the dialog asked for (remembered in localStorage)
   cards: new Map(), // rollout name -> { key, node }: skip rebuilding unchanged cards
   placeholder: 'Loading rollouts…', // shown while there is no widgets payload
 };

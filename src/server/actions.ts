@@ -9,6 +9,25 @@ import { HttpError } from './http-error.js';
 const ACTIONS = ['pause', 'resume', 'refresh', 'abort', 'promote', 'retry'] as const;
 type Action = (typeof ACTIONS)[number];
 const MAX_TEXT = 500;
+/** Characters of the name the page asks for (the audit line's `dashboard:<name>`). */
+const MAX_ACTOR = 100;
+// C0, DEL and C1 controls, line and paragraph separators, bidi overrides: a name is one plain line.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * Who acts: `dashboard:<actor>` for the name the page sends; plain `dashboard` when a script
+ * leaves `actor` out. A name that is given must be one: not empty, one plain line, capped.
+ */
+function actorOf(given: unknown): string {
+  if (given === undefined) return 'dashboard';
+  if (typeof given !== 'string') throw new HttpError(400, '`actor` must be a string: your name, recorded as dashboard:<name>');
+  const name = given.trim();
+  if (name === '') throw new HttpError(400, 'the name is empty: say who you are (it is recorded as dashboard:<name> in the audit log and the journal)');
+  if ([...name].length > MAX_ACTOR) throw new HttpError(400, `the name is over ${MAX_ACTOR} characters`);
+  if (UNPRINTABLE.test(name)) throw new HttpError(400, 'the name has control or bidirectional-override characters; use plain text on one line');
+  return `dashboard:${name}`;
+}
 
 export async function handleAction(dashboard: Dashboard, body: unknown, place: { root: string; store: string }) {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'the body must be a JSON object: {"action":"pause","rollout":"name","reason":"why"}');
@@ -22,7 +41,7 @@ export async function handleAction(dashboard: Dashboard, body: unknown, place: {
   const reason = typeof b.reason === 'string' ? b.reason.trim() : '';
   if (action !== 'refresh' && reason === '') throw new HttpError(400, `a \`reason\` is required for ${action} (it goes to the audit log and the journal)`);
   if (reason.length > MAX_TEXT) throw new HttpError(400, `\`reason\` is over ${MAX_TEXT} characters`);
-  const actor = typeof b.actor === 'string' && b.actor.trim() !== '' ? `dashboard:${b.actor.trim().slice(0, 100)}` : 'dashboard';
+  const actor = actorOf(b.actor);
   const nowMs = Date.now();
 
   if (action === 'refresh') {

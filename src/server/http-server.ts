@@ -11,6 +11,7 @@ import { handleAction } from './actions.js';
 import type { Dashboard, Payloads } from './dashboard.js';
 import type { HostAllowList } from './host-check.js';
 import { HttpError } from './http-error.js';
+import { ServerMetrics } from './metrics.js';
 import { frame } from './sse-hub.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -36,6 +37,8 @@ const PAYLOAD_ENDPOINTS: Record<string, keyof Payloads> = {
   '/dashboard/queue-timeline': 'queueTimeline',
   '/dashboard/alerts': 'alerts',
 };
+/** Every path answered: the `path` label of rollgate_http_requests_total (anything else is `other`). */
+const ENDPOINTS = new Set([...Object.keys(PAGE_FILES), ...Object.keys(PAYLOAD_ENDPOINTS), '/dashboard/stream', '/dashboard/actions', '/metrics']);
 
 export interface ServeOptions {
   token: string;
@@ -46,8 +49,11 @@ export interface ServeOptions {
 }
 
 export function createDashboardServer(dashboard: Dashboard, options: ServeOptions): Server {
+  const metrics = new ServerMetrics(ENDPOINTS);
   const server = createServer((req, res) => {
-    route(dashboard, options, req, res).catch((err: unknown) => {
+    const path = metrics.pathLabel(req.url);
+    res.once('close', () => metrics.count(path, res.headersSent ? String(res.statusCode) : 'none'));
+    route(dashboard, options, metrics, req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
       if (status === 500) {
         const [first, ...frames] = errorLines(err);
@@ -63,7 +69,7 @@ export function createDashboardServer(dashboard: Dashboard, options: ServeOption
   return server;
 }
 
-async function route(dashboard: Dashboard, options: ServeOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(dashboard: Dashboard, options: ServeOptions, metrics: ServerMetrics, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (options.allowedHosts && !options.allowedHosts.allows(req.headers.host)) {
     req.resume();
@@ -92,6 +98,14 @@ async function route(dashboard: Dashboard, options: ServeOptions, req: IncomingM
       if (!dashboard.hub.open(res, first)) throw new HttpError(503, 'too many open streams; try again later');
       return;
     }
+    case '/metrics': {
+      // Read like the JSON payloads (no token; the Host check above): the dashboard's last build, no file read.
+      allow(method, ['GET']);
+      const { contentType, body } = await metrics.render({ widgets: dashboard.current.widgets, nowMs: dashboard.clock(), sseClients: dashboard.hub.size, rebuilds: dashboard.sequence });
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body), 'x-content-type-options': 'nosniff' });
+      res.end(body);
+      return;
+    }
     case '/dashboard/actions': {
       allow(method, ['POST']);
       authorize(req, options.token);
@@ -100,7 +114,7 @@ async function route(dashboard: Dashboard, options: ServeOptions, req: IncomingM
       return sendJson(res, 200, answer);
     }
     default:
-      throw new HttpError(404, `no such endpoint: ${url.pathname} (see GET ${[...Object.keys(PAYLOAD_ENDPOINTS), '/dashboard/stream'].join(', ')}, POST /dashboard/actions)`);
+      throw new HttpError(404, `no such endpoint: ${url.pathname} (see GET ${[...Object.keys(PAYLOAD_ENDPOINTS), '/dashboard/stream', '/metrics'].join(', ')}, POST /dashboard/actions)`);
   }
 }
 
