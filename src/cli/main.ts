@@ -92,7 +92,7 @@ health unknown), 66 the directory does not exist, 64 usage error.`)
     .option('--explain', 'show the full trace of every gate and trigger')
     .option('--record <dir>', 'also save what this check read (state directories, inputs, metric answers) as <dir>/<instant>/, a snapshot that `simulate` replays as a recorded timeline')
     .option('--input <name=file>', 'read input <name> from <file> instead of the spec\'s path (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
-    .addOption(formatOption(['text', 'json', 'junit', 'github', 'markdown']))
+    .addOption(formatOption(['text', 'json', 'junit', 'github', 'markdown', 'sarif', 'tap']))
     .addHelpText('after', `
 Examples:
   rollgate evaluate specs/custom-command.yaml
@@ -256,7 +256,7 @@ spec or timeline, 66 for a missing file.`)
     .addHelpText('after', exitHelp('test'))
     .description('run spec test cases: timelines replayed through the engine, with expected decisions, and gate/trigger coverage')
     .argument('[paths...]', 'test files, or directories searched for *.test.yaml (default: specs/ and test/specs/)')
-    .addOption(formatOption(['text', 'json', 'junit', 'github', 'markdown']))
+    .addOption(formatOption(['text', 'json', 'junit', 'github', 'markdown', 'sarif', 'tap']))
     .option('--require-coverage', 'also fail (exit 1) unless every gate and trigger is tested both ways')
     .option('--no-fail', 'report everything and exit 0 when cases fail too; invalid or missing test files still fail')
     .addHelpText('after', `

@@ -1,10 +1,11 @@
-/** `rollgate test [paths...] [--format text|json|junit|github|markdown] [--require-coverage]`. */
+/** `rollgate test [paths...] [--format text|json|junit|github|markdown|sarif|tap] [--require-coverage]`. */
 import { terminalSafe } from '../report/escape.js';
 import { TEST_RENDERERS, type TestFormat } from '../report/spec-test/index.js';
 import { bothWays } from '../spec-test/coverage.js';
 import { findTestFiles } from '../spec-test/find-test-files.js';
 import { runTests } from '../spec-test/run-tests.js';
 import { emit } from './emit.js';
+import { rollgateTool } from './validate.js';
 import { EXIT, noFail, VERDICTS } from './exit-codes.js';
 import { ExitError, withExitCodes } from './common.js';
 
@@ -35,7 +36,7 @@ function testExit(paths: string[], options: TestCliOptions): Promise<number> {
       onCase: progress ? (file, c) => process.stderr.write(`\r\x1b[K${terminalSafe(`[${++done}] ${file}: ${c.name}`)}`) : undefined,
     });
     if (progress) process.stderr.write('\r\x1b[K');
-    emit(TEST_RENDERERS[options.format](run));
+    emit(TEST_RENDERERS[options.format](run, { requireCoverage: options.requireCoverage ?? false, ...(options.format === 'sarif' ? { tool: rollgateTool() } : {}) }));
     if (run.summary.missing > 0) return EXIT.MISSING;
     if (run.summary.invalid > 0) return EXIT.INVALID;
     if (run.summary.failed > 0) return EXIT.HOLD;
