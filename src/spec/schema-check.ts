@@ -11,6 +11,27 @@ import { didYouMean } from './suggest.js';
 type Segment = string | number;
 type SchemaNode = Record<string, unknown> & { properties?: Record<string, { description?: string }>; 'x-hint'?: string };
 
+/**
+ * The schemas' keywords that validate nothing, which Ajv's strict mode must be told about: rollgate's
+ * `x-hint` (the sentence `validate` adds to a failure) and the editor's (yaml-language-server, VS Code):
+ * messages, Markdown help, completion snippets. Declared wherever Ajv compiles a schema
+ * (here, scripts/build/precompile-schemas.mjs, tests).
+ */
+export const ANNOTATION_KEYWORDS = [
+  { keyword: 'x-hint', schemaType: 'string' },
+  { keyword: 'errorMessage', schemaType: 'string' },
+  { keyword: 'patternErrorMessage', schemaType: 'string' },
+  { keyword: 'deprecationMessage', schemaType: 'string' },
+  { keyword: 'markdownDescription', schemaType: 'string' },
+  { keyword: 'doNotSuggest', schemaType: 'boolean' },
+  { keyword: 'defaultSnippets', schemaType: 'array' },
+] as const;
+
+export function declareAnnotations(ajv: AjvClass): AjvClass {
+  for (const k of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword: k.keyword, schemaType: k.schemaType });
+  return ajv;
+}
+
 const compiled = new Map<string, ValidateFunction>();
 /** Defined only in the CommonJS bundle of the CLI. */
 declare const require: NodeJS.Require | undefined;
@@ -34,7 +55,7 @@ function validator(schema: string): ValidateFunction {
   // Loaded only here: Ajv's compiler is a fifth of the CLI bundle and a built CLI never needs it.
   const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
   const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
-  ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+  declareAnnotations(ajv);
   validate = ajv.compile(readSchema(schema));
   compiled.set(schema, validate);
   return validate;

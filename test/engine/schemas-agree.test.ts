@@ -3,12 +3,13 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { check, checkContext } from '../../src/engine/check.js';
 import { observeRollout } from '../../src/observe/observe-rollout.js';
+import { declareAnnotations } from '../../src/spec/schema-check.js';
 import { readSchema } from '../../src/spec/schema-files.js';
 import { verifyJournal } from '../../src/store/journal.js';
 import { MIN, spec, T0, World } from '../helpers/world.js';
 
 const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
-ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+declareAnnotations(ajv);
 const validRecord = ajv.compile(readSchema('decision.schema.json'));
 const validContext = ajv.compile(readSchema('context.schema.json'));
 

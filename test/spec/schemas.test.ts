@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { declareAnnotations } from '../../src/spec/schema-check.js';
 import { readSchema } from '../../src/spec/schema-files.js';
 
 type Node = Record<string, unknown>;
@@ -22,7 +23,7 @@ describe.each(['rollout-spec.schema.json', 'context.schema.json', 'decision.sche
 
   it('compiles in Ajv strict mode', () => {
     const ajv = new Ajv({ strict: true, allowUnionTypes: true });
-    ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+    declareAnnotations(ajv);
     expect(() => ajv.compile(schema)).not.toThrow();
   });
 
