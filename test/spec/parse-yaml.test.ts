@@ -245,7 +245,9 @@ describe('on real and generated documents', () => {
   });
 
   it('reads back what the yaml library writes, with positions on the source', () => {
-    fc.assert(fc.property(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 4 })), (value) => {
+    // `<<` is a merge key to rollgate's reader (specs use it, test above), while the yaml library
+    // writes a key named `<<` bare: that one key cannot round-trip, by design.
+    fc.assert(fc.property(fc.dictionary(fc.string().filter((k) => k !== '<<'), fc.jsonValue({ maxDepth: 4 })), (value) => {
       if (Object.keys(value).length === 0) return;
       const json = JSON.stringify(value, null, 1);
       expect(read(stringify(value)).value).toEqual(value);
