@@ -21,6 +21,7 @@ const needs = [
   ['prometheus', () => existsSync(at('usr/bin/prometheus')) && existsSync(at('usr/bin/promtool'))],
   ['haproxy', () => existsSync(at('usr/sbin/haproxy'))],
   ['nginx-light', () => existsSync(at('usr/sbin/nginx'))],
+  ['systemd', () => existsSync(at('usr/bin/systemd-analyze'))],
 ];
 const missing = needs.filter(([, present]) => !present()).map(([name]) => name);
 if (missing.length > 0) {

@@ -156,7 +156,7 @@ describe('docs/ci: each recipe parses and says what it must', () => {
     expect(timer.Install).toEqual({ WantedBy: ['timers.target'] });
   });
 
-  it.skipIf(spawnSync('systemd-analyze', ['--version']).status !== 0)('systemd-analyze: the units verify, the calendar is every 5 minutes', () => {
+  it('systemd-analyze: the units verify, the calendar is every 5 minutes', () => {
     const cal = spawnSync('systemd-analyze', ['calendar', '--iterations=3', timer.Timer!.OnCalendar![0]!], { encoding: 'utf8' });
     expect(cal.status, cal.stderr).toBe(0);
     expect(cal.stdout).toContain('Normalized form: *-*-* *:00/5:00');
