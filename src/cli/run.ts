@@ -12,6 +12,7 @@ import { StoreError } from '../store/store-error.js';
 import { emit } from './emit.js';
 import { EXIT, EXIT_OF, noFail, VERDICTS } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
+import { expandSpecPaths } from './spec-paths.js';
 
 export interface RunOptions extends Omit<PlaceOptions, 'now'> {
   once?: boolean;
@@ -28,12 +29,20 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
   return withExitCodes('run', async () => {
     const { root, store } = placeOf(options);
     const specs = new Map<string, { file: string; spec: Spec }>();
-    for (const file of specFiles) {
+    // A directory stands for its specs, as for validate; `specs/*.yaml` also matches the
+    // *.test.yaml files beside them, which are test cases, not rollouts.
+    const { files, emptyDirs } = expandSpecPaths(specFiles);
+    if (emptyDirs.length > 0) throw new ExitError(`${emptyDirs.join(', ')}: no *.yaml spec in it`, EXIT.MISSING);
+    const log = (line: string) => process.stderr.write(safeLine(`${isoOf(realClock.now())} ${line}`) + '\n');
+    for (const file of files) {
+      if (/\.test\.ya?ml$/i.test(file)) {
+        log(`${file}: a test file (rollgate test), not a spec; not run`);
+        continue;
+      }
       const spec = loadSpecOrExit(file);
       if (specs.has(spec.name)) throw new ExitError(`${file} and ${specs.get(spec.name)!.file} are both rollout \`${spec.name}\`; each rollout runs once`, EXIT.USAGE);
       specs.set(spec.name, { file, spec });
     }
-    const log = (line: string) => process.stderr.write(safeLine(`${isoOf(realClock.now())} ${line}`) + '\n');
     const rollouts: ScheduledRollout[] = [];
     for (const { spec } of specs.values()) {
       if (!spec.schedule) log(`${spec.name}: no \`schedule\` in the spec; checking every 5 minutes (UTC)`);

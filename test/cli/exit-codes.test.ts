@@ -109,3 +109,17 @@ describe('control promote --full', () => {
     expect(audit.at(-1)).toMatchObject({ action: 'promote-full', actor: 'carol', reason: 'hotfix' });
   });
 });
+
+describe('run over a folder or a glob', () => {
+  it('takes specs/ like validate, and skips *.test.yaml files a glob also matched, saying so', () => {
+    const w = started();
+    const dir = tempDir('run-glob');
+    writeFileSync(join(dir, 'custom-command.yaml'), readFileSync(SPEC));
+    writeFileSync(join(dir, 'custom-command.test.yaml'), readFileSync(join(ROOT, 'specs/custom-command.test.yaml')));
+    const byDir = rollgate(['run', dir, '--once', '--root', w.root, '--now', iso(T0 + 5 * MIN)]);
+    expect(byDir.code, byDir.stderr).toBe(0);
+    const byGlob = rollgate(['run', join(dir, 'custom-command.yaml'), join(dir, 'custom-command.test.yaml'), '--once', '--root', w.root, '--now', iso(T0 + 10 * MIN)]);
+    expect(byGlob.code, byGlob.stderr).toBe(0);
+    expect(byGlob.stderr).toContain('custom-command.test.yaml: a test file (rollgate test), not a spec; not run');
+  });
+});
