@@ -168,7 +168,7 @@ describe('producer text in every text format', () => {
     const at = (ms: number, ...args: string[]) => ['--root', w.root, '--now', String(ms), ...args];
 
     const pause = rollgate(['control', spec, 'pause', '--reason', value, '--actor', value, ...at(T0 + MIN)]);
-    expect(pause.code, pause.stderr).toBe(1);
+    expect(pause.code, pause.stderr).toBe(0); // applied
     expectShown(pause, `paused by ${visible}: ${visible}`, `${what}: control`);
     const [status, journal, github, markdown] = await Promise.all([
       run(['status', spec, ...at(T0 + 2 * MIN)]),
