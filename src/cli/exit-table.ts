@@ -29,7 +29,7 @@ export const EXIT_TABLE: Record<CommandName, [number, string][]> = {
   init: [[0, 'written'], [64, 'the file exists (without --force), or a bad --name'], [66, "--output's parent folder is missing"], [73, 'the file cannot be written'], INTERNAL],
   'store init': [[0, 'the store is ready'], [73, 'the store cannot be created or reached'], USAGE, INTERNAL],
   'store copy': [[0, 'copied'], [64, 'the target already has the rollout, or a usage error'], [65, 'corrupt data in the source'], [66, '--from is missing'], [73, 'the target cannot be written'], INTERNAL],
-  wait: [[0, 'the rollout reached the phase, or completed'], [2, 'the rollout was rolled back'], [3, '--timeout passed first'], [65, 'invalid spec, or corrupt store data'], [66, 'the spec is missing'], USAGE, INTERNAL],
+  wait: [[0, 'the rollout reached the phase, or completed'], [2, 'the rollout was rolled back'], [3, '--timeout passed first'], [65, 'invalid spec, or corrupt store data'], [66, 'the spec is missing'], USAGE, INTERNAL, [130, 'stopped by SIGINT (Ctrl-C) before it got there'], [143, 'stopped by SIGTERM before it got there']],
 };
 
 /** The `Exit codes:` block of a command's --help. */

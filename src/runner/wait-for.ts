@@ -7,7 +7,7 @@
  */
 import type { DecisionRecord } from '../engine/record.js';
 import type { RolloutState } from '../engine/state.js';
-import type { Clock } from '../schedule/scheduler.js';
+import { realClock, type Clock } from '../schedule/scheduler.js';
 import type { Spec } from '../spec/types.js';
 import { openStore } from '../store/open-store.js';
 import { StoreError } from '../store/store-error.js';
@@ -45,27 +45,8 @@ export interface WaitQuery {
   log: (line: string) => void;
 }
 
-/**
- * Resolves after `ms`, or at once when `signal` aborts; the abort listener goes with the timer
- * (a poll every 100ms for hours must not pile listeners on the signal).
- */
-export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** The clock of `wait` and `status --watch`: the system's, with a sleep that cleans up after itself. */
-export const pollClock: Clock = { now: () => Date.now(), sleep: sleepUnlessAborted };
+export const pollClock: Clock = realClock;
 
 /** Whether `state` ends the wait, and how. */
 export function waitOutcomeOf(state: RolloutState | null, target: WaitTarget): 'reached' | 'rolled-back' | null {

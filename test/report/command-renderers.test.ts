@@ -49,14 +49,13 @@ describe('status', () => {
   };
   const view: StatusView = { report, firstPhase: 'canary-1' };
 
-  it('text: where the rollout stands, what a check would decide now, the surfaces and the journal', () => {
+  it('text: a rolled-back rollout says so and why, with no soak or preview of a phase that no longer runs; the surfaces and the journal', () => {
     expect(linesOf(STATUS_RENDERERS.text(view).stdout)).toEqual([
-      'custom-command: rolled_back, phase canary-2 (25%) since 2026-02-16T10:05:00.000Z, 7 checks',
-      `last decision: rollback at check 7: ${RECORD.reasons[0]}`,
+      'custom-command: rolled_back in phase canary-2 (was 25%), 7 checks',
+      `rolled back because: ${RECORD.reasons[0]}`,
       'paused by ann: looking',
       'pending rollback hooks (1 attempt): HTTP 500',
-      `if checked now: rollback: ${RECORD.reasons[0]}`,
-      `soak: 25m of 1h; next: ${RECORD.next}`,
+      `next: ${RECORD.next}`,
       '  custom-command: degraded, gate hold: failure_streak=2 | transport errors',
       'journal: 7 records, hash chain verified',
       '',
