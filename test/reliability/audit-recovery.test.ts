@@ -69,7 +69,7 @@ describe('the audit line of a manual action lost in a crash', () => {
 
   it('a hand-deleted audit file: verify fails naming the check, passes once recovery restored it', () => {
     const w = started();
-    expect(control(w, T0 + 5 * MIN, 'pause').code).toBe(1);
+    expect(control(w, T0 + 5 * MIN, 'pause').code).toBe(0);
     expect(verify(w).code).toBe(0);
     rmSync(w.path(AUDIT));
     const v = verify(w);
@@ -85,7 +85,7 @@ describe('the audit line of a manual action lost in a crash', () => {
 
   it('an audit line edited away among others is found missing; a line matching on instant and action counts', () => {
     const w = started();
-    expect(control(w, T0 + 5 * MIN, 'pause').code).toBe(1);
+    expect(control(w, T0 + 5 * MIN, 'pause').code).toBe(0);
     expect(control(w, T0 + 6 * MIN, 'resume').code).toBe(0);
     const lines = audit(w);
     writeFileSync(w.path(AUDIT), JSON.stringify(lines[1]) + '\n');
@@ -97,7 +97,7 @@ describe('the audit line of a manual action lost in a crash', () => {
 
   it('a torn last audit line does not swallow the next one', () => {
     const w = started();
-    expect(control(w, T0 + 5 * MIN, 'pause').code).toBe(1);
+    expect(control(w, T0 + 5 * MIN, 'pause').code).toBe(0);
     writeFileSync(w.path(AUDIT), readFileSync(w.path(AUDIT), 'utf8') + '{"schema_version":1,"requ');
     expect(control(w, T0 + 6 * MIN, 'resume').code).toBe(0);
     expect(audit.bind(null, w)).toThrow(); // the torn line is still there, on its own
