@@ -23,7 +23,7 @@ export const EXIT_TABLE: Record<CommandName, [number, string][]> = {
   schedule: [[0, 'listed'], [65, 'invalid spec'], [66, 'the spec is missing'], USAGE, INTERNAL],
   simulate: [[0, 'replayed (whatever it decided)'], [65, 'invalid spec or timeline'], [66, 'the spec or timeline is missing'], [73, '--record cannot be written'], USAGE, INTERNAL],
   test: [[0, 'every case passed (with --no-fail: failing cases too)'], [1, 'a case failed, or --require-coverage found a gap'], [65, 'a test file or its spec is invalid'], [66, 'a test file or its spec is missing, or a directory holds none'], USAGE, INTERNAL],
-  serve: [[0, 'stopped by a signal'], [66, 'a spec or --token-file is missing'], [64, 'usage error, a non-loopback --host without --allowed-host, a weak token'], INTERNAL],
+  serve: [[0, 'stopped by a signal'], [64, 'usage error, the port is in use, a non-loopback --host without --allowed-host, a weak token'], [65, 'invalid spec'], [66, 'a spec or --token-file is missing'], INTERNAL],
   journal: [[0, 'listed; with --verify, the journal verifies'], [65, '--verify: a broken chain, a gap, a missing audit line, or rollout.json disagreeing'], [66, 'the spec is missing'], USAGE, INTERNAL],
   routing: [[0, 'the weights were read (or set)'], [1, 'the weights cannot be read or set'], [64, 'the spec has no routing:, or a usage error'], [75, '--set: another evaluator holds the rollout'], INTERNAL],
   init: [[0, 'written'], [64, 'the file exists (without --force), or a bad --name'], [66, "--output's parent folder is missing"], [73, 'the file cannot be written'], INTERNAL],

@@ -34,7 +34,7 @@ Docs: README.md, schemas/rollout-spec.schema.json`);
     .command('validate')
     .addHelpText('after', exitHelp('validate'))
     .description('check specs against the schema and the semantic rules (unknown keys, var paths, operators, durations, cron, time zones, references)')
-    .argument('<spec...>', 'spec files, or directories whose *.yaml files are specs')
+    .argument('<spec...>', 'spec files, directories whose *.yaml files are specs, or - for a spec on stdin')
     .addOption(formatOption(VALIDATE_FORMATS))
     .option('--strict', 'treat every warning as an error (exit 65), e.g. an undocumented reason code')
     .option('--no-fail', 'report everything and exit 0 for invalid specs too; a missing file still fails (66)')
@@ -44,8 +44,9 @@ Examples:
   rollgate validate specs/ --format github     # annotations on pull requests
   rollgate validate specs/*.yaml --format json
   rollgate validate --strict specs/            # in CI: warnings fail the job too
+  rollgate validate specs/ --format sarif > rollgate.sarif   # for GitHub code scanning
+  git show HEAD:specs/release.yaml | rollgate validate -
 
-Exit: 0 all valid (warnings allowed), 65 any invalid, 66 a file is missing.
 With --strict a warning makes its spec invalid (65) and shows as an error in every --format.`)
     .action(async (specs: string[], options: { format: (typeof VALIDATE_FORMATS)[number]; strict?: boolean }) => {
       const { runValidate } = await import('./validate.js');
@@ -67,10 +68,7 @@ Examples:
   rollgate inspect .tau/dashboard
   rollgate inspect .tau/custom-command --format json
   rollgate inspect .tau/dashboard --transport-health --format json
-  rollgate inspect .tau/voice --stale-after 15m
-
-Exit: 0 the directory was read (whatever the health; an unreadable state.json is reported as
-health unknown), 66 the directory does not exist, 64 usage error.`)
+  rollgate inspect .tau/voice --stale-after 15m`)
     .action(async (stateDir: string, options: import('./inspect.js').InspectOptions) => {
       const { runInspect } = await import('./inspect.js');
       process.exitCode = await runInspect(stateDir, options);
@@ -97,10 +95,7 @@ health unknown), 66 the directory does not exist, 64 usage error.`)
 Examples:
   rollgate evaluate specs/custom-command.yaml
   rollgate evaluate specs/release.yaml --now 2026-02-16T09:30:00Z --dry-run --explain
-  rollgate evaluate specs/release.yaml --input harness=ci/harness.json --format github
-
-Exit: 0 promote, wait or complete; 1 hold; 2 rollback; 64 usage; 65 invalid spec or store data;
-66 a named file is missing; 70 internal error; 73 store not writable; 75 another check holds the lock.`)
+  rollgate evaluate specs/release.yaml --input harness=ci/harness.json --format github`)
     .action(async (spec: string, options: import('./evaluate.js').EvaluateOptions) => {
       const { runEvaluate } = await import('./evaluate.js');
       process.exitCode = await runEvaluate(spec, options);
@@ -273,10 +268,7 @@ A test file names its spec (default: release.test.yaml tests release.yaml) and l
       expect:
         - { at: 30m, decision: hold, reason: queue-depth }
         - { never_promotes_before: 35m }
-See schemas/spec-test.schema.json and README "Testing specs".
-
-Exit: 0 every case passed, 1 a case failed (or coverage is incomplete with --require-coverage),
-65 a test file or its spec is invalid, 66 a test file or its spec is missing, or none was found.`)
+See schemas/spec-test.schema.json and README "Testing specs".`)
     .action(async (paths: string[], options: import('./test.js').TestCliOptions) => {
       const { runTestCommand } = await import('./test.js');
       process.exitCode = await runTestCommand(paths, options);
@@ -304,8 +296,7 @@ Examples:
 Endpoints: GET / (the page), /dashboard/health, /dashboard/widgets, /dashboard/queue-timeline,
 /dashboard/alerts, /dashboard/stream (SSE), POST /dashboard/actions (pause, resume, refresh, abort,
 promote, retry; audited like rollgate control). Requests whose Host is neither a loopback name nor an
---allowed-host are refused (421). Stops on SIGINT or SIGTERM (exit 0).
-Exit: 64 bad options or port in use, 65 invalid spec, 66 missing spec or token file.`))
+--allowed-host are refused (421). Stops on SIGINT or SIGTERM (exit 0).`))
     .action(async (specs: string[], options: import('./serve.js').ServeCliOptions) => {
       const { runServe } = await import('./serve.js');
       process.exitCode = await runServe(specs, options);
@@ -323,10 +314,7 @@ Exit: 64 bad options or port in use, 65 invalid spec, 66 missing spec or token f
 Examples:
   rollgate journal specs/release.yaml --limit 20
   rollgate journal specs/release.yaml --verify          # for auditors and after an incident
-  rollgate journal specs/release.yaml --format json | jq '.records[] | select(.override)'
-
-Exit: 0 (verified), 65 the journal or rollout.json is broken (the first broken line is named),
-66 the spec is missing.`))
+  rollgate journal specs/release.yaml --format json | jq '.records[] | select(.override)'`))
     .action(async (spec: string, options: import('./journal.js').JournalOptions) => {
       const { runJournal } = await import('./journal.js');
       process.exitCode = await runJournal(spec, options);
@@ -344,9 +332,7 @@ Examples:
 
 The password comes from the URL, PGPASSWORD or ~/.pgpass (as psql reads it) and is never
 printed. Evaluators create the schema themselves when it is missing and they may; run this as
-the database owner when they may not.
-
-Exit: 0 ready, 73 the store cannot be reached or written, 64 usage.`)
+the database owner when they may not.`)
     .action(async (options: { root?: string; store?: string }) => {
       const { runStoreInit } = await import('./store.js');
       process.exitCode = await runStoreInit(options);
@@ -364,10 +350,7 @@ Examples:
   rollgate store copy --from postgres://rollgate@db.internal/rollouts --to /backup/rollgate --rollout release
 
 The journal is copied as it is, line by line, so its hash chain verifies on both sides; a
-source whose chain is broken is not copied. Stop the evaluators of a rollout while it moves.
-
-Exit: 0 copied, 66 no such --from directory, 64 the destination already holds a rollout (nothing of it is written), 65 a
-broken source journal, 73 a store cannot be read or written.`)
+source whose chain is broken is not copied. Stop the evaluators of a rollout while it moves.`)
     .action(async (options: import('./store.js').StoreCopyOptions) => {
       const { runStoreCopy } = await import('./store.js');
       process.exitCode = await runStoreCopy(options);
@@ -385,7 +368,6 @@ broken source journal, 73 a store cannot be read or written.`)
       .addOption(formatOption(['text', 'json'], 'text for people, json for scripts')),
   )
     .addHelpText('after', `
-Exit codes: 0 read (or set); 1 the weights cannot be read or set; 64 usage (no routing: in the spec).
 
 Examples:
   rollgate routing specs/api.yaml
