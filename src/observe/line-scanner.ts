@@ -314,13 +314,14 @@ function roomForTemplate(): boolean {
   return templates.length < MAX_TEMPLATES || ++untemplatedLines >= TEMPLATE_REPLACE_EVERY;
 }
 
-function learnTemplate(s: string, start: number, end: number, codes: string[]): void {
+function learnTemplate(s: string, start: number, end: number, codes: string[], tally: LogTally): void {
   const length = end - start;
   if (length > MAX_TEMPLATE_CHARS || s.charCodeAt(end - 1) !== 10) return;
   if (templates.length >= MAX_TEMPLATES) {
     let least = 0;
     for (let i = 1; i < templates.length; i++) if (templates[i]!.hits < templates[least]!.hits) least = i;
     const gone = templates[least]!;
+    countTemplate(gone, tally); // its lines in this buffer so far
     templates.splice(least, 1);
     const bucket = templatesByLength[gone.length]!;
     bucket.splice(bucket.indexOf(gone), 1);
@@ -373,14 +374,15 @@ function matchTemplate(s: string, p: number, length: number): Template | null {
   return null;
 }
 
+function countTemplate(t: Template, tally: LogTally): void {
+  if (t.lines === 0) return;
+  for (const code of t.codes) tally.codes[code] = (tally.codes[code] ?? 0) + t.lines;
+  t.hits += t.lines;
+  t.lines = 0;
+}
+
 function flushTemplates(tally: LogTally): void {
-  for (let i = 0; i < templates.length; i++) {
-    const t = templates[i]!;
-    if (t.lines === 0) continue;
-    for (const code of t.codes) tally.codes[code] = (tally.codes[code] ?? 0) + t.lines;
-    t.hits += t.lines;
-    t.lines = 0;
-  }
+  for (let i = 0; i < templates.length; i++) countTemplate(templates[i]!, tally);
 }
 
 /** The codes of a subset line proven valid (canonical), or null when they cannot be told here. */
@@ -400,6 +402,7 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
   // latin1 maps each byte to one char: positions in the string are byte offsets.
   const s = buf.toString('latin1', start, end);
   const arrays = new ArrayMemo(s);
+  for (let i = 0; i < templates.length; i++) templates[i]!.lines = 0; // none left from a call that threw
   const length = s.length;
   let p = 0;
   let lastValidStart = -1;
@@ -430,7 +433,7 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
     }
     if (verdict === 'valid' && roomForTemplate()) {
       const codes = subsetCodes(s, p, lineEnd);
-      if (codes !== null) learnTemplate(s, p, lineEnd, codes);
+      if (codes !== null) learnTemplate(s, p, lineEnd, codes, tally);
     }
     if (verdict === 'unsure') {
       const line = parseCycleLine(buf.toString('utf8', start + p, start + lineEnd));
