@@ -5,6 +5,7 @@
 // after a cursor) against a first check of a 10,000-line log.
 //
 //   node scripts/bench/scan-limit.mjs [--dir /tmp/scan-limit] [--lines 2000000] [--runs 5] [--keep]
+//     [--old-bundle path/to/rollgate.cjs]   also times another build's bundle (A/B, interleaved)
 //
 // The log mixes the shared samples' line lengths: full runtime cycle reports (~430 bytes), the
 // gateway's (~210) and the demo producers' minimal lines (~100), ~320 bytes a line on average,
@@ -121,6 +122,9 @@ function setUp(at, count) {
   return log;
 }
 
+const oldBundle = opt('old-bundle', null);
+const rollgateWith = (cli) => (at, store, now, ...more) => [process.execPath, cli, 'evaluate', join(at, 'bench.yaml'), '--root', at, '--store', store, '--now', now, ...more];
+const oldRollgate = oldBundle && rollgateWith(oldBundle);
 const rollgate = (at, store, now, ...more) => [process.execPath, `${root}bin/rollgate.js`, 'evaluate', join(at, 'bench.yaml'), '--root', at, '--store', store, '--now', now, ...more];
 const pct = (a, b) => `${((100 * a) / b).toFixed(0)}%`;
 const ratioRange = (xs, ys) => {
@@ -146,12 +150,14 @@ const res = timeInterleaved(
     ceiling: { argv: [process.execPath, '-e', CEILING, bigLog] },
     grep: { argv: ['grep', '-c', 'case_processing_failed', bigLog] },
     first: { argv: rollgate(big, store, NOW, '--dry-run'), before: () => rmSync(store, { recursive: true, force: true }) },
+    ...(oldRollgate ? { old: { argv: oldRollgate(big, store, NOW, '--dry-run'), before: () => rmSync(store, { recursive: true, force: true }) } } : {}),
   },
   { runs },
 );
 const med = (n) => res[n].median;
 const line = (n) => `${n.padEnd(8)} median ${med(n).toFixed(0)} ms (${res[n].min.toFixed(0)}–${res[n].max.toFixed(0)}), ${(bytes / 1e6 / (med(n) / 1000)).toFixed(0)} MB/s`;
-for (const n of ['ceiling', 'grep', 'first']) console.log(line(n));
+for (const n of ['ceiling', 'grep', 'first', ...(oldRollgate ? ['old'] : [])]) console.log(line(n));
+if (oldRollgate) console.log(`old bundle: ${pct(med('ceiling'), med('old'))} of the ceiling, ${(med('old') / med('grep')).toFixed(2)}× grep; new/old ${(med('first') / med('old')).toFixed(2)} (per round ${ratioRange(res.first.times, res.old.times)})`);
 console.log(`first evaluate: ${pct(med('ceiling'), med('first'))} of the ceiling (per round ${ratioRange(res.ceiling.times, res.first.times)}), ${(med('first') / med('grep')).toFixed(2)}× grep (per round ${ratioRange(res.first.times, res.grep.times)})`);
 
 const rss = spawnSync('/usr/bin/time', ['-v', ...rollgate(big, store, NOW, '--dry-run')], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -180,9 +186,11 @@ if (!args.includes('--no-incremental')) {
     {
       incremental: { argv: rollgate(inc, incStore, later, '--dry-run'), before: () => { rmSync(incStore, { recursive: true, force: true }); cpSync(saved, incStore, { recursive: true }); } },
       small: { argv: rollgate(small, smallStore, later, '--dry-run'), before: () => rmSync(smallStore, { recursive: true, force: true }) },
+      ...(oldRollgate ? { oldIncremental: { argv: oldRollgate(inc, incStore, later, '--dry-run'), before: () => { rmSync(incStore, { recursive: true, force: true }); cpSync(saved, incStore, { recursive: true }); } } } : {}),
     },
     { runs: Math.max(runs, 10) },
   );
   console.log(`incremental (10,000 new lines) median ${r2.incremental.median.toFixed(1)} ms (${r2.incremental.min.toFixed(1)}–${r2.incremental.max.toFixed(1)}); 10,000-line first check ${r2.small.median.toFixed(1)} ms (${r2.small.min.toFixed(1)}–${r2.small.max.toFixed(1)}); ratio ${(r2.incremental.median / r2.small.median).toFixed(2)} (per round ${ratioRange(r2.incremental.times, r2.small.times)})`);
+  if (oldRollgate) console.log(`old bundle incremental median ${r2.oldIncremental.median.toFixed(1)} ms (${r2.oldIncremental.min.toFixed(1)}–${r2.oldIncremental.max.toFixed(1)}); new/old ${(r2.incremental.median / r2.oldIncremental.median).toFixed(2)} (per round ${ratioRange(r2.incremental.times, r2.oldIncremental.times)})`);
 }
 if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
