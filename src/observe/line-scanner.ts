@@ -14,6 +14,14 @@
  * proven in the subset and duplicate-free by one regex test, as fast as the general one. A line
  * of a new shape is matched by the general regex and its keys listed once.
  *
+ * Line templates come first: a line the regexes proved valid (ASCII, in the subset) becomes a
+ * template, a sticky regex of its exact text with each unsigned integer (outside strings) made a
+ * slot for any unsigned JSON integer. A line matching it has the same keys in the same order,
+ * the same strings and the same reason_codes array, only other integers: it is valid, with the
+ * template's codes (counted per template, expanded once per buffer). Literal text is matched
+ * far faster than the general subset, and most lines of a real log repeat a few templates
+ * (their counters and timestamps change); templates are picked by the line's length.
+ *
  * Every other line (escapes, nesting, unicode in the codes, a duplicate key, garbage, blank
  * lines) goes to parseCycleLine, the reference, which also says whether an invalid line is
  * suspect (may carry reason codes). test/observe/line-scanner.test.ts checks both paths agree.
@@ -240,6 +248,9 @@ function distinctKeys(s: string, start: number, end: number, learn: boolean): bo
 export function forgetShapes(): void {
   shapes.length = 0;
   unknownShapeLines = 0;
+  templates.length = 0;
+  templatesByLength.length = 0;
+  untemplatedLines = 0;
 }
 
 /** The shape knownShapeEnd matched last. */
@@ -265,21 +276,150 @@ function knownShapeEnd(s: string, p: number): number {
   return -1;
 }
 
+/** A learned line: see the header. `lines` counts its lines in the current buffer. */
+interface Template {
+  re: RegExp;
+  codes: string[];
+  lines: number;
+  /** Lines matched since the memo last made room. */
+  hits: number;
+  length: number;
+}
+
+/** Templates by line length (newline included): templatesByLength[n], or undefined. */
+const templatesByLength: (Template[] | undefined)[] = [];
+const templates: Template[] = [];
+const MAX_TEMPLATES = 48;
+const MAX_TEMPLATE_CHARS = 4096;
+/** Once full, the least used template makes room at most once per this many lines none matched. */
+const TEMPLATE_REPLACE_EVERY = 4096;
+let untemplatedLines = 0;
+/** An unsigned JSON integer: no leading zero (a lookahead is cheaper than an alternation). */
+const UNSIGNED_INT = '(?!0[0-9])[0-9]+';
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Whether a value may start after this character: `:`, `,`, `[` or whitespace. */
+function startsValue(c: number): boolean {
+  return c === 58 || c === 44 || c === 91 || c === 32 || c === 9 || c === 13;
+}
+
+/**
+ * Learns the subset line s[start, end) (newline included), proven valid with `codes`
+ * (canonical), as a template; nothing when it is not plain ASCII or too long.
+ */
+/** Whether a template may be learned now (the memo has room, or may make some). */
+function roomForTemplate(): boolean {
+  return templates.length < MAX_TEMPLATES || ++untemplatedLines >= TEMPLATE_REPLACE_EVERY;
+}
+
+function learnTemplate(s: string, start: number, end: number, codes: string[], tally: LogTally): void {
+  const length = end - start;
+  if (length > MAX_TEMPLATE_CHARS || s.charCodeAt(end - 1) !== 10) return;
+  if (templates.length >= MAX_TEMPLATES) {
+    let least = 0;
+    for (let i = 1; i < templates.length; i++) if (templates[i]!.hits < templates[least]!.hits) least = i;
+    const gone = templates[least]!;
+    countTemplate(gone, tally); // its lines in this buffer so far
+    templates.splice(least, 1);
+    const bucket = templatesByLength[gone.length]!;
+    bucket.splice(bucket.indexOf(gone), 1);
+    if (bucket.length === 0) templatesByLength[gone.length] = undefined;
+    for (const t of templates) t.hits = 0;
+  }
+  untemplatedLines = 0;
+  let source = '';
+  let inString = false;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7e || (c < 0x20 && c !== 9 && c !== 10 && c !== 13)) return;
+    if (c === 34 /* " */) inString = !inString; // the subset has no escapes: quotes pair up
+    else if (!inString && isDigit(c) && startsValue(s.charCodeAt(i - 1))) {
+      // A whole unsigned integer (not signed, no fraction or exponent) becomes a slot.
+      let j = i;
+      while (isDigit(s.charCodeAt(j))) j++;
+      const next = s.charCodeAt(j);
+      if (next !== 46 /* . */ && next !== 101 /* e */ && next !== 69 /* E */) {
+        source += UNSIGNED_INT;
+        i = j - 1;
+        continue;
+      }
+    }
+    source += /[A-Za-z0-9_ ":,]/.test(s[i]!) ? s[i] : `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  const t: Template = { re: new RegExp(source, 'y'), codes, lines: 0, hits: 0, length };
+  templates.push(t);
+  while (templatesByLength.length <= length) templatesByLength.push(undefined);
+  const bucket = templatesByLength[length];
+  if (bucket) bucket.push(t);
+  else templatesByLength[length] = [t];
+}
+
+/** The template the line s[p, p + length) (newline included) matches, or null. */
+function matchTemplate(s: string, p: number, length: number): Template | null {
+  const bucket = length < templatesByLength.length ? templatesByLength[length] : undefined;
+  if (bucket === undefined) return null;
+  for (let i = 0; i < bucket.length; i++) {
+    const t = bucket[i]!;
+    t.re.lastIndex = p;
+    if (t.re.test(s) && t.re.lastIndex === p + length) {
+      if (i > 0) {
+        bucket[i] = bucket[i - 1]!;
+        bucket[i - 1] = t;
+      }
+      return t;
+    }
+  }
+  return null;
+}
+
+function countTemplate(t: Template, tally: LogTally): void {
+  if (t.lines === 0) return;
+  for (const code of t.codes) tally.codes[code] = (tally.codes[code] ?? 0) + t.lines;
+  t.hits += t.lines;
+  t.lines = 0;
+}
+
+function flushTemplates(tally: LogTally): void {
+  for (let i = 0; i < templates.length; i++) countTemplate(templates[i]!, tally);
+}
+
+/** The codes of a subset line proven valid (canonical), or null when they cannot be told here. */
+function subsetCodes(s: string, start: number, end: number): string[] | null {
+  const at = codesValueAt(s, start, end);
+  if (at === -1) return [];
+  const known = arrayAt(s, at);
+  return known.codes;
+}
+
 /**
  * Counts the complete lines in buf[start, end) into `tally` (in place, `last` included);
  * `end` follows a `\n`, or ends a final line. `origin` names the lines in doubt sentences.
  */
-export function scanLines(buf: Buffer, start: number, end: number, tally: LogTally, origin?: LineOrigin): void {
+export function scanLines(buf: Buffer, start: number, end: number, tally: LogTally, origin?: LineOrigin, lastValid?: LastValid): void {
   if (end <= start) return;
   // latin1 maps each byte to one char: positions in the string are byte offsets.
   const s = buf.toString('latin1', start, end);
   const arrays = new ArrayMemo(s);
+  for (let i = 0; i < templates.length; i++) templates[i]!.lines = 0; // none left from a call that threw
   const length = s.length;
   let p = 0;
   let lastValidStart = -1;
   let lastValidEnd = -1;
   while (p < length) {
-    let lineEnd: number; // exclusive, newline included when present
+    const nl = s.indexOf('\n', p);
+    let lineEnd = nl === -1 ? length : nl + 1; // exclusive, newline included when present
+    const template = nl === -1 ? null : matchTemplate(s, p, lineEnd - p);
+    if (template !== null) {
+      template.lines++;
+      tally.cycles++;
+      lastValidStart = p;
+      lastValidEnd = lineEnd;
+      p = lineEnd;
+      continue;
+    }
     let verdict: 'valid' | 'invalid' | 'blank' | 'unsure' = 'unsure';
     const knownEnd = knownShapeEnd(s, p);
     if (knownEnd !== -1) {
@@ -290,10 +430,11 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
       if (SIMPLE_LINE.test(s)) {
         lineEnd = SIMPLE_LINE.lastIndex;
         if (distinctKeys(s, p, lineEnd, true) && countFast(s, p, lineEnd, arrays)) verdict = 'valid';
-      } else {
-        const nl = s.indexOf('\n', p);
-        lineEnd = nl === -1 ? length : nl + 1;
       }
+    }
+    if (verdict === 'valid' && roomForTemplate()) {
+      const codes = subsetCodes(s, p, lineEnd);
+      if (codes !== null) learnTemplate(s, p, lineEnd, codes, tally);
     }
     if (verdict === 'unsure') {
       const line = parseCycleLine(buf.toString('utf8', start + p, start + lineEnd));
@@ -311,10 +452,29 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
     p = lineEnd;
   }
   arrays.flush(tally);
-  if (lastValidStart >= 0) {
-    const last = parseCycleLine(buf.toString('utf8', start + lastValidStart, start + lastValidEnd));
-    if (last.kind === 'valid') tally.last = lastReport(last.codes, last.reason);
+  flushTemplates(tally);
+  if (lastValidStart < 0) return;
+  if (lastValid) {
+    lastValid.start = start + lastValidStart;
+    lastValid.end = start + lastValidEnd;
+  } else {
+    setLast(buf, start + lastValidStart, start + lastValidEnd, tally);
   }
+}
+
+/**
+ * Where the last valid line of a scanLines call is in its buffer: given one, scanLines records
+ * it there and leaves tally.last alone, for the caller to set once after several calls (setLast).
+ */
+export interface LastValid {
+  start: number;
+  end: number;
+}
+
+/** tally.last from the valid line buf[start, end). */
+export function setLast(buf: Buffer, start: number, end: number, tally: LogTally): void {
+  const last = parseCycleLine(buf.toString('utf8', start, end));
+  if (last.kind === 'valid') tally.last = lastReport(last.codes, last.reason);
 }
 
 function noteSuspect(tally: LogTally, origin: LineOrigin | undefined, at: number, why: string, text: string): void {

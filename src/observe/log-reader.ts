@@ -1,16 +1,21 @@
 /**
- * Streams one log file from a byte offset in small chunks (64 KiB keeps the scan fast and the
- * memory flat), counting complete lines. A last line without its newline is consumed only when
+ * Streams one log file from a byte offset in 1 MiB reads, scanned in pieces of about 64 KiB
+ * (scanLines makes a string of each: strings that large stay in V8's young generation, which
+ * keeps the scan fast and the memory flat), counting complete lines. A last line without its newline is consumed only when
  * it is already a complete JSON object (nothing can extend it) or the file is final (rotated):
  * a line the producer is still writing is left for the next read.
  */
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { scanLines } from './line-scanner.js';
+import { scanLines, setLast, type LastValid } from './line-scanner.js';
 import { noteDoubt, type LogTally } from '../engine/log-tally.js';
 import { openUntrusted } from './untrusted-file.js';
 
-const CHUNK = 64 * 1024;
+const CHUNK = 1024 * 1024;
+/** How far a line past the limit may be read before it is found too long (CHUNK is a multiple). */
+const LIMIT_STEP = 64 * 1024;
+/** What scanLines is given at once, in bytes, at most (unless one line is longer). */
+const PIECE = 64 * 1024;
 /** A longer line is counted invalid without being held in memory. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
@@ -49,8 +54,11 @@ export function readLogFd(fd: number, from: number, final: boolean, tally: LogTa
       reported = pos;
       report(name, pos - from, size - from);
     }
-    if (buf.length - have < CHUNK) buf = grow(buf, have);
-    const n = readSync(fd, buf, have, Math.min(CHUNK, size - pos - have), pos + have);
+    // Near the limit, a line being held is read on in LIMIT_STEP steps, so it is found too long
+    // at the same byte counts whatever CHUNK is (reads start LIMIT_STEP-aligned from `from`).
+    const step = have + CHUNK > MAX_LINE_BYTES ? LIMIT_STEP : CHUNK;
+    if (buf.length - have < step) buf = grow(buf, have);
+    const n = readSync(fd, buf, have, Math.min(step, size - pos - have), pos + have);
     if (n === 0) break;
     have += n;
     const lastNl = buf.lastIndexOf(10, have - 1);
@@ -73,13 +81,13 @@ export function readLogFd(fd: number, from: number, final: boolean, tally: LogTa
       start = buf.indexOf(10) + 1; // the rest of the long line ends at the first newline
       skippingLongLine = false;
     }
-    scanLines(buf, start, lastNl + 1, tally, { name, offset: pos + start });
+    scanPieces(buf, start, lastNl + 1, tally, name, pos);
     buf.copy(buf, 0, lastNl + 1, have);
     pos += lastNl + 1;
     have -= lastNl + 1;
   }
   if (have > 0 && !skippingLongLine && (final || isCompleteObject(buf, have))) {
-    scanLines(buf, 0, have, tally, { name, offset: pos });
+    scanPieces(buf, 0, have, tally, name, pos);
     pos += have;
     have = 0;
   }
@@ -106,6 +114,20 @@ export function readLogFile(path: string, from: number, final: boolean, tally: L
   } finally {
     closeSync(opened.file.fd);
   }
+}
+
+/** scanLines over buf[start, end) (buf[0] at file offset `pos`), in pieces of whole lines of about PIECE bytes. */
+function scanPieces(buf: Buffer, start: number, end: number, tally: LogTally, name: string, pos: number): void {
+  const last: LastValid = { start: -1, end: -1 };
+  while (end - start > PIECE) {
+    let cut = buf.lastIndexOf(10, start + PIECE - 1);
+    if (cut < start) cut = buf.indexOf(10, start + PIECE);
+    if (cut === -1 || cut + 1 >= end) break;
+    scanLines(buf, start, cut + 1, tally, { name, offset: pos + start }, last);
+    start = cut + 1;
+  }
+  scanLines(buf, start, end, tally, { name, offset: pos + start }, last);
+  if (last.start >= 0) setLast(buf, last.start, last.end, tally);
 }
 
 function grow(buf: Buffer, have: number): Buffer {
