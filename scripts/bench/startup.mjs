@@ -3,7 +3,7 @@
 // `validate` and a small `evaluate` must start within 2.5× `node -e 0`.
 //   node scripts/bench/startup.mjs [--runs N] [TREE …]
 // Each TREE is a built checkout (default: this one); with several, their runs interleave too,
-// so an old and a new tree can be compared on a busy machine. cli.mjs uses startupFigures for
+// so an old and a new tree can be compared on a busy machine. run.mjs uses startupFigures for
 // the figures of `npm run bench`.
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,9 +33,9 @@ export function startupCommands(tree, dir, prefix = '') {
   };
 }
 
-/** Start-up stats of this tree: { node, version, validate, evaluateSmall }, interleaved. */
-export function startupFigures({ dir, runs }) {
-  return timeInterleaved({ node: { argv: [process.execPath, '-e', '0'] }, ...startupCommands(here, dir) }, { runs });
+/** Start-up stats of this tree: { node, version, validate, evaluateSmall }, interleaved, each with its per-round ratio to node. */
+export function startupFigures({ dir, minRuns = 10, maxRuns = 40, budgetMs }) {
+  return timeInterleaved({ node: { argv: [process.execPath, '-e', '0'] }, ...startupCommands(here, dir) }, { minRuns, maxRuns, budgetMs, baseline: 'node' });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
@@ -45,14 +45,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   try {
     const commands = { node: { argv: [process.execPath, '-e', '0'] } };
     trees.forEach((tree, i) => Object.assign(commands, startupCommands(tree, join(dir, String(i)), `${i}:`)));
-    const result = timeInterleaved(commands, { runs: Number(values.runs) });
+    const result = timeInterleaved(commands, { runs: Number(values.runs), baseline: 'node' });
     const node = result.node;
     console.log(`node -e 0: median ${fmt.ms(node.median)} (${fmt.range(node)}, ${node.runs} runs, interleaved)`);
     trees.forEach((tree, i) => {
       console.log(tree);
       for (const name of ['version', 'validate', 'evaluateSmall']) {
         const s = result[`${i}:${name}`];
-        console.log(`  ${name.padEnd(14)} median ${fmt.ms(s.median).padStart(8)}  (${fmt.range(s)})  ${fmt.ratio(s.median / node.median)} node -e 0`);
+        console.log(`  ${name.padEnd(14)} median ${fmt.ms(s.median).padStart(8)}  (${fmt.range(s)})  ${fmt.ratio(s.ratio.median)} node -e 0 (pairs ${fmt.ratio(s.ratio.min)} – ${fmt.ratio(s.ratio.max)})`);
       }
     });
   } finally {

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NOT_INSTALLED, destroyServer, destroyServerSync, findPgBin, launchServer, query } from '../postgres/server.mjs';
-import { fmt, timeInterleaved } from './lib.mjs';
+import { fmt, ratioStats, timeInterleaved } from './lib.mjs';
 import { NOW } from './startup.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,7 +23,7 @@ const STEP_MS = 1000;
 const MAX_CHECKS = 800;
 const HEADING = '### A check against the file store and against PostgreSQL on loopback';
 
-export async function storeFigures({ dir, runs, log }) {
+export async function storeFigures({ dir, runs, minRuns, budgetMs = Infinity, log }) {
   try {
     findPgBin();
   } catch (err) {
@@ -31,6 +31,7 @@ export async function storeFigures({ dir, runs, log }) {
     log('store: PostgreSQL is not installed; the row is skipped');
     return {
       figures: {},
+      rows: [{ figure: 'a later `evaluate`, `--store postgres://` against `--store DIR`', skipped: 'not measured: PostgreSQL is not installed' }],
       markdown: `${HEADING}\n\nNot measured: PostgreSQL is not installed on this machine (\`apt-get install -y --no-install-recommends postgresql\` on Debian, or set \`PG_BIN\` to the folder of its initdb and pg_ctl).`,
     };
   }
@@ -51,7 +52,7 @@ export async function storeFigures({ dir, runs, log }) {
   try {
     const [{ server_version: full }] = await query(server.url, 'SHOW server_version');
     const version = String(full).split(' ')[0]; // '15.18 (Debian 15.18-0+deb12u1)' -> '15.18'
-    return measure({ dir, runs, log, server, version, startMs });
+    return measure({ dir, runs, minRuns, budgetMs, log, server, version, startMs });
   } finally {
     for (const s of SIGNALS) process.removeListener(s, onSignal);
     await destroyServer(server);
@@ -61,7 +62,7 @@ export async function storeFigures({ dir, runs, log }) {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-function measure({ dir, runs, log, server, version, startMs }) {
+function measure({ dir, runs: maxRuns, minRuns, budgetMs, log, server, version, startMs }) {
   const rollgate = (...args) => [process.execPath, `${root}bin/rollgate.js`, ...args];
   const run = (args) => {
     const argv = rollgate(...args);
@@ -81,12 +82,13 @@ function measure({ dir, runs, log, server, version, startMs }) {
     let n = 0;
     return () => rollgate('evaluate', SPEC, '--root', work, '--store', store, '--now', new Date(Date.parse(NOW) + STEP_MS * n++).toISOString());
   };
-  log(`store: ${runs} interleaved runs of node -e 0, evaluate --store DIR, evaluate --store postgres://…`);
+  log(`store: up to ${maxRuns} interleaved runs of node -e 0, evaluate --store DIR, evaluate --store postgres://…`);
   const result = timeInterleaved({
     node: { argv: [process.execPath, '-e', '0'] },
     file: { argv: checkOf(stores.file), expectExit: 0 },
     postgres: { argv: checkOf(stores.postgres), expectExit: 0 },
-  }, { runs });
+  }, { minRuns: Math.min(maxRuns, minRuns ?? 5), maxRuns, budgetMs, baseline: 'file' });
+  const runs = result.file.runs;
 
   // Every run committed its record: both chains verify, hold runs + 1 records (the warm-up's
   // included), and list the same decisions at the same instants.
@@ -101,9 +103,12 @@ function measure({ dir, runs, log, server, version, startMs }) {
   if (listings.file !== listings.postgres) throw new Error(`store: the two journals differ:\n${listings.file}\n---\n${listings.postgres}`);
 
   const { node, file, postgres } = result;
-  const ratio = postgres.median / file.median;
+  const ratio = postgres.ratio.median;
   const figures = { storeFileMs: file.median, storePostgresMs: postgres.median, storePostgresOverFile: ratio };
-  const row = (name, s) => `| ${name} | ${s.runs} | ${fmt.ms(s.median)} | ${fmt.range(s)} | ${fmt.ratio(s.median / node.median)} |`;
+  const row = (name, s) => {
+    const r = ratioStats(s.times, node.times); // each round's pair
+    return `| ${name} | ${s.runs} | ${fmt.ms(s.median)} | ${fmt.range(s)} | ${fmt.ratio(r.median)} (${fmt.ratio(r.min)} – ${fmt.ratio(r.max)}) |`;
+  };
   const markdown = [
     HEADING,
     '',
@@ -112,17 +117,18 @@ function measure({ dir, runs, log, server, version, startMs }) {
       `After the runs both journals hold ${runs + 1} records (the warm-up's included), \`journal --verify\` passes on both, and they list the same decisions. ` +
       'File store: a directory on the local disk (each commit fsyncs its files). ' +
       `PostgreSQL ${version}: a throwaway server the bench starts on 127.0.0.1 (ready in ${fmt.ms(startMs)}; fsync and synchronous_commit off, so no disk flush is timed on that side), schema by \`rollgate store init\`; ` +
-      'each check opens a TCP connection, authenticates (scram-sha-256), and commits its record in one transaction. The three commands run interleaved, median of the runs shown after a warm-up.',
+      'each check opens a TCP connection, authenticates (scram-sha-256), and commits its record in one transaction. The three commands run interleaved, median of the runs shown after a warm-up (as many rounds as the time budget of the section allows).',
     '',
-    '| command | runs | median | min – max | vs `node -e 0` |',
+    '| command | runs | median | min – max | vs `node -e 0` (median, min – max of the ratios of the rounds) |',
     '| --- | --- | --- | --- | --- |',
     row('`node -e 0`', node),
     row('`rollgate evaluate … --store DIR`', file),
     row('`rollgate evaluate … --store postgres://…@127.0.0.1`', postgres),
     '',
-    `PostgreSQL / file store: **${fmt.ratio(ratio)}** (${postgres.median >= file.median ? '+' : '−'}${fmt.ms(Math.abs(postgres.median - file.median))} a check).`,
+    `PostgreSQL / file store: **${fmt.ratio(ratio)}** (the ratio of each round's pair: ${fmt.ratio(postgres.ratio.min)} – ${fmt.ratio(postgres.ratio.max)}; ${postgres.median >= file.median ? '+' : '−'}${fmt.ms(Math.abs(postgres.median - file.median))} a check).`,
   ].join('\n');
-  return { figures, markdown };
+  const rows = [{ figure: 'a later `evaluate` on the small state, `--store postgres://` on loopback against `--store DIR`', a: postgres, b: file, ratio: postgres.ratio }];
+  return { figures, markdown, rows };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -58,23 +58,37 @@ it('npm run bench works on a small log, writes its report and leaves only what a
   expect(await listening(left.port)).toBe(true);
   const r = spawnSync(process.execPath, [
     join(ROOT, 'scripts/bench/run.mjs'), '--scratch', scratch, '--out', out,
-    '--lines', '20000', '--new-lines', '500', '--runs', '1', '--min-runs', '1',
+    '--lines', '20000', '--new-lines', '500', '--min-runs', '1', '--budget', '20',
+    '--rollouts', '20', '--wide-surfaces', '4', '--wide-gates', '3',
     '--rule-evaluations', '10000', '--simulate-checks', '300', '--serve-clients', '10', '--serve-requests', '20',
     '--store-runs', '2',
   ], { encoding: 'utf8', timeout: 110_000 });
   expect(r.status, r.stderr).toBe(0);
   const doc = readFileSync(out, 'utf8');
-  expect(doc).toMatch(/Every tool counted the same: 20,000 lines, 21 with case_processing_failed, 0 invalid\./);
-  expect(doc).toMatch(/\| \*\*rollgate full scan\*\* \| [\d.]+ m?s \|/);
-  expect(doc).toMatch(/Reading 500 new lines after a cursor at line 19,500/);
-  expect(doc).toMatch(/Both decided \*\*hold\*\*/);
-  expect(doc).toMatch(/### simulate: 300 checks\n\n.*\*\*[\d,]+ checks\/s\*\*/);
+  // The machine and the node -e 0 baseline, the headline table with every issue figure judged.
+  expect(doc).toMatch(/on \d{4}-\d\d-\d\d: \*\*.+ \(\d+ cores\)\*\*, .*`node -e 0` [\d.]+ m?s \(/);
+  expect(doc).toMatch(/Every tool counted the same: 20,000 lines, 21 with case_processing_failed, 0 invalid; rollgate decided \*\*hold\*\*/);
+  expect(doc).toMatch(/mean \*\*4\d\d bytes a line\*\*/);
+  expect(doc).toMatch(/\| first `evaluate` of the 20,000-line log .*share of the Node byte-scan ceiling \| .* \| \*\*\d+% \(\d+ – \d+%\)\*\* of ceiling.*\| ≥ 60% \| \*\*(not )?met\*\*/);
+  expect(doc).toMatch(/\| first `evaluate` of the same log, against `grep -c case_processing_failed` \| .* \| \*\*[\d.]+× \([\d.]+× – [\d.]+×\)\*\*.*\| ≤ 2× \| \*\*(not )?met\*\*/);
+  expect(doc).toMatch(/\| a later `evaluate`: 500 new lines after the cursor, against `node -e 0` \| .*\| ≤ 2\.5× \|/);
+  expect(doc).toMatch(/\| `rollgate validate specs\/release\.yaml`, against `node -e 0` \| .*\| ≤ 2\.5× \|/);
+  expect(doc).toMatch(/\| `simulate` CLI, [\d,]+ checks of specs\/custom-command\.yaml( \(reduced from 300 to fit the time budget\))? \| .* \*\*[\d,]+ checks\/s\*\* .*\| ≥ 20,000 checks\/s \|/);
+  expect(doc).toMatch(/\| `evaluate` of 4 surfaces × 3 gates \(12 rule evaluations\), against `node -e 0` \| .*\| ≤ 3× \|/);
+  expect(doc).toMatch(/\| `run --once` over 20 small rollouts \(a folder of specs\), wall time \| .*\| < 10 s \| \*\*met\*\*/);
+  expect(doc).toMatch(/\| `wc -l log` \|/);
+  expect(doc).toMatch(/\| `cat log > \/dev\/null` \|/);
+  expect(doc).toMatch(/\| Node byte scan \(4 MiB reads, `Buffer\.indexOf`\) \|/);
+  expect(doc).toMatch(/readline \+ `JSON\.parse` in Node, against the first `evaluate`/);
+  // jq streams (no array of matches) when installed; otherwise the row says so.
+  expect(doc).toMatch(/jq -cR 'fromjson\? \\\| select|`jq` is not installed on this machine/);
   expect(doc).toMatch(/20 sequential `GET \/dashboard\/health` requests while 10 SSE clients/);
   // The store row: both stores measured in the same run (CI has PostgreSQL: it must not be skipped).
-  expect(doc).toMatch(/### A check against the file store and against PostgreSQL on loopback\n\n.*both journals hold 3 records/);
-  expect(doc).toMatch(/\| `rollgate evaluate … --store DIR` \| 2 \| [\d.]+ m?s \|/);
-  expect(doc).toMatch(/\| `rollgate evaluate … --store postgres:\/\/…@127\.0\.0\.1` \| 2 \| [\d.]+ m?s \|/);
-  expect(doc).toMatch(/PostgreSQL \/ file store: \*\*[\d.]+×\*\*/);
+  // (as many rounds as the budget allows, at most --store-runs: 2)
+  expect(doc).toMatch(/### A check against the file store and against PostgreSQL on loopback\n\n.*both journals hold [23] records/);
+  expect(doc).toMatch(/\| `rollgate evaluate … --store DIR` \| [12] \| [\d.]+ m?s \|/);
+  expect(doc).toMatch(/\| `rollgate evaluate … --store postgres:\/\/…@127\.0\.0\.1` \| [12] \| [\d.]+ m?s \|/);
+  expect(doc).toMatch(/PostgreSQL \/ file store: \*\*[\d.]+×\*\* \(the ratio of each round's pair: [\d.]+× – [\d.]+×/);
   expect(doc).not.toContain('Not measured');
   // Its own server is stopped and removed; the killed run's server was reaped.
   expect(serversOf(r.pid!)).toEqual([]);
