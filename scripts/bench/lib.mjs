@@ -15,32 +15,6 @@ export function stats(ms) {
 }
 
 /**
- * Runs a command `runs` times after one warm-up run; returns wall times in ms and the last stdout.
- * `before` runs untimed before each run (e.g. to restore a store); `expectExit` checks the exit
- * code (default: 0, or 0/1 for grep).
- */
-export function timeCommand(argv, { runs, shell = false, input, before, expectExit } = {}) {
-  const once = () => {
-    before?.();
-    const t0 = performance.now();
-    const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', shell, input, maxBuffer: 64 << 20 });
-    const ms = performance.now() - t0;
-    const ok = expectExit !== undefined ? r.status === expectExit : r.status === 0 || (argv[0] === 'grep' && r.status === 1);
-    if (!ok) throw new Error(`${argv.join(' ')} exited ${r.status}${expectExit !== undefined ? `, expected ${expectExit}` : ''}: ${r.stderr}`);
-    return { ms, stdout: r.stdout };
-  };
-  once();
-  const times = [];
-  let stdout = '';
-  for (let i = 0; i < runs; i++) {
-    const r = once();
-    times.push(r.ms);
-    stdout = r.stdout;
-  }
-  return { ...stats(times), stdout };
-}
-
-/**
  * Times several commands interleaved: a warm-up run of each (unless `warmup: false`), then rounds
  * that run each command once (the order rotating from round to round), so machine noise and CPU
  * frequency changes hit every command alike and ratios between them hold. `commands` maps a name
@@ -135,32 +109,6 @@ export class Budget {
   get leftMs() {
     return this.deadline - performance.now();
   }
-}
-
-/** Times an in-process function `runs` times after one warm-up. */
-export function timeFunction(fn, { runs }) {
-  fn();
-  const times = [];
-  let result;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    result = fn();
-    times.push(performance.now() - t0);
-  }
-  return { ...stats(times), result };
-}
-
-/** timeFunction for a function that returns a promise (each run awaited before the next). */
-export async function timeAsync(fn, { runs }) {
-  await fn();
-  const times = [];
-  let result;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    result = await fn();
-    times.push(performance.now() - t0);
-  }
-  return { ...stats(times), result };
 }
 
 export function machine() {
