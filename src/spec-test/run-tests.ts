@@ -119,7 +119,7 @@ async function runCase(c: TestCase, spec: Spec, tally: CoverageTally): Promise<C
   // Traces are not needed to judge or to tally, and cost most of a check's time.
   let sim: Awaited<ReturnType<typeof simulate>>;
   try {
-    sim = await simulate(spec, c.timeline, { trace: false, onRecord: (r) => records.push(r) });
+    sim = await simulate(spec, c.timeline, { trace: false, onRecord: (r) => { records.push(r); } });
   } catch (err) {
     // A replay that cannot run (e.g. a `from` directory that is not there) fails its case.
     const failure: ExpectationFailure = { expectation: { line: c.line, col: c.col, text: 'the replay', at: null, by: null }, message: `the timeline could not be replayed: ${(err as Error).message}`, expected: [], actual: [] };
