@@ -161,7 +161,8 @@ async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOp
     const checked = await operate(spec, { kind: 'check', dryRun: false, trace: options.trace !== false }, edge(now));
     const wait = checked.ok ? emit(checked.record) : undefined;
     if (wait) await wait;
-    options.onProgress?.(++done, times.length);
+    done++;
+    options.onProgress?.(done, times.length);
   }
   for (const runtime of runtimes.values()) runtime.close();
   return { records, checks, end: endOf(spec, last.final, last.latest) };
