@@ -46,9 +46,9 @@ const IN_STEP = 256;
  * run side by side (the sink keeps them in step); json prints A's records, then B's (run one after
  * the other).
  */
-export function simulationStream(format: SimulateFormat, head: Omit<SimulationView, 'results'>, write: (text: string) => void): SimulationSink {
-  if (format === 'json') return jsonStream(head.specs.length, write);
-  return head.specs.length === 1 ? rowStream(format === 'markdown', head, write) : compareStream(head, write);
+export function simulationStream(format: SimulateFormat, head: Omit<SimulationView, 'results'>, write: (text: string) => void, runs = head.specs.length): SimulationSink {
+  if (format === 'json') return jsonStream(runs, write);
+  return runs === 1 ? rowStream(format === 'markdown', head, write) : compareStream(head, write);
 }
 
 function jsonStream(specs: number, write: (text: string) => void): SimulationSink {
@@ -188,7 +188,7 @@ function compareStream(head: Omit<SimulationView, 'results'>, write: (text: stri
 /** A finished simulation through the streaming form. */
 function rendered(format: SimulateFormat, view: SimulationView): string {
   const out: string[] = [];
-  const sink = simulationStream(format, view, (s) => out.push(s));
+  const sink = simulationStream(format, view, (s) => out.push(s), view.results.length);
   view.results.forEach((r, i) => {
     if (format !== 'json') sink.checks(i, r.checks);
   });
