@@ -1,8 +1,8 @@
 /** `rollgate simulate <spec> --timeline FILE [--spec-b OTHER] [--format text|json|markdown] [--record DIR]`. */
 import { renderDiagnostics } from '../report/diagnostic.js';
 import { terminalSafe } from '../report/escape.js';
-import { SIMULATE_RENDERERS, type SimulateFormat } from '../report/simulate.js';
-import { simulate, type SimulationResult } from '../simulate/simulate.js';
+import { simulationStream, type SimulateFormat } from '../report/simulate.js';
+import { simulate } from '../simulate/simulate.js';
 import { loadTimelineFile, unknownNames } from '../simulate/timeline.js';
 import type { Spec } from '../spec/types.js';
 import { makeDirs } from '../store/make-dirs.js';
@@ -17,14 +17,20 @@ export interface SimulateCliOptions {
   record?: string;
 }
 
-/** `\r[api] 12,000 of 100,000 checks`, redrawn about every 1% (or every 1,000 checks). */
-function progressLine(name: string): (done: number, total: number) => void {
-  let shown = 0;
-  return (done, total) => {
+/**
+ * `\r[api] 12,000 of 100,000 checks`, redrawn about every 1% (or every 1,000 checks); two specs
+ * replayed side by side share the line: `[a] 12,000 of 100,000 checks, [b] 11,800 of 100,000 checks`.
+ */
+function progressLine(names: string[]): (i: number, done: number, total: number) => void {
+  const shown = names.map(() => 0);
+  const state = names.map(() => ({ done: 0, total: 0 }));
+  return (i, done, total) => {
+    state[i] = { done, total };
     const step = Math.max(1, Math.min(1000, Math.floor(total / 100)));
-    if (done - shown < step && done !== total) return;
-    shown = done;
-    process.stderr.write(`\r\x1b[K${terminalSafe(`[${name}] ${done.toLocaleString('en')} of ${total.toLocaleString('en')} checks`)}`);
+    if (done - shown[i]! < step && done !== total) return;
+    shown[i] = done;
+    const parts = names.map((name, k) => (k === i || state[k]!.total > 0 ? `[${name}] ${state[k]!.done.toLocaleString('en')} of ${state[k]!.total.toLocaleString('en')} checks` : null)).filter((p) => p !== null);
+    process.stderr.write(`\r\x1b[K${terminalSafe(parts.join(', '))}`);
   };
 }
 
@@ -49,20 +55,40 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
         throw new ExitError(`--record ${options.record}: cannot create it (${(err as NodeJS.ErrnoException).code ?? 'an error'}); give a directory rollgate can create and write`, EXIT.STORE_NOT_WRITABLE);
       }
     }
-    const results: SimulationResult[] = [];
+    // Streamed: each row or record is written as it is made; nothing keeps the whole history.
+    const sink = simulationStream(options.format, { specs: specs.map((s) => ({ name: s.name, file: s.file })), timeline: timeline.file }, (text) => emit({ stdout: text }));
     // Progress on a terminal only (stderr a TTY, text output): CI logs and JSON get the report alone.
-    const progress = process.stderr.isTTY && options.format === 'text';
-    for (const [i, spec] of specs.entries()) {
-      const onProgress = progress ? progressLine(spec.name) : undefined;
+    const progress = process.stderr.isTTY && options.format === 'text' ? progressLine(specs.map((s) => s.name)) : null;
+    const replay = async (i: number) => {
+      const spec = specs[i]!;
       try {
-        results.push(await simulate(spec, timeline, { trace: options.format === 'json', ...(onProgress ? { onProgress } : {}), ...(options.record && i === 0 ? { record: options.record } : {}) }));
+        const result = await simulate(spec, timeline, {
+          trace: options.format === 'json',
+          onRecord: (r) => sink.record(i, r),
+          onChecks: (n) => sink.checks(i, n),
+          ...(progress ? { onProgress: (done: number, total: number) => progress(i, done, total) } : {}),
+          ...(options.record && i === 0 ? { record: options.record } : {}),
+        });
+        sink.end(i, result);
       } catch (err) {
         throw new ExitError(`${options.timeline}: ${(err as Error).message}`, EXIT.INVALID);
       } finally {
-        if (progress) process.stderr.write('\r\x1b[K');
+        sink.stop(i);
       }
+    };
+    try {
+      if (specs.length === 1 || options.format === 'json') {
+        for (const i of specs.keys()) await replay(i);
+      } else {
+        // Compared instant by instant: the two replays run side by side, kept in step by the sink.
+        // A's failure is the one reported when both fail, as when they ran one after the other.
+        const [a, b] = await Promise.allSettled([replay(0), replay(1)]);
+        if (a.status === 'rejected') throw a.reason;
+        if (b.status === 'rejected') throw b.reason;
+      }
+    } finally {
+      if (progress) process.stderr.write('\r\x1b[K');
     }
-    emit(SIMULATE_RENDERERS[options.format]({ specs: specs.map((s) => ({ name: s.name, file: s.file })), timeline: timeline.file, results }));
     return EXIT.OK;
   });
 }

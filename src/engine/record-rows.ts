@@ -10,9 +10,12 @@ export function decisionRow(r: DecisionRecord): string {
   return `${r.decision.padEnd(8)} ${`${r.phase.name} (${r.phase.traffic}%)`.padEnd(28)} ${r.override ? `[${r.override.actor}: ${r.override.action}] ` : ''}${r.reasons[0] ?? ''}`;
 }
 
+/** What makes consecutive records one run: decision, phase, override and first reason with its numbers left out. */
+export const runShape = (r: DecisionRecord): string => `${r.decision} ${r.phase.name} ${r.override ? 'override' : ''} ${(r.reasons[0] ?? '').replace(/(\d+(ms|[dhms]))+|\d+/g, '#')}`;
+
 /** Consecutive records with the same decision, phase and first reason (numbers aside) make one run. */
 export function decisionRuns(records: readonly DecisionRecord[]): DecisionRecord[][] {
-  const shape = (r: DecisionRecord) => `${r.decision} ${r.phase.name} ${r.override ? 'override' : ''} ${(r.reasons[0] ?? '').replace(/(\d+(ms|[dhms]))+|\d+/g, '#')}`;
+  const shape = runShape;
   const out: DecisionRecord[][] = [];
   for (const r of records) {
     const last = out[out.length - 1];
@@ -24,7 +27,11 @@ export function decisionRuns(records: readonly DecisionRecord[]): DecisionRecord
 
 /** A run as one row: `2026-02-16T09:00:00Z  wait … (×6, until 2026-02-16T09:25:00Z)`. */
 export function runRow(run: readonly DecisionRecord[]): string {
-  const first = run[0]!;
-  const repeat = run.length > 1 ? ` (×${run.length}, until ${isoSeconds(run[run.length - 1]!.evaluated_unix_ms)})` : '';
+  return runRowOf(run[0]!, run.length, run[run.length - 1]!.evaluated_unix_ms);
+}
+
+/** The same row from a run's first record, its length and its last instant (a run that is streamed). */
+export function runRowOf(first: DecisionRecord, length: number, lastMs: number): string {
+  const repeat = length > 1 ? ` (×${length}, until ${isoSeconds(lastMs)})` : '';
   return `${isoSeconds(first.evaluated_unix_ms)}  ${decisionRow(first)}${repeat}`;
 }

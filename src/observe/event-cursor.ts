@@ -122,6 +122,13 @@ export function advanceCursor(dir: string, previous: EventCursor | null): Cursor
   }
 }
 
+/** The last read from a cursor position, per live log path: a later read from the same position continues it. */
+const repeatReads = new Map<string, { from: FilePosition; end: number; endTail: string; read: LogTally; lastSuspect: string | null }>();
+
+function samePosition(a: FilePosition, b: FilePosition): boolean {
+  return a.offset === b.offset && a.dev === b.dev && a.ino === b.ino && a.head === b.head && a.tail === b.tail && a.born === b.born;
+}
+
 function advance(previous: EventCursor, live: Found, openRotated: () => RotatedList): CursorAdvance {
   const read = emptyTally();
   const notes: string[] = [];
@@ -167,7 +174,24 @@ function advance(previous: EventCursor, live: Found, openRotated: () => RotatedL
     if (liveFile) consume(liveFile, 0, false);
     else loseUnreadable(live);
   } else if (liveFile && sameFile(liveFile, at) && matchesAt(liveFile, at)) {
-    consume(liveFile, at.offset, false, at);
+    // The same cursor read again (a terminal rollout keeps its state, a dry run or a poll
+    // commits nothing): what was counted from it up to the last read's end is taken as it was,
+    // and only the bytes appended since are read. Checked the way the cursor itself is: the
+    // same file, and the same bytes just before that end.
+    const again = repeatReads.get(liveFile.path);
+    if (again && samePosition(again.from, at) && sameFile(liveFile, again.from) && liveFile.size >= again.end && tailOf(liveFile, again.end) === again.endTail) {
+      addTally(read, again.read);
+      lastSuspect = again.lastSuspect;
+      bytesRead = again.end - at.offset;
+      consume(liveFile, again.end, false, at);
+    } else {
+      consume(liveFile, at.offset, false, at);
+    }
+    // Remembered only at a line's end (an unfinished line is read again from its start).
+    if (position && position.offset > at.offset && position.tail?.endsWith('0a')) {
+      if (repeatReads.size > 1000) repeatReads.clear();
+      repeatReads.set(liveFile.path, { from: at, end: position.offset, endTail: position.tail, read: cloneTally(read), lastSuspect });
+    }
   } else {
     const entries = listed();
     const files = entries.map((e) => ('file' in e.found ? e.found.file : null));

@@ -41,8 +41,16 @@ export interface SimulateOptions {
   keep?: boolean;
   /** Fill gates[].trace and triggers[].trace (default true, as `evaluate`). */
   trace?: boolean;
-  /** Receive each record as it is decided instead of collecting them all. */
-  onRecord?: (record: DecisionRecord) => void;
+  /**
+   * Receive each record as it is decided instead of collecting them all; a promise returned is
+   * waited for before the replay goes on (a consumer keeping two replays in step).
+   */
+  onRecord?: (record: DecisionRecord) => void | Promise<void>;
+  /**
+   * Told once how many records the replay gives, as soon as that is certain: before the first
+   * check, unless the timeline has manual actions (one may be refused): then once they have run.
+   */
+  onChecks?: (count: number) => void;
   /** Told after each check instant: how many of how many (a terminal's progress line). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -102,12 +110,12 @@ async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOp
   const records: DecisionRecord[] = [];
   let checks = 0;
   let last: { final: DecisionRecord | null; latest: DecisionRecord | null } = { final: null, latest: null };
-  const emit = (r: DecisionRecord) => {
+  const emit = (r: DecisionRecord): void | Promise<void> => {
     const record = clean(r);
     checks++;
     last = { final: last.final ?? (record.decision === 'rollback' || record.decision === 'complete' ? record : null), latest: record };
-    if (options.onRecord) options.onRecord(record);
-    else records.push(record);
+    if (options.onRecord) return options.onRecord(record);
+    records.push(record);
   };
   const store = memoryStore(spec.name);
   let metrics: Record<string, ScriptedMetric> = { ...t.metrics };
@@ -118,6 +126,16 @@ async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOp
 
   const times = checkTimes(spec, t);
   let done = 0;
+  // Every check gives a record; a manual action gives one unless it is refused.
+  const lastTime = times[times.length - 1] ?? -Infinity;
+  let actionsLeft = t.events.filter((e) => e.control && e.at <= lastTime).length;
+  let counted = false;
+  const count = () => {
+    if (counted || actionsLeft > 0) return;
+    counted = true;
+    options.onChecks?.(checks + times.length - done);
+  };
+  count();
   for (const now of times) {
     if (t.recorded) metrics = syncSnapshot(join(t.recorded, snapshotName(now)), root) ?? metrics;
     for (; nextEvent < t.events.length && t.events[nextEvent]!.at <= now; nextEvent++) {
@@ -127,10 +145,13 @@ async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOp
       if (e.control) {
         const who = { actor: e.control.actor ?? 'timeline', reason: e.control.reason ?? 'simulated' };
         const done = await operate(spec, { kind: 'action', action: e.control.action, who }, edge(e.at));
-        if (done.ok) emit(done.record);
+        actionsLeft--;
+        const wait = done.ok ? emit(done.record) : undefined;
+        if (wait) await wait;
       }
       for (const name of targets(spec, e)) runtimes.get(name)?.apply(e);
     }
+    count();
     for (const runtime of runtimes.values()) runtime.writeCycle(now);
     if (options.record) {
       const snapshot = join(options.record, snapshotName(now));
@@ -138,8 +159,10 @@ async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOp
       if (spec.metrics.length > 0) writeFileSync(join(snapshot, RECORDED_METRICS), JSON.stringify(metrics, recordedNumber, 2) + '\n');
     }
     const checked = await operate(spec, { kind: 'check', dryRun: false, trace: options.trace !== false }, edge(now));
-    if (checked.ok) emit(checked.record);
-    options.onProgress?.(++done, times.length);
+    const wait = checked.ok ? emit(checked.record) : undefined;
+    if (wait) await wait;
+    done++;
+    options.onProgress?.(done, times.length);
   }
   for (const runtime of runtimes.values()) runtime.close();
   return { records, checks, end: endOf(spec, last.final, last.latest) };

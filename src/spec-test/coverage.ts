@@ -41,14 +41,23 @@ export class CoverageTally {
   }
 
   add(caseName: string, records: readonly DecisionRecord[]): void {
-    const mark = (key: string, positive: boolean) => {
-      const item = this.items.get(key);
-      const list = positive ? item?.positive : item?.negative;
+    const seen = new Set<string>();
+    for (const r of records) CoverageTally.see(r, seen);
+    this.addSeen(caseName, seen);
+  }
+
+  /** What one record exercised, into `seen` (a case's replay is tallied record by record, as it streams). */
+  static see(r: DecisionRecord, seen: Set<string>): void {
+    for (const g of r.gates) if (g.result !== 'error') seen.add(`${g.result === 'pass' ? '+' : '-'}gate ${g.phase}/${g.name}`);
+    for (const t of r.triggers) if (t.matched !== null) seen.add(`${t.fired ? '-' : '+'}trigger ${t.name}`);
+  }
+
+  /** A case's marks, gathered with `see`. */
+  addSeen(caseName: string, seen: ReadonlySet<string>): void {
+    for (const mark of seen) {
+      const item = this.items.get(mark.slice(1));
+      const list = mark[0] === '+' ? item?.positive : item?.negative;
       if (list && !list.includes(caseName)) list.push(caseName);
-    };
-    for (const r of records) {
-      for (const g of r.gates) if (g.result !== 'error') mark(`gate ${g.phase}/${g.name}`, g.result === 'pass');
-      for (const t of r.triggers) if (t.matched !== null) mark(`trigger ${t.name}`, !t.fired);
     }
   }
 

@@ -115,17 +115,42 @@ function shown(path: string): string {
 
 async function runCase(c: TestCase, spec: Spec, tally: CoverageTally): Promise<CaseResult> {
   const began = performance.now();
+  // Streamed: coverage is tallied record by record, and only what the expectations read is kept:
+  // whole records at the instants an expectation looks into, elsewhere a record's row (decision,
+  // phase, first reason, time, status) and, for a rollback, the triggers that caused it.
   const records: DecisionRecord[] = [];
-  // Traces are not needed to judge or to tally, and cost most of a check's time.
+  const seen = new Set<string>();
+  const looked = new Set(c.expect.flatMap((e) => (e.at !== null ? [e.at] : [])));
   let sim: Awaited<ReturnType<typeof simulate>>;
   try {
-    sim = await simulate(spec, c.timeline, { trace: false, onRecord: (r) => records.push(r) });
+    // Traces are not needed to judge or to tally, and cost most of a check's time.
+    sim = await simulate(spec, c.timeline, {
+      trace: false,
+      onRecord: (r) => {
+        CoverageTally.see(r, seen);
+        records.push(looked.has(r.evaluated_unix_ms) ? r : slim(r));
+      },
+    });
   } catch (err) {
     // A replay that cannot run (e.g. a `from` directory that is not there) fails its case.
     const failure: ExpectationFailure = { expectation: { line: c.line, col: c.col, text: 'the replay', at: null, by: null }, message: `the timeline could not be replayed: ${(err as Error).message}`, expected: [], actual: [] };
     return { name: c.name, line: c.line, col: c.col, status: 'fail', checks: records.length, end: 'not replayed', failures: [failure], ms: performance.now() - began };
   }
-  tally.add(c.name, records);
+  tally.addSeen(c.name, seen);
   const failures = c.expect.map((e) => judge(e, records, spec, c.timeline.start)).filter((f): f is ExpectationFailure => f !== null);
   return { name: c.name, line: c.line, col: c.col, status: failures.length ? 'fail' : 'pass', checks: sim.checks, end: sim.end.summary, failures, ms: performance.now() - began };
+}
+
+/** A record as the expectations away from their instants read it (judge(), history rows, causes of a rollback). */
+function slim(r: DecisionRecord): DecisionRecord {
+  const { metrics: _metrics, ...rest } = r;
+  return {
+    ...rest,
+    reasons: r.reasons.slice(0, 1),
+    gates: [],
+    triggers: r.decision === 'rollback' ? r.triggers : [],
+    surfaces: {},
+    notes: [],
+    hooks: [],
+  };
 }
