@@ -75,7 +75,8 @@ it('npm run bench works on a small log, writes its report and leaves only what a
   expect(doc).toMatch(/\| `rollgate validate specs\/release\.yaml`, against `node -e 0` \| .*\| ≤ 2\.5× \|/);
   expect(doc).toMatch(/\| `simulate` CLI, [\d,]+ checks of specs\/custom-command\.yaml( \(reduced from 300 to fit the time budget\))? \| .* \*\*[\d,]+ checks\/s\*\* .*\| ≥ 20,000 checks\/s \|/);
   expect(doc).toMatch(/\| `evaluate` of 4 surfaces × 3 gates \(12 rule evaluations\), against `node -e 0` \| .*\| ≤ 3× \|/);
-  expect(doc).toMatch(/\| `run --once` over 20 small rollouts \(a folder of specs\), wall time \| .*\| < 10 s \| \*\*(not )?met\*\*/);
+  // The sizes shrink to fit the time budget on a loaded machine: the row is there, met or not.
+  expect(doc).toMatch(/\| `run --once` over [\d,]+ small rollouts[^|]*\| .*\| < 10 s \| \*\*(not )?met\*\*/);
   expect(doc).toMatch(/\| `wc -l log` \|/);
   expect(doc).toMatch(/\| `cat log > \/dev\/null` \|/);
   expect(doc).toMatch(/\| Node byte scan \(4 MiB reads, `Buffer\.indexOf`\) \|/);
