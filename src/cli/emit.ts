@@ -15,3 +15,12 @@ export function emit(parts: Rendered | readonly Rendered[], env: NodeJS.ProcessE
     if (rendered.stdout) process.stdout.write(rendered.stdout);
   }
 }
+
+/**
+ * A streamed report's next part to stdout. Returns a promise when the pipe is full: the caller
+ * waits for it before making more (otherwise a fast producer queues its whole output in memory).
+ */
+export function emitStreamed(text: string): Promise<void> | null {
+  if (process.stdout.write(text)) return null;
+  return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
+}

@@ -6,7 +6,7 @@ import { simulate } from '../simulate/simulate.js';
 import { loadTimelineFile, unknownNames } from '../simulate/timeline.js';
 import type { Spec } from '../spec/types.js';
 import { makeDirs } from '../store/make-dirs.js';
-import { emit } from './emit.js';
+import { emit, emitStreamed } from './emit.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, withExitCodes } from './common.js';
 
@@ -55,8 +55,11 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
         throw new ExitError(`--record ${options.record}: cannot create it (${(err as NodeJS.ErrnoException).code ?? 'an error'}); give a directory rollgate can create and write`, EXIT.STORE_NOT_WRITABLE);
       }
     }
+    let full: Promise<void> | null = null;
     // Streamed: each row or record is written as it is made; nothing keeps the whole history.
-    const sink = simulationStream(options.format, { specs: specs.map((s) => ({ name: s.name, file: s.file })), timeline: timeline.file }, (text) => emit({ stdout: text }));
+    const sink = simulationStream(options.format, { specs: specs.map((s) => ({ name: s.name, file: s.file })), timeline: timeline.file }, (text) => {
+      full = emitStreamed(text) ?? full;
+    });
     // Progress on a terminal only (stderr a TTY, text output): CI logs and JSON get the report alone.
     const progress = process.stderr.isTTY && options.format === 'text' ? progressLine(specs.map((s) => s.name)) : null;
     const replay = async (i: number) => {
@@ -64,12 +67,18 @@ export function runSimulate(specFile: string, options: SimulateCliOptions): Prom
       try {
         const result = await simulate(spec, timeline, {
           trace: options.format === 'json',
-          onRecord: (r) => sink.record(i, r),
+          onRecord: (r) => {
+            const inStep = sink.record(i, r);
+            const drained = full;
+            full = null;
+            return inStep && drained ? Promise.all([inStep, drained]).then(() => {}) : (inStep ?? drained ?? undefined);
+          },
           onChecks: (n) => sink.checks(i, n),
           ...(progress ? { onProgress: (done: number, total: number) => progress(i, done, total) } : {}),
           ...(options.record && i === 0 ? { record: options.record } : {}),
         });
         sink.end(i, result);
+        if (full) await full;
       } catch (err) {
         throw new ExitError(`${options.timeline}: ${(err as Error).message}`, EXIT.INVALID);
       } finally {
