@@ -252,7 +252,12 @@ describe('every write to a terminal goes through the escaping', () => {
   const SAFE_NAMES: Record<string, string[]> = {
     'src/cli/validate.ts': ['stdout', 'stderr'], // a ValidationRenderer's result
     'src/cli/init.ts': ['text'], // the starter spec, validated before it is printed
+    // emitStreamed(text): the parts simulate's streaming renderer writes (each write() of
+    // src/report/simulate.ts is checked below).
+    'src/cli/emit.ts': ['text'],
   };
+  /** Calls whose result is a streamed rendering assembled from checked write() calls. */
+  const STREAMED: Record<string, string[]> = { 'src/report/simulate.ts': ['rendered'] };
 
   const safe = (e: ts.Expression, file: string): boolean => {
     if (ts.isParenthesizedExpression(e)) return safe(e.expression, file);
@@ -262,7 +267,7 @@ describe('every write to a terminal goes through the escaping', () => {
     if (ts.isConditionalExpression(e)) return safe(e.whenTrue, file) && safe(e.whenFalse, file);
     if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => ts.isPropertyAssignment(p) && safe(p.initializer, file));
     if (ts.isCallExpression(e)) {
-      if (ts.isIdentifier(e.expression)) return SAFE_CALLS.has(e.expression.text);
+      if (ts.isIdentifier(e.expression)) return SAFE_CALLS.has(e.expression.text) || (STREAMED[file] ?? []).includes(e.expression.text);
       // DECISION_RENDERERS[format](…): the renderers are checked below.
       return ts.isElementAccessExpression(e.expression) && /RENDERERS$/.test(e.expression.expression.getText());
     }
@@ -290,6 +295,34 @@ describe('every write to a terminal goes through the escaping', () => {
     }
     // Renderers return their output and src/cli/emit.ts writes it: the rest are log lines and command messages.
     expect(writes).toBeGreaterThan(15);
+    expect(unsafe).toEqual([]);
+  });
+
+  it("every part simulate's streaming renderer writes: escaped text or JSON, or rollgate's own punctuation", () => {
+    const file = 'src/report/simulate.ts';
+    // The JSON array's brackets and the comparison's keys: strings rollgate writes itself.
+    const punctuation = new Set(['close', 'open', 'pad']);
+    const unsafe: string[] = [];
+    let writes = 0;
+    const ok = (e: ts.Expression): boolean => {
+      if (ts.isParenthesizedExpression(e)) return ok(e.expression);
+      if (ts.isTemplateExpression(e)) return e.templateSpans.every((sp) => ok(sp.expression));
+      if (ts.isConditionalExpression(e)) return ok(e.whenTrue) && ok(e.whenFalse);
+      if (ts.isIdentifier(e) && punctuation.has(e.text)) return true;
+      if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && punctuation.has(e.expression.text)) return true;
+      // jsonText(r, 2).replace(/\n/g, …): indentation added to escaped JSON.
+      if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'replace') return ok(e.expression.expression);
+      return safe(e, file);
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'write' && node.arguments.length === 1) {
+        writes++;
+        if (!ok(node.arguments[0]!)) unsafe.push(`${where(node)}: ${node.arguments[0]!.getText().slice(0, 100)}`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(parse(file));
+    expect(writes).toBeGreaterThanOrEqual(3);
     expect(unsafe).toEqual([]);
   });
 
