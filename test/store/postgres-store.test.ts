@@ -284,7 +284,7 @@ describe('store copy', () => {
     const again = rollgate(['store', 'copy', '--from', source, '--to', url], root);
     expect(again.code).toBe(64);
     expect(again.stderr).toContain('already holds rollout web; copy into a store that does not (nothing was written)');
-  });
+  }, 120_000); // 1,000 checks and two copies: well within a minute, but a loaded CI machine may take longer than the default
 
   it('PostgreSQL -> PostgreSQL: one database to another, the journal row for row, state, audit lines and incident; the target verifies and takes the next check; a second copy is refused', async () => {
     const { loadSpecFile } = await import('../../src/spec/load-spec.js');
