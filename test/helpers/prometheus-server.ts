@@ -21,6 +21,7 @@ import { createServer, request, type Server } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './postgres-server.js';
+import { logTail } from './haproxy-server.js';
 
 export const NOT_INSTALLED =
   'Prometheus is not installed: run `apt-get install -y --no-install-recommends prometheus` (Debian) so the metric tests can start their own server from /usr/bin/prometheus and /usr/bin/promtool';
@@ -208,14 +209,6 @@ async function stopPrometheus(dir: string): Promise<void> {
   await exited;
   clearTimeout(timer);
   live.delete(dir);
-}
-
-function logTail(dir: string): string {
-  try {
-    return readFileSync(join(dir, 'server.log'), 'utf8').split('\n').slice(-15).join('\n');
-  } catch {
-    return '(no server log)';
-  }
 }
 
 let exitHookInstalled = false;
