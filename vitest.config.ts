@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SlowestFirst } from './test/helpers/slowest-first.js';
 
 export default defineConfig({
   test: {
@@ -11,6 +12,8 @@ export default defineConfig({
     // Most tests wait on the CLI processes they start: two files at a time keep both cores busy
     // (vitest's default on a 2-core machine is one).
     maxWorkers: 2,
+    // Slowest files first, from test/durations.json: a fresh clone has no cache of durations.
+    sequence: { sequencer: SlowestFirst },
     reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
