@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { get } from './backends.js';
-import { logTail, reapStaleDaemons, startDaemon, stopDaemon } from './haproxy-server.js';
+import { logTail, reapStaleDaemons, startDaemon, stopDaemon } from './daemon.js';
 import { freePort } from './postgres-server.js';
 
 export const NOT_INSTALLED =

@@ -15,19 +15,20 @@
  * as root without complaint, so there is no user switch (unlike PostgreSQL). It makes no
  * outbound connection of its own: no remote write, no alertmanager, no service discovery.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './postgres-server.js';
-import { logTail } from './haproxy-server.js';
+import { reapStaleDaemons, startDaemon, stopDaemon } from './daemon.js';
 
 export const NOT_INSTALLED =
   'Prometheus is not installed: run `apt-get install -y --no-install-recommends prometheus` (Debian) so the metric tests can start their own server from /usr/bin/prometheus and /usr/bin/promtool';
 
 const HOST = '127.0.0.1';
 const TEMP_PREFIX = 'rollgate-promsrv-';
+const PID_FILE = 'prometheus.pid';
 
 export type SampleValue = number | 'NaN' | '+Inf' | '-Inf';
 
@@ -104,7 +105,6 @@ function run(file: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
-const live = new Map<string, ChildProcess>();
 let reaped = false;
 
 /** Starts a Prometheus in a fresh directory; the caller closes it (afterAll). */
@@ -112,9 +112,8 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   const bins = prometheusBinaries();
   if (!reaped) {
     reaped = true;
-    reapStalePrometheus();
+    reapStaleDaemons(TEMP_PREFIX, PID_FILE);
   }
-  installExitHook();
   const dir = mkdtempSync(join(tmpdir(), TEMP_PREFIX));
   const dataDir = join(dir, 'data');
   try {
@@ -165,27 +164,10 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   }
 }
 
-async function spawnPrometheus(bin: string, args: string[], dir: string): Promise<void> {
-  if (live.has(dir)) throw new Error(`Prometheus in ${dir} is already running`);
-  const log = openSync(join(dir, 'server.log'), 'a');
-  const child = spawn(bin, args, { cwd: dir, stdio: ['ignore', log, log] });
-  closeSync(log);
-  live.set(dir, child);
-  child.once('exit', () => live.delete(dir));
-  if (child.pid !== undefined) writeFileSync(join(dir, 'prometheus.pid'), `${child.pid}\n`);
+/** Starts Prometheus (a daemon of daemon.ts) and waits until /-/ready answers 200. */
+function spawnPrometheus(bin: string, args: string[], dir: string): Promise<void> {
   const port = Number(/--web\.listen-address=[^:]+:(\d+)/.exec(args.join(' '))![1]);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null || !live.has(dir)) {
-      throw new Error(`prometheus exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${logTail(dir)}`);
-    }
-    if ((await readyStatus(port)) === 200) return;
-    if (Date.now() > deadline) {
-      await stopPrometheus(dir);
-      throw new Error(`prometheus was not ready within 30 s:\n${logTail(dir)}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return startDaemon(dir, PID_FILE, bin, args, async () => (await readyStatus(port)) === 200, 30_000);
 }
 
 function readyStatus(port: number): Promise<number> {
@@ -200,69 +182,8 @@ function readyStatus(port: number): Promise<number> {
   });
 }
 
-async function stopPrometheus(dir: string): Promise<void> {
-  const child = live.get(dir);
-  if (!child) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-  live.delete(dir);
-}
-
-let exitHookInstalled = false;
-
-/** A worker that exits without afterAll still takes its servers with it. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const [dir, child] of live) {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-}
-
-/**
- * Stops and removes the servers of runs killed before their teardown: directories named
- * rollgate-promsrv-* whose `owner` process is gone; the server is killed only if its command line
- * still names that directory (a reused pid is someone else's).
- */
-export function reapStalePrometheus(): void {
-  let names: string[] = [];
-  try {
-    names = readdirSync(tmpdir()).filter((n) => n.startsWith(TEMP_PREFIX));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const dir = join(tmpdir(), name);
-    try {
-      const [owner, host] = readFileSync(join(dir, 'owner'), 'utf8').trim().split(' ');
-      if (host !== hostname() || alive(Number(owner))) continue;
-    } catch {
-      continue; // not ours, or still being made
-    }
-    try {
-      const pid = Number(readFileSync(join(dir, 'prometheus.pid'), 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 1 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) process.kill(pid, 'SIGKILL');
-    } catch {
-      // never started, or already gone
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 1) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function stopPrometheus(dir: string): Promise<void> {
+  return stopDaemon(dir, 'SIGTERM');
 }
 
 export interface Exporter {
