@@ -120,7 +120,8 @@ export function readUntrusted(path: string, maxBytes: number, name = basename(pa
 
 /** `length` bytes from `start` of an open file, fewer if it ends sooner (a file shrinking as it is read). */
 export function readRange(fd: number, start: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
+  // Not zero-filled (small ones come from the pool): only the bytes read are returned.
+  const buf = Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {
     const n = readSync(fd, buf, got, length - got, start + got);
