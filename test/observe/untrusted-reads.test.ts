@@ -3,11 +3,12 @@
  * symlink loop or a denied file is a failed read with a sentence (the surface or input holds).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readInput } from '../../src/observe/inputs.js';
 import { readSurfaceFiles } from '../../src/observe/read-surface.js';
+import { readUntrusted } from '../../src/observe/untrusted-file.js';
 import type { InputSpec } from '../../src/spec/types.js';
 import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -73,5 +74,43 @@ describe('readSurfaceFiles never throws', () => {
     chmodSync(dir, 0o755);
     const out = execFileSync('runuser', ['-u', 'nobody', '--', process.execPath, join(ROOT, 'bin/rollgate.js'), 'inspect', dir, '--format', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(JSON.parse(out)).toMatchObject({ health_state: 'unknown', rollout_gate: 'hold', health_reason: expect.stringContaining('state.json cannot be read: permission denied (EACCES)') });
+  });
+});
+
+describe('a file missing at its last read', () => {
+  // Read again through stats that do not throw; each answer must still be what an open says.
+  const read = (path: string) => {
+    const r = readUntrusted(path, 1024, 'f.json');
+    return r.ok ? { ok: true, text: r.bytes.toString('utf8') } : r;
+  };
+
+  it('stays missing, then is found once written, whatever became of its directories', () => {
+    const dir = tempDir('missing-again');
+    const file = join(dir, 'sub', 'deeper', 'f.json');
+    const missing = { ok: false, missing: true, reason: 'f.json does not exist' };
+    expect(read(file)).toEqual(missing);
+    expect(read(file)).toEqual(missing);
+    mkdirSync(join(dir, 'sub', 'deeper'), { recursive: true });
+    expect(read(file)).toEqual(missing);
+    writeFileSync(file, '{"a":1}');
+    expect(read(file)).toEqual({ ok: true, text: '{"a":1}' });
+    rmSync(file);
+    expect(read(file)).toEqual(missing);
+    expect(read(file)).toEqual(missing);
+    // A parent that became a file: ENOTDIR, named as an open names it.
+    rmSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'sub'), 'a file');
+    expect(read(file)).toEqual({ ok: false, missing: true, reason: 'f.json cannot exist: a part of its path is not a directory' });
+    rmSync(join(dir, 'sub'));
+    expect(read(file)).toEqual(missing);
+    // A symlink loop in its place: unreadable, not missing.
+    mkdirSync(join(dir, 'sub', 'deeper'), { recursive: true });
+    expect(read(file)).toEqual(missing);
+    symlinkSync(file, file);
+    expect(read(file)).toEqual({ ok: false, missing: false, reason: 'f.json cannot be read: its path is a symlink loop (ELOOP)' });
+    rmSync(file);
+    expect(read(file)).toEqual(missing);
+    mkdirSync(file);
+    expect(read(file)).toEqual({ ok: false, missing: false, reason: 'f.json is a directory, not a regular file' });
   });
 });
