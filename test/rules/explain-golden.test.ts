@@ -94,6 +94,15 @@ describe('explainRule against the explanations of the evaluate-every-time implem
     }
   });
 
+  it('explains rules with missing arguments, constants and double negation as before', () => {
+    const data = { list: [1], a: true, b: true };
+    expect(explainRule({ all: [] }, data).trace).toEqual(['{"all":[]} → error: `all` takes 2 arguments, but has 0', '  undefined → undefined', '  (then undefined for each item)']);
+    expect(explainRule({ some: [{ var: 'list' }] }, data).trace).toEqual(['{"some":[{"var":"list"}]} → error: `some` takes 2 arguments, but has 1', '  list → [1]', '  (then undefined for each item)']);
+    expect(explainRule(true, data)).toEqual({ result: { ok: true, value: true }, message: 'true', trace: ['true → true'] });
+    expect(explainRule('x', data)).toEqual({ result: { ok: false, error: 'the rule returned "x", not true or false' }, message: 'the rule returned "x", not true or false', trace: ['x → x'] });
+    expect(explainRule({ '!': { '!': { and: [{ var: 'a' }, { var: 'b' }] } } }, data).message).toBe('not (not (a = true)); not (not (b = true))');
+  });
+
   it('shares a sub-expression that appears twice (a YAML alias) without changing what is shown', () => {
     const shared = { var: 'n' };
     const explained = explainRule({ and: [{ '>': [shared, 0] }, { '<': [shared, 10] }, { '==': [shared, 4] }] }, DATA[0], {});
