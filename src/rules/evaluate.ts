@@ -23,6 +23,11 @@ export function evaluateRule(rule: unknown, data: unknown): Evaluation {
   } catch (err) {
     return { ok: false, error: err instanceof RuleError ? err.message : `the rule failed: ${(err as Error).message}` };
   }
+  return ruleResult(value);
+}
+
+/** A rule's value as its result: a rule must return a boolean. */
+export function ruleResult(value: unknown): Evaluation {
   if (value === true) return TRUE;
   if (value === false) return FALSE;
   return { ok: false, error: `the rule returned ${JSON.stringify(value) ?? String(value)}, not true or false` };

@@ -1,11 +1,13 @@
 /**
  * Explains a rule: what each sub-expression evaluated to, and the sentence that says why the
  * whole came out as it did ("surface.health.queue_depth = 3, expected <= 1"). Each sub-expression
- * is evaluated on its own (rules are small, and each is compiled once).
+ * is evaluated on its own, once per explanation: the result, the trace and the sentence share its
+ * value. A rule's shape (operators, labels, indents) is worked out once, into a plan: a wide
+ * check explains tens of thousands of rules, and what it allocates per rule is what it costs.
  */
 import { describeValue } from './describe-value.js';
-import { evaluateRule, RuleError, type Evaluation } from './evaluate.js';
-import { evaluate } from './interpret.js';
+import { evaluateRule, ruleResult, RuleError, type Evaluation } from './evaluate.js';
+import { compile, type Compiled } from './interpret.js';
 
 export interface Explanation {
   result: Evaluation;
@@ -15,18 +17,55 @@ export interface Explanation {
   trace: string[];
 }
 
-type Value = { ok: true; value: unknown } | { ok: false; error: string };
-
 const COMPARISONS = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=', 'in']);
 const PER_ITEM = new Set(['all', 'some', 'none', 'map', 'filter', 'reduce']);
 const CONDITIONS = new Set(['and', 'or', 'if', '?:']);
 
-function valueOf(expr: unknown, data: unknown): Value {
-  try {
-    return { ok: true, value: evaluate(expr, data) };
-  } catch (err) {
-    return { ok: false, error: err instanceof RuleError ? err.message : `failed: ${(err as Error).message}` };
-  }
+/** One sub-expression of a rule, with what does not change between checks. */
+interface Step {
+  expr: unknown;
+  /** A literal (a constant or a list): shown as itself, never traced. */
+  literal: boolean;
+  /** `surface.health.queue_depth` for a var, the compact JSON of anything else. */
+  label: string;
+  /** The operator of a one-key mapping, else null. */
+  op: string | null;
+  /** The operator's arguments (a single one as a list of one), each a step. */
+  args: Step[];
+  compiled: Compiled | null;
+  /** This step's value in the explanation under way (`epoch` says which one). */
+  epoch: number;
+  ok: boolean;
+  value: unknown;
+  error: string;
+  thrown: unknown;
+  /** The last trace line made for this step (lines repeat across surfaces; one string is kept). */
+  lastShown: string | null;
+  lastDepth: number;
+  lastLine: string;
+}
+
+/** Plans of spec rules (and their sub-expressions), which do not change between checks. */
+const plans = new WeakMap<object, Step>();
+
+function planOf(expr: unknown): Step {
+  const cached = expr !== null && typeof expr === 'object' ? plans.get(expr) : undefined;
+  if (cached) return cached;
+  const op = opOf(expr);
+  const step: Step = {
+    expr,
+    literal: expr === null || typeof expr !== 'object' || Array.isArray(expr),
+    label: op && op[0] === 'var' && (typeof op[1][0] === 'string' || typeof op[1][0] === 'number') ? String(op[1][0]) : show(expr),
+    op: op ? op[0] : null,
+    args: [],
+    compiled: expr !== null && typeof expr === 'object' ? compile(expr) : null,
+    epoch: 0, ok: true, value: expr, error: '', thrown: undefined,
+    lastShown: null, lastDepth: 0, lastLine: '',
+  };
+  if (expr !== null && typeof expr === 'object') plans.set(expr, step);
+  // After caching: a sub-expression that contains itself (only built in code) stops here.
+  if (op) step.args = op[1].map(planOf);
+  return step;
 }
 
 function opOf(expr: unknown): [string, unknown[]] | null {
@@ -37,98 +76,112 @@ function opOf(expr: unknown): [string, unknown[]] | null {
   return [keys[0]!, Array.isArray(raw) ? raw : [raw]];
 }
 
+/** Which explanation is under way: a step's value belongs to it when its epoch is this. */
+let epoch = 0;
+
+/** The step's value in this explanation: evaluation is pure, so it is the same each time it is shown. */
+function valueOf(s: Step, data: unknown): Step {
+  if (s.compiled === null || s.epoch === epoch) return s;
+  s.epoch = epoch;
+  try {
+    s.value = s.compiled(data);
+    s.ok = true;
+  } catch (err) {
+    s.ok = false;
+    s.value = undefined;
+    s.thrown = err;
+    s.error = err instanceof RuleError ? err.message : `failed: ${(err as Error).message}`;
+  }
+  return s;
+}
+
 export function show(value: unknown): string {
   if (typeof value === 'string') return value;
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 120 ? text.slice(0, 117) + '…' : text;
 }
 
-/** Labels of spec sub-expressions, which do not change between checks. */
-const labels = new WeakMap<object, string>();
-
-/** `surface.health.queue_depth` for a var, the compact JSON of anything else. */
-function label(expr: unknown): string {
-  const cached = expr !== null && typeof expr === 'object' ? labels.get(expr) : undefined;
-  if (cached !== undefined) return cached;
-  const op = opOf(expr);
-  const text = op && op[0] === 'var' && (typeof op[1][0] === 'string' || typeof op[1][0] === 'number') ? String(op[1][0]) : show(expr);
-  if (expr !== null && typeof expr === 'object') labels.set(expr, text);
-  return text;
-}
-
 /** A condition's truth, for values the interpreter accepted as conditions (booleans, lists). */
 const isTrue = (value: unknown) => (Array.isArray(value) ? value.length > 0 : value === true);
 
-const isLiteral = (expr: unknown) => opOf(expr) === null && (expr === null || typeof expr !== 'object' || Array.isArray(expr));
-
 /** "x = 3" for an expression, or just "3" for a literal. */
-function side(expr: unknown, data: unknown, withValueInParens: boolean): string {
-  if (isLiteral(expr)) return show(expr);
-  const v = valueOf(expr, data);
+function side(s: Step, data: unknown, withValueInParens: boolean): string {
+  if (s.literal) return s.label;
+  const v = valueOf(s, data);
   const shown = v.ok ? show(v.value) : `error (${v.error})`;
-  return withValueInParens ? `${label(expr)} (${shown})` : `${label(expr)} = ${shown}`;
+  return withValueInParens ? `${s.label} (${shown})` : `${s.label} = ${shown}`;
 }
 
-/** Sentences saying why `expr` evaluated to what it did. */
-function why(expr: unknown, data: unknown): string[] {
-  const op = opOf(expr);
-  const v = valueOf(expr, data);
+/** Sentences saying why the step evaluated to what it did, each wrapped in `nots` "not (…)". */
+function why(s: Step, data: unknown, out: string[], nots: number): void {
+  const push = (sentence: string): void => {
+    out.push(nots === 0 ? sentence : `${'not ('.repeat(nots)}${sentence}${')'.repeat(nots)}`);
+  };
+  const v = valueOf(s, data);
+  const name = s.op;
+  const args = s.args;
   if (!v.ok) {
-    if (!op || op[0] === 'var' || PER_ITEM.has(op[0])) return [v.error];
+    if (name === null || name === 'var' || PER_ITEM.has(name)) return push(v.error);
     // Point at the innermost failing piece: the operand whose error this is.
-    for (const arg of op[1]) {
-      if (opOf(arg)) {
+    for (const arg of args) {
+      if (arg.op !== null) {
         const a = valueOf(arg, data);
-        if (!a.ok && a.error === v.error) return why(arg, data);
+        if (!a.ok && a.error === v.error) return why(arg, data, out, nots);
       }
     }
     // This operator refused its operands' values: say which operand had which type.
-    const [name, args] = op;
-    const operands = args
-      .map((arg, i) => {
-        if (isLiteral(arg)) return null;
-        const a = valueOf(arg, data);
-        if (!a.ok) return null;
-        if (CONDITIONS.has(name)) {
-          // Only a condition that is not one (the operands of and/or, the tests of if and ?:).
-          const isCondition = name === 'and' || name === 'or' || (name === '?:' ? i === 0 : i % 2 === 0 && i < args.length - 1);
-          if (!isCondition || typeof a.value === 'boolean' || Array.isArray(a.value)) return null;
-        }
-        return `${label(arg)} is ${describeValue(a.value)}`;
-      })
-      .filter((text) => text !== null);
-    return [operands.length ? `${v.error} (where ${operands.join(', ')})` : v.error];
+    const operands: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]!;
+      if (arg.literal) continue;
+      const a = valueOf(arg, data);
+      if (!a.ok) continue;
+      if (CONDITIONS.has(name)) {
+        // Only a condition that is not one (the operands of and/or, the tests of if and ?:).
+        const isCondition = name === 'and' || name === 'or' || (name === '?:' ? i === 0 : i % 2 === 0 && i < args.length - 1);
+        if (!isCondition || typeof a.value === 'boolean' || Array.isArray(a.value)) continue;
+      }
+      operands.push(`${arg.label} is ${describeValue(a.value)}`);
+    }
+    return push(operands.length ? `${v.error} (where ${operands.join(', ')})` : v.error);
   }
-  if (!op) return [show(expr)];
-  const [name, args] = op;
+  if (name === null) return push(show(s.expr));
   if (COMPARISONS.has(name)) {
-    if (args.length === 3) return [`${side(args[1], data, false)}, expected between ${side(args[0], data, true)} and ${side(args[2], data, true)} (${name})`];
-    return [`${side(args[0], data, false)}, expected ${name} ${side(args[1], data, true)}`];
+    if (args.length === 3) return push(`${side(args[1]!, data, false)}, expected between ${side(args[0]!, data, true)} and ${side(args[2]!, data, true)} (${name})`);
+    return push(`${side(args[0]!, data, false)}, expected ${name} ${side(args[1]!, data, true)}`);
   }
   if (name === 'and' || name === 'or') {
-    const values = args.map((a) => valueOf(a, data));
-    const decisive = values.findIndex((x) => !x.ok || (name === 'and' ? !isTrue(x.value) : isTrue(x.value)));
-    if (decisive >= 0) return why(args[decisive], data);
-    return args.flatMap((a) => why(a, data));
-  }
-  if (name === '!') return why(args[0], data).map((s) => `not (${s})`);
-  if (name === '!!') return why(args[0], data);
-  if (name === 'var') return [`${label(expr)} = ${show(v.value)}`];
-  return [`${label(expr)} = ${show(v.value)}`];
-}
-
-function traceLines(expr: unknown, data: unknown, depth: number, out: string[]): void {
-  const v = valueOf(expr, data);
-  const indent = '  '.repeat(depth);
-  out.push(`${indent}${label(expr)} → ${v.ok ? show(v.value) : `error: ${v.error}`}`);
-  const op = opOf(expr);
-  if (!op || op[0] === 'var') return;
-  if (PER_ITEM.has(op[0])) {
-    traceLines(op[1][0], data, depth + 1, out);
-    out.push(`${indent}  (then ${label(op[1][1])} for each item)`);
+    for (const arg of args) {
+      const x = valueOf(arg, data);
+      if (!x.ok || (name === 'and' ? !isTrue(x.value) : isTrue(x.value))) return why(arg, data, out, nots);
+    }
+    for (const arg of args) why(arg, data, out, nots);
     return;
   }
-  for (const arg of op[1]) if (!isLiteral(arg)) traceLines(arg, data, depth + 1, out);
+  if (name === '!') return why(args[0]!, data, out, nots + 1);
+  if (name === '!!') return why(args[0]!, data, out, nots);
+  push(`${s.label} = ${show(v.value)}`);
+}
+
+const INDENTS = Array.from({ length: 16 }, (_, depth) => '  '.repeat(depth));
+
+function traceLines(s: Step, data: unknown, depth: number, out: string[]): void {
+  const v = valueOf(s, data);
+  const shown = v.ok ? show(v.value) : `error: ${v.error}`;
+  if (s.lastShown !== shown || s.lastDepth !== depth) {
+    s.lastLine = `${INDENTS[depth] ?? '  '.repeat(depth)}${s.label} → ${shown}`;
+    s.lastShown = shown;
+    s.lastDepth = depth;
+  }
+  out.push(s.lastLine);
+  if (s.op === null || s.op === 'var') return;
+  if (PER_ITEM.has(s.op)) {
+    // Shown even when arguments are missing (the rule's error says so).
+    traceLines(s.args[0] ?? planOf(undefined), data, depth + 1, out);
+    out.push(`${INDENTS[depth] ?? '  '.repeat(depth)}  (then ${(s.args[1] ?? planOf(undefined)).label} for each item)`);
+    return;
+  }
+  for (const arg of s.args) if (!arg.literal) traceLines(arg, data, depth + 1, out);
 }
 
 export interface ExplainOptions {
@@ -139,10 +192,31 @@ export interface ExplainOptions {
 }
 
 export function explainRule(rule: unknown, data: unknown, options: ExplainOptions = {}): Explanation {
+  if (rule === null || typeof rule !== 'object') return explainConstant(rule, data, options);
+  const plan = planOf(rule);
+  epoch++;
+  const v = valueOf(plan, data);
+  const result = !v.ok ? { ok: false as const, error: v.thrown instanceof RuleError ? v.error : `the rule failed: ${(v.thrown as Error).message}` } : ruleResult(v.value);
+  const trace: string[] = [];
+  if (options.trace !== false) traceLines(plan, data, 0, trace);
+  else if (result.ok && result.value === options.quietWhen) return { result, message: '', trace };
+  return { result, message: messageOf(plan, result, data), trace };
+}
+
+function messageOf(plan: Step, result: Evaluation, data: unknown): string {
+  if (!result.ok && result.error.startsWith('the rule returned')) return result.error;
+  const sentences: string[] = [];
+  why(plan, data, sentences, 0);
+  return sentences.length === 1 ? sentences[0]! : sentences.join('; ');
+}
+
+/** A rule that is a constant (`true`): its own value, no sub-expressions. */
+function explainConstant(rule: unknown, data: unknown, options: ExplainOptions): Explanation {
   const result = evaluateRule(rule, data);
   const trace: string[] = [];
-  if (options.trace !== false) traceLines(rule, data, 0, trace);
+  const plan = planOf(rule);
+  epoch++;
+  if (options.trace !== false) traceLines(plan, data, 0, trace);
   else if (result.ok && result.value === options.quietWhen) return { result, message: '', trace };
-  const notBoolean = !result.ok && result.error.startsWith('the rule returned');
-  return { result, message: notBoolean ? result.error : why(rule, data).join('; '), trace };
+  return { result, message: messageOf(plan, result, data), trace };
 }

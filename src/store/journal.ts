@@ -22,6 +22,24 @@ export function chainedLine(prevHash: string, record: object): { line: string; h
   return { line: JSON.stringify({ ...record, prev_hash: prevHash, hash }), hash };
 }
 
+/**
+ * chainedLine's bytes with the newline, made from one JSON text of the record, encoded once: a
+ * wide check's record is megabytes, and stringifying and encoding it twice was most of a commit.
+ * The bytes are those of chainedLine (the two fields are appended after the record's own).
+ */
+export function chainedBytes(prevHash: string, record: object): { bytes: Buffer; hash: string } {
+  const text = JSON.stringify(record);
+  // Where appending is not what the spread would give (fields already there, a toJSON, not an object).
+  if (typeof text !== 'string' || text.length < 2 || text[0] !== '{' || 'prev_hash' in record || 'hash' in record || 'toJSON' in record) {
+    const { line, hash } = chainedLine(prevHash, record);
+    return { bytes: Buffer.from(line + '\n'), hash };
+  }
+  const body = Buffer.from(text);
+  const hash = 'sha256:' + createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+  const tail = Buffer.from(`${text.length === 2 ? '' : ','}"prev_hash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}}\n`);
+  return { bytes: Buffer.concat([body.subarray(0, body.length - 1), tail]), hash };
+}
+
 export interface Appended {
   hash: string;
   /** Set when a torn last line (a crash mid-append) was cut off first. */
@@ -44,17 +62,15 @@ export function appendRecord(path: string, record: object): Appended {
       repaired = `cut off a torn last line of ${path} (${end - torn} bytes, a crash mid-append; that check was never applied)`;
     }
     const prev = lastLine ? ((JSON.parse(lastLine) as { hash?: string }).hash ?? GENESIS) : GENESIS;
-    const chained = chainedLine(prev, record);
-    const hash = chained.hash;
-    const line = chained.line + '\n';
+    const { bytes, hash } = chainedBytes(prev, record);
     if (process.env.ROLLGATE_FAULT === 'disk-full') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     if (process.env.ROLLGATE_FAULT === 'mid-journal') {
-      writeSync(fd, line.slice(0, line.length >> 1), torn ?? end);
+      writeSync(fd, bytes, 0, bytes.length >> 1, torn ?? end);
       faultPoint('mid-journal');
     }
     const at = torn ?? end;
     try {
-      writeAll(fd, Buffer.from(line), at);
+      writeAll(fd, bytes, at);
       fsyncSync(fd);
     } catch (err) {
       // Never leave a part of this record behind: the check it records is not applied.

@@ -5,7 +5,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendRecord, GENESIS, lastJournalRecord, recordHash, verifyJournal } from '../../src/store/journal.js';
+import { appendRecord, chainedBytes, chainedLine, GENESIS, lastJournalRecord, recordHash, verifyJournal } from '../../src/store/journal.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const T0 = Date.parse('2026-02-16T09:00:00Z');
@@ -42,6 +42,24 @@ describe('appending', () => {
     const v = verifyJournal(path);
     expect(v).toMatchObject({ ok: true, broken: null, badInstant: null });
     expect(v.entries.map((e) => [e.line, e.record.hash])).toEqual([[1, a.hash], [2, b.hash]]);
+  });
+
+  it('the bytes appended are the chained line and a newline, for any record (one encoding of the record, not two)', () => {
+    const prev = recordHash(GENESIS, record(1));
+    const records: object[] = [
+      record(2),
+      { ...record(3), trace: ['{"==":[1,1]} → true', 'x … y'], '7': 'an integer key', skipped: undefined },
+      {},
+      { only: undefined },
+      { ...record(4), hash: 'sha256:old', prev_hash: 'sha256:older' },
+      { toJSON: () => ({ replaced: true }) },
+    ];
+    for (const r of records) {
+      const { line, hash } = chainedLine(prev, r);
+      const out = chainedBytes(prev, r);
+      expect(out.bytes.toString('utf8')).toBe(line + '\n');
+      expect(out.hash).toBe(hash);
+    }
   });
 
   it('a missing journal verifies as empty (a rollout never checked)', () => {
