@@ -10,15 +10,15 @@
  * Whenever lines may have gone unread (a truncated, rewritten, replaced, deleted or unreadable
  * file, a rotated file missing or rotated past what is kept) the tally's `lost` grows and its
  * `doubt` says which lines and why: windows that include it are unknown (docs/event-log.md).
- * Files are opened with openUntrusted: a FIFO, a directory or a device in place of a log never
+ * Files are opened with openUntrustedBig: a FIFO, a directory or a device in place of a log never
  * blocks or throws; it is an unreadable log.
  */
-import { closeSync, fstatSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLogFd } from './log-reader.js';
 import { mayCarryReasonCodes } from './cycle-line.js';
 import { addTally, cloneTally, emptyTally, noteDoubt, quoteProducerText, type LogTally } from '../engine/log-tally.js';
-import { describeOpenError, openUntrusted } from './untrusted-file.js';
+import { describeOpenError, openUntrustedBig } from './untrusted-file.js';
 import type { EventCursor, FilePosition } from '../engine/observations.js';
 import { EVENTS_LOG } from '../tau/files.js';
 
@@ -294,18 +294,12 @@ function unfinishedLine(file: OpenFile, offset: number, pending: number): string
 }
 
 function openLog(path: string, name: string): Found {
-  const opened = openUntrusted(path, name);
+  // The bigint stat tells inodes apart where numbers lose precision (64-bit inode numbers).
+  const opened = openUntrustedBig(path, name);
   if (!opened.ok) return opened.missing ? { missing: true } : { unreadable: opened.reason };
   const { fd, stat } = opened.file;
-  // The bigint stat tells inodes apart where numbers lose precision (64-bit inode numbers).
-  let id: { dev: string; ino: string; born: string | null } = { dev: String(stat.dev), ino: String(stat.ino), born: null };
-  try {
-    const big = fstatSync(fd, { bigint: true });
-    id = { dev: String(big.dev), ino: String(big.ino), born: big.birthtimeNs > 0n ? String(big.birthtimeNs) : null };
-  } catch {
-    // keep the plain stat's numbers
-  }
-  return { file: { path, name, fd, ...id, size: stat.size } };
+  const born = stat.birthtimeNs > 0n ? String(stat.birthtimeNs) : null;
+  return { file: { path, name, fd, dev: String(stat.dev), ino: String(stat.ino), born, size: Number(stat.size) } };
 }
 
 /** Same device and inode, and the same birth time where both know one (an inode can be reused). */

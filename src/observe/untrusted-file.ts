@@ -3,7 +3,7 @@
  * state, inputs): non-blocking, so a FIFO or a device in its place cannot stall a check or the
  * server; regular files only; never throws. Every error is a sentence a record can carry.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats, type Stats } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 export interface OpenedFile {
@@ -44,6 +44,9 @@ export function describeOpenError(name: string, err: unknown): { missing: boolea
  */
 const missingBefore = new Set<string>();
 
+/** Windows may report a missing parent as no entry as well: there each parent is looked at. */
+const ONE_STAT_TELLS_ENOENT = process.platform !== 'win32';
+
 /**
  * Whether `path` is still missing, told without an exception: its stat finds nothing, nor those
  * of its missing parents, up to one that is a directory (so an open would fail with ENOENT).
@@ -51,6 +54,9 @@ const missingBefore = new Set<string>();
  */
 function stillMissing(path: string): boolean {
   try {
+    // Outside Windows a stat that finds nothing is ENOENT (ENOTDIR and ELOOP throw), the open's
+    // very answer: one stat instead of one per missing parent (~5 µs each of a simulated check).
+    if (ONE_STAT_TELLS_ENOENT) return statSync(path, { throwIfNoEntry: false }) === undefined;
     let at = path;
     for (;;) {
       const found = statSync(at, { throwIfNoEntry: false });
@@ -66,6 +72,20 @@ function stillMissing(path: string): boolean {
 
 /** Opens `path` for reading without blocking; anything but a regular file is refused. */
 export function openUntrusted(path: string, name = basename(path)): OpenResult {
+  return openWith(path, name, (fd) => fstatSync(fd));
+}
+
+export type BigOpenResult = { ok: true; file: { fd: number; stat: BigIntStats } } | { ok: false; missing: boolean; reason: string };
+
+/**
+ * openUntrusted with the bigint stat (exact 64-bit inode numbers, birth time in ns): one fstat
+ * where a caller needing both stats made two.
+ */
+export function openUntrustedBig(path: string, name = basename(path)): BigOpenResult {
+  return openWith(path, name, (fd) => fstatSync(fd, { bigint: true }));
+}
+
+function openWith<S extends Stats | BigIntStats>(path: string, name: string, statOf: (fd: number) => S): { ok: true; file: { fd: number; stat: S } } | { ok: false; missing: boolean; reason: string } {
   if (missingBefore.has(path) && stillMissing(path)) return { ok: false, ...describeOpenError(name, { code: 'ENOENT' }) };
   let fd: number;
   try {
@@ -79,9 +99,9 @@ export function openUntrusted(path: string, name = basename(path)): OpenResult {
     return { ok: false, ...described };
   }
   if (missingBefore.size > 0) missingBefore.delete(path);
-  let stat: Stats;
+  let stat: S;
   try {
-    stat = fstatSync(fd);
+    stat = statOf(fd);
   } catch (err) {
     closeSync(fd);
     return { ok: false, ...describeOpenError(name, err) };
@@ -93,7 +113,7 @@ export function openUntrusted(path: string, name = basename(path)): OpenResult {
   return { ok: true, file: { fd, stat } };
 }
 
-function kindOf(st: Stats): string {
+function kindOf(st: Stats | BigIntStats): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isSocket()) return 'a socket';

@@ -1,5 +1,5 @@
 /** One simulated surface runtime: keeps its health and writes its state directory at each cycle. */
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTROL_STATE_FILE } from '../tau/files.js';
 import { EVENTS_LOG } from '../tau/files.js';
@@ -22,6 +22,9 @@ export class SurfaceRuntime {
   private mode: StateMode;
   /** The log stays open between cycles, as a producer's would (closed on rotation and at the end). */
   private logFd: number | null = null;
+  /** state.json stays open too while it exists; its size as last written. */
+  private stateFd: number | null = null;
+  private stateSize = 0;
 
   constructor(
     private readonly dir: string,
@@ -63,12 +66,35 @@ export class SurfaceRuntime {
     this.logFd ??= openSync(join(this.dir, EVENTS_LOG), 'a');
     writeSync(this.logFd, [...this.pendingLines, cycleLine(this.health, codes, at)].join('\n') + '\n');
     this.pendingLines = [];
-    const statePath = join(this.dir, STATE_FILE);
-    if (this.mode === 'missing') rmSync(statePath, { force: true });
-    else {
+    if (this.mode === 'missing') {
+      this.closeState();
+      rmSync(join(this.dir, STATE_FILE), { force: true });
+    } else {
       const text = JSON.stringify({ ...this.state, health: { ...this.health, updated_unix_ms: at } });
-      writeFileSync(statePath, this.mode === 'corrupt' ? text.slice(0, Math.floor(text.length / 2)) : text);
+      this.writeState(this.mode === 'corrupt' ? text.slice(0, Math.floor(text.length / 2)) : text);
     }
+  }
+
+  /**
+   * Rewrites state.json in place through a descriptor kept open (as writeFileSync does: same
+   * inode, truncated to the new text), one write a cycle instead of open, write and close. No
+   * one else writes the scratch tree, so the size last written is the file's size: a text as
+   * long or longer needs no truncation.
+   */
+  private writeState(text: string): void {
+    const bytes = Buffer.from(text, 'utf8');
+    if (this.stateFd === null) {
+      this.stateFd = openSync(join(this.dir, STATE_FILE), 'w');
+      this.stateSize = 0;
+    }
+    for (let done = 0; done < bytes.length;) done += writeSync(this.stateFd, bytes, done, bytes.length - done, done);
+    if (bytes.length < this.stateSize) ftruncateSync(this.stateFd, bytes.length);
+    this.stateSize = bytes.length;
+  }
+
+  private closeState(): void {
+    if (this.stateFd !== null) closeSync(this.stateFd);
+    this.stateFd = null;
   }
 
   private setPaused(paused: boolean, atMs: number): void {
@@ -76,12 +102,17 @@ export class SurfaceRuntime {
   }
 
   close(): void {
+    this.closeLog();
+    this.closeState();
+  }
+
+  private closeLog(): void {
     if (this.logFd !== null) closeSync(this.logFd);
     this.logFd = null;
   }
 
   private rotate(): void {
-    this.close();
+    this.closeLog();
     const log = join(this.dir, EVENTS_LOG);
     if (!existsSync(log)) return;
     rmSync(`${log}.${KEEP_ROTATED}`, { force: true });
