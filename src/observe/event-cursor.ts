@@ -13,12 +13,12 @@
  * Files are opened with openUntrustedBig: a FIFO, a directory or a device in place of a log never
  * blocks or throws; it is an unreadable log.
  */
-import { closeSync, readdirSync, readSync } from 'node:fs';
+import { readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLogFd } from './log-reader.js';
 import { mayCarryReasonCodes } from './cycle-line.js';
 import { addTally, cloneTally, emptyTally, noteDoubt, quoteProducerText, type LogTally } from '../engine/log-tally.js';
-import { describeOpenError, openUntrustedBig } from './untrusted-file.js';
+import { closeUntrusted, describeOpenError, openUntrustedBig } from './untrusted-file.js';
 import type { EventCursor, FilePosition } from '../engine/observations.js';
 import { EVENTS_LOG } from '../tau/files.js';
 
@@ -118,7 +118,7 @@ export function advanceCursor(dir: string, previous: EventCursor | null): Cursor
   try {
     return advance(previous ?? newCursor(), live, openRotated);
   } finally {
-    for (const f of opened) if ('file' in f) closeSync(f.file.fd);
+    for (const f of opened) if ('file' in f) closeUntrusted(f.file.fd);
   }
 }
 

@@ -70,9 +70,64 @@ function stillMissing(path: string): boolean {
   }
 }
 
+/**
+ * Descriptors kept open between reads while a caller holds them (holdDescriptors: simulate, whose
+ * scratch tree nothing else writes): path -> descriptor and the identity of the file it reads.
+ * A read then costs one stat of the path instead of open, fstat and close; a path that now names
+ * another file (renamed, replaced, deleted) is opened again. Reads are positional, so a shared
+ * descriptor's offset never matters.
+ */
+let held: Map<string, { fd: number; id: string }> | null = null;
+const heldFds = new Set<number>();
+const MAX_HELD = 256;
+
+let holders = 0;
+
+/**
+ * Keeps descriptors open until the returned function is called; the last holder's call closes
+ * them all (two replays kept in step hold at once).
+ */
+export function holdDescriptors(): () => void {
+  holders++;
+  held ??= new Map();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--holders > 0) return;
+    dropAllHeld();
+    held = null;
+  };
+}
+
+function dropAllHeld(): void {
+  for (const h of held?.values() ?? []) closeSync(h.fd);
+  held?.clear();
+  heldFds.clear();
+}
+
+function dropHeld(path: string): void {
+  const h = held?.get(path);
+  if (!h) return;
+  held!.delete(path);
+  heldFds.delete(h.fd);
+  closeSync(h.fd);
+}
+
+/** Closes what openUntrustedBig or readUntrusted opened, unless it is held for the next read. */
+export function closeUntrusted(fd: number): void {
+  if (!heldFds.has(fd)) closeSync(fd);
+}
+
+const idOf = (st: Stats | BigIntStats): string => `${st.dev}:${st.ino}`;
+const fstatOf = (fd: number): Stats => fstatSync(fd);
+const bigFstatOf = (fd: number): BigIntStats => fstatSync(fd, { bigint: true });
+const statOfPath = (path: string): Stats | undefined => statSync(path, { throwIfNoEntry: false });
+const bigStatOfPath = (path: string): BigIntStats | undefined => statSync(path, { bigint: true, throwIfNoEntry: false });
+
 /** Opens `path` for reading without blocking; anything but a regular file is refused. */
 export function openUntrusted(path: string, name = basename(path)): OpenResult {
-  return openWith(path, name, (fd) => fstatSync(fd));
+  return openWith(path, name, fstatOf, null);
 }
 
 export type BigOpenResult = { ok: true; file: { fd: number; stat: BigIntStats } } | { ok: false; missing: boolean; reason: string };
@@ -82,11 +137,21 @@ export type BigOpenResult = { ok: true; file: { fd: number; stat: BigIntStats } 
  * where a caller needing both stats made two.
  */
 export function openUntrustedBig(path: string, name = basename(path)): BigOpenResult {
-  return openWith(path, name, (fd) => fstatSync(fd, { bigint: true }));
+  return openWith(path, name, bigFstatOf, bigStatOfPath);
 }
 
-function openWith<S extends Stats | BigIntStats>(path: string, name: string, statOf: (fd: number) => S): { ok: true; file: { fd: number; stat: S } } | { ok: false; missing: boolean; reason: string } {
+/**
+ * `statPath` (the same kind of stat, of the path): given only by callers that close through
+ * closeUntrusted, who may then be handed a held descriptor.
+ */
+function openWith<S extends Stats | BigIntStats>(
+  path: string, name: string, statOf: (fd: number) => S, statPath: ((path: string) => S | undefined) | null,
+): { ok: true; file: { fd: number; stat: S } } | { ok: false; missing: boolean; reason: string } {
   if (missingBefore.has(path) && stillMissing(path)) return { ok: false, ...describeOpenError(name, { code: 'ENOENT' }) };
+  if (held !== null && statPath !== null) {
+    const again = reuseHeld(held, path, statPath);
+    if (again) return { ok: true, file: again };
+  }
   let fd: number;
   try {
     fd = openSync(path, FLAGS);
@@ -110,7 +175,30 @@ function openWith<S extends Stats | BigIntStats>(path: string, name: string, sta
     closeSync(fd);
     return { ok: false, missing: false, reason: `${name} is ${kindOf(stat)}, not a regular file` };
   }
+  if (held !== null && statPath !== null) {
+    if (held.size >= MAX_HELD) dropAllHeld();
+    held.set(path, { fd, id: idOf(stat) });
+    heldFds.add(fd);
+  }
   return { ok: true, file: { fd, stat } };
+}
+
+/**
+ * The held descriptor of `path` with the path's stat, when the path still names that very
+ * regular file; else null (and the descriptor is closed): the open then says what is there.
+ */
+function reuseHeld<S extends Stats | BigIntStats>(map: Map<string, { fd: number; id: string }>, path: string, statPath: (path: string) => S | undefined): { fd: number; stat: S } | null {
+  const h = map.get(path);
+  if (!h) return null;
+  let stat: S | undefined;
+  try {
+    stat = statPath(path);
+  } catch {
+    stat = undefined; // ELOOP, EACCES, ENOTDIR: the open names them
+  }
+  if (stat !== undefined && stat.isFile() && idOf(stat) === h.id) return { fd: h.fd, stat };
+  dropHeld(path);
+  return null;
 }
 
 function kindOf(st: Stats | BigIntStats): string {
@@ -125,7 +213,7 @@ export type ReadResult = { ok: true; bytes: Buffer } | { ok: false; missing: boo
 
 /** Reads a whole regular file of at most `maxBytes`, without blocking on what is not one. */
 export function readUntrusted(path: string, maxBytes: number, name = basename(path)): ReadResult {
-  const opened = openUntrusted(path, name);
+  const opened = openWith(path, name, fstatOf, statOfPath);
   if (!opened.ok) return opened;
   const { fd, stat } = opened.file;
   try {
@@ -134,7 +222,7 @@ export function readUntrusted(path: string, maxBytes: number, name = basename(pa
   } catch (err) {
     return { ok: false, ...describeOpenError(name, err) };
   } finally {
-    closeSync(fd);
+    closeUntrusted(fd);
   }
 }
 

@@ -19,6 +19,7 @@ import type { ScriptedMetric, Timeline } from './timeline.js';
 import { scriptedMetrics } from './scripted-metrics.js';
 import { tauSurfaces } from '../observe/tau-surfaces.js';
 import { inputFiles } from '../observe/input-files.js';
+import { holdDescriptors } from '../observe/untrusted-file.js';
 
 /** A recorded snapshot's metric answers (`simulate --record` writes them beside the files). */
 export const RECORDED_METRICS = 'rollgate-metrics.json';
@@ -108,9 +109,12 @@ export function scratchBase(): string {
 
 export async function simulate(spec: Spec, timeline: Timeline, options: SimulateOptions = {}): Promise<SimulationResult> {
   const root = mkdtempSync(join(scratchBase(), 'rollgate-simulate-'));
+  // Only the replay writes the scratch tree: the files it reads each check stay open between checks.
+  const release = holdDescriptors();
   try {
     return await replay(spec, timeline, root, options);
   } finally {
+    release();
     if (!options.keep) rmSync(root, { recursive: true, force: true });
   }
 }
