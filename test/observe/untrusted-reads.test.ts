@@ -3,12 +3,13 @@
  * symlink loop or a denied file is a failed read with a sentence (the surface or input holds).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readInput } from '../../src/observe/inputs.js';
 import { readSurfaceFiles } from '../../src/observe/read-surface.js';
-import { readUntrusted } from '../../src/observe/untrusted-file.js';
+import { holdDescriptors, readUntrusted } from '../../src/observe/untrusted-file.js';
+import { advanceCursor } from '../../src/observe/event-cursor.js';
 import type { InputSpec } from '../../src/spec/types.js';
 import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -112,5 +113,65 @@ describe('a file missing at its last read', () => {
     expect(read(file)).toEqual(missing);
     mkdirSync(file);
     expect(read(file)).toEqual({ ok: false, missing: false, reason: 'f.json is a directory, not a regular file' });
+  });
+});
+
+describe('descriptors held between reads (simulate)', () => {
+  const text = (path: string) => {
+    const r = readUntrusted(path, 1024, 'f.json');
+    return r.ok ? r.bytes.toString('utf8') : r.reason;
+  };
+
+  it('read what the path names now: rewritten, replaced, renamed away, deleted, made a directory', () => {
+    const dir = tempDir('held');
+    const file = join(dir, 'f.json');
+    const release = holdDescriptors();
+    try {
+      writeFileSync(file, 'one');
+      expect(text(file)).toBe('one');
+      writeFileSync(file, 'two, longer'); // same file, rewritten in place
+      expect(text(file)).toBe('two, longer');
+      writeFileSync(join(dir, 'new'), 'three');
+      renameSync(join(dir, 'new'), file); // another file under the name
+      expect(text(file)).toBe('three');
+      renameSync(file, join(dir, 'old'));
+      expect(text(file)).toBe('f.json does not exist');
+      writeFileSync(file, 'four');
+      expect(text(file)).toBe('four');
+      rmSync(file);
+      mkdirSync(file);
+      expect(text(file)).toBe('f.json is a directory, not a regular file');
+    } finally {
+      release();
+    }
+    expect(text(join(dir, 'old'))).toBe('three');
+  });
+
+  it('give the event cursor the same counts as fresh opens, across a rotation', () => {
+    const dir = tempDir('held-log');
+    const log = join(dir, 'runtime-events.jsonl');
+    const line = (ms: number) => `${JSON.stringify({ timestamp_unix_ms: ms, health_state: 'healthy', health_reason: 'ok', reason_codes: ['command_runs_recorded'] })}\n`;
+    const run = (hold: boolean) => {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+      const release = hold ? holdDescriptors() : () => {};
+      try {
+        const out = [];
+        let cursor = null;
+        for (let i = 0; i < 6; i++) {
+          appendFileSync(log, line(i));
+          if (i === 3) renameSync(log, `${log}.1`);
+          const r = advanceCursor(dir, cursor);
+          cursor = r.cursor;
+          out.push({ cycles: r.cursor.tally.cycles, read: r.read.cycles, notes: r.notes.map((n) => n.replace(dir, '<dir>')) });
+        }
+        return out;
+      } finally {
+        release();
+      }
+    };
+    const fresh = run(false);
+    expect(run(true)).toEqual(fresh);
+    expect(fresh.at(-1)!.cycles).toBe(6);
   });
 });
