@@ -22,6 +22,7 @@ export class SurfaceRuntime {
   private mode: StateMode;
   /** The log stays open between cycles, as a producer's would (closed on rotation and at the end). */
   private logFd: number | null = null;
+  private templates: { line: Template; state: Template } | null = null;
   /** state.json stays open too while it exists; its size as last written. */
   private stateFd: number | null = null;
   private stateSize = 0;
@@ -43,6 +44,7 @@ export class SurfaceRuntime {
   }
 
   apply(e: TimelineEvent): void {
+    this.templates = null; // health, cycle or mode may change
     const h = this.health;
     if (e.degrade) Object.assign(h, { failure_streak: Math.max(1, h.failure_streak), last_cycle_failed: Math.max(1, h.last_cycle_failed) });
     if (e.fail_streak !== undefined) Object.assign(h, { failure_streak: e.fail_streak, last_cycle_failed: e.fail_streak > 0 ? Math.max(1, h.last_cycle_failed) : 0 });
@@ -61,18 +63,32 @@ export class SurfaceRuntime {
   writeCycle(nowMs: number): void {
     if (this.stalled) return;
     const at = nowMs - WRITTEN_BEFORE_CHECK_MS;
-    const degraded = this.health.failure_streak > 0 || this.health.last_cycle_failed > 0;
-    const codes = degraded && !this.cycle.includes('retry_attempted') ? ['retry_attempted', 'retryable_failures_observed', ...this.cycle.filter((c) => c !== 'healthy_cycle')] : this.cycle;
+    const t = (this.templates ??= this.makeTemplates());
     this.logFd ??= openSync(join(this.dir, EVENTS_LOG), 'a');
-    writeSync(this.logFd, [...this.pendingLines, cycleLine(this.health, codes, at)].join('\n') + '\n');
+    const line = fill(t.line, at) + '\n';
+    writeSync(this.logFd, this.pendingLines.length > 0 ? this.pendingLines.join('\n') + '\n' + line : line);
     this.pendingLines = [];
     if (this.mode === 'missing') {
       this.closeState();
       rmSync(join(this.dir, STATE_FILE), { force: true });
     } else {
-      const text = JSON.stringify({ ...this.state, health: { ...this.health, updated_unix_ms: at } });
+      const text = fill(t.state, at);
       this.writeState(this.mode === 'corrupt' ? text.slice(0, Math.floor(text.length / 2)) : text);
     }
+  }
+
+  /**
+   * The cycle report and the snapshot as functions of the one number that changes at each
+   * cycle (the time): each is stringified once per change of health, cycle or mode.
+   */
+  private makeTemplates(): { line: Template; state: Template } {
+    const h = this.health;
+    const degraded = h.failure_streak > 0 || h.last_cycle_failed > 0;
+    const codes = degraded && !this.cycle.includes('retry_attempted') ? ['retry_attempted', 'retryable_failures_observed', ...this.cycle.filter((c) => c !== 'healthy_cycle')] : this.cycle;
+    return {
+      line: template((at) => cycleLine(h, codes, at)),
+      state: template((at) => JSON.stringify({ ...this.state, health: { ...h, updated_unix_ms: at } })),
+    };
   }
 
   /**
@@ -119,4 +135,29 @@ export class SurfaceRuntime {
     for (let k = KEEP_ROTATED - 1; k >= 1; k--) if (existsSync(`${log}.${k}`)) renameSync(`${log}.${k}`, `${log}.${k + 1}`);
     renameSync(log, `${log}.1`);
   }
+}
+
+/**
+ * A JSON text with one number in it: `text` makes it; `parts`, when the number's place was found
+ * exactly once, are the text before and after it.
+ */
+interface Template {
+  text: (n: number) => string;
+  parts: [string, string] | null;
+}
+
+/** Marks where the number goes: a string no snapshot or report holds (checked: found exactly once). */
+const HOLE = '\u0000rollgate-number-hole\u0000';
+const HOLE_JSON = JSON.stringify(HOLE);
+
+function template(text: (n: number) => string): Template {
+  const probe = text(HOLE as unknown as number);
+  const i = probe.indexOf(HOLE_JSON);
+  if (i < 0 || probe.indexOf(HOLE_JSON, i + 1) >= 0) return { text, parts: null };
+  return { text, parts: [probe.slice(0, i), probe.slice(i + HOLE_JSON.length)] };
+}
+
+/** JSON.stringify writes a finite number as String(n) does. */
+function fill(t: Template, n: number): string {
+  return t.parts !== null && Number.isFinite(n) ? t.parts[0] + String(n) + t.parts[1] : t.text(n);
 }
