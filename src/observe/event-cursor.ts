@@ -118,6 +118,7 @@ export function advanceCursor(dir: string, previous: EventCursor | null): Cursor
   try {
     return advance(previous ?? newCursor(), live, openRotated);
   } finally {
+    ahead = null;
     for (const f of opened) if ('file' in f) closeUntrusted(f.file.fd);
   }
 }
@@ -310,7 +311,7 @@ function sameFile(f: OpenFile, p: FilePosition): boolean {
 /** Whether `f` holds the content the cursor read up to its offset (inode aside). */
 function matchesAt(f: OpenFile, at: FilePosition): boolean {
   if (f.size < at.offset || bytesHex(f, 0, Math.min(at.offset, HEAD_BYTES)) !== at.head) return false;
-  if (typeof at.tail === 'string') return tailOf(f, at.offset) === at.tail;
+  if (typeof at.tail === 'string') return tailThenAhead(f, at.offset) === at.tail;
   // An older cursor: without a tail, at least the offset must start a line.
   return at.offset === 0 || bytesHex(f, at.offset - 1, 1) === '0a';
 }
@@ -332,7 +333,31 @@ function fingerprint(f: OpenFile, offset: number, known?: FilePosition): FilePos
 
 function tailOf(f: OpenFile, offset: number): string {
   const n = Math.min(offset, TAIL_BYTES);
+  if (ahead !== null && ahead.file === f && offset - n >= ahead.start && offset <= ahead.start + ahead.length) {
+    return ahead.buf.toString('hex', offset - n - ahead.start, offset - ahead.start);
+  }
   return bytesHex(f, offset - n, n);
+}
+
+/** Appended bytes read with the tail before them: the next position's tail is then among them. */
+const AHEAD_BYTES = 16 * 1024;
+
+/**
+ * What tailThenAhead read, until the end of this advance: the bytes from a position's tail to
+ * the file's size (as its stat said), so the tail at the offset the read ends at costs no
+ * second read. The lines themselves are read and counted by readLogFd, up to the same size.
+ */
+let ahead: { file: OpenFile; start: number; buf: Buffer; length: number } | null = null;
+
+/** tailOf(f, offset), reading on to the file's end in the same read when little was appended. */
+function tailThenAhead(f: OpenFile, offset: number): string {
+  const n = Math.min(offset, TAIL_BYTES);
+  const more = f.size - offset;
+  if (more <= 0 || more > AHEAD_BYTES) return tailOf(f, offset);
+  const buf = Buffer.allocUnsafe(n + more);
+  const got = readSync(f.fd, buf, 0, n + more, offset - n);
+  ahead = { file: f, start: offset - n, buf, length: got };
+  return buf.toString('hex', 0, Math.min(n, got));
 }
 
 function bytesHex(f: OpenFile, from: number, length: number): string {
