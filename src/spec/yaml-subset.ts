@@ -12,10 +12,19 @@ import type { Position, SourceMap } from './source-map.js';
 interface Located {
   line: number;
   col: number;
-  /** A mapping's entries: the key's position and the value's node. */
-  keys?: Map<string, { line: number; col: number; node: Located }>;
+  /** A mapping's entries, in order: the key, its position and the value's node. */
+  keys?: Entry[];
   items?: Located[];
 }
+
+interface Entry {
+  key: string;
+  line: number;
+  col: number;
+  node: Located;
+}
+
+const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 interface Parsed {
   value: unknown;
@@ -107,16 +116,16 @@ class SubsetReader {
 
   private blockMap(indent: number, depth: number): Parsed {
     const value: Record<string, unknown> = {};
-    const keys = new Map<string, { line: number; col: number; node: Located }>();
+    const keys: Entry[] = [];
     const node: Located = { line: this.i + 1, col: indent + 1, keys };
     while (this.nextIndent() === indent) {
       const s = this.lines[this.i]!;
       if (isDash(s, indent)) bail(); // a sequence at a mapping's indentation, not after `key:`
       const line = this.i + 1;
       const { key, end } = blockKey(s, indent);
-      if (key === '__proto__' || key === '<<' || keys.has(key)) bail();
+      if (key === '__proto__' || key === '<<' || has(value, key)) bail();
       const child = this.valueAfterKey(s, end, indent, depth);
-      keys.set(key, { line, col: indent + 1, node: child.node });
+      keys.push({ key, line, col: indent + 1, node: child.node });
       value[key] = child.value;
     }
     if (this.i < this.lines.length && indentOf(this.lines[this.i]!) > indent) bail();
@@ -226,6 +235,9 @@ function inlineValue(s: string, p: number, line: number, depth: number): Parsed 
 }
 
 /** One-line flow collections (`{ "==": [ { var: x }, 0 ] }`). */
+/** The characters that end a flow plain scalar: , [ ] { } : # */
+const FLOW_STOP: boolean[] = Array.from({ length: 128 }, (_, c) => ',[]{}:#'.includes(String.fromCharCode(c)));
+
 class FlowReader {
   p = 0;
 
@@ -258,7 +270,7 @@ class FlowReader {
     const c = s[p];
     if (c === undefined || INDICATORS.has(c) || (c === '-' && (p + 1 >= s.length || s[p + 1] === ' '))) bail();
     let q = p;
-    while (q < s.length && !',[]{}:#'.includes(s[q]!)) q++;
+    while (q < s.length && !FLOW_STOP[s.charCodeAt(q)]) q++;
     if (s[q] === '#') bail();
     return q;
   }
@@ -266,11 +278,11 @@ class FlowReader {
   private map(p: number, at: Located, depth: number): Parsed {
     const s = this.s;
     const value: Record<string, unknown> = {};
-    const keys = new Map<string, { line: number; col: number; node: Located }>();
+    const keys: Entry[] = [];
     let q = skipSpaces(s, p + 1);
     if (s[q] === '}') {
       this.p = q + 1;
-      return { value, node: { ...at, keys } };
+      return { value, node: { line: at.line, col: at.col, keys } };
     }
     for (;;) {
       const keyAt = q;
@@ -287,10 +299,10 @@ class FlowReader {
         if (s[end] !== ':' || s[end + 1] !== ' ' || key.endsWith(' ') || typeof plainValue(key) !== 'string') bail();
         q = end;
       }
-      if (key === '__proto__' || key === '<<' || keys.has(key)) bail();
+      if (key === '__proto__' || key === '<<' || has(value, key)) bail();
       q = skipSpaces(s, q + 1);
       const child = this.node(q, depth + 1);
-      keys.set(key, { line: this.line, col: keyAt + 1, node: child.node });
+      keys.push({ key, line: this.line, col: keyAt + 1, node: child.node });
       value[key] = child.value;
       q = skipSpaces(s, this.p);
       if (s[q] === ',') {
@@ -300,7 +312,7 @@ class FlowReader {
       }
       if (s[q] !== '}') bail();
       this.p = q + 1;
-      return { value, node: { ...at, keys } };
+      return { value, node: { line: at.line, col: at.col, keys } };
     }
   }
 
@@ -311,7 +323,7 @@ class FlowReader {
     let q = skipSpaces(s, p + 1);
     if (s[q] === ']') {
       this.p = q + 1;
-      return { value, node: { ...at, items } };
+      return { value, node: { line: at.line, col: at.col, items } };
     }
     for (;;) {
       const child = this.node(q, depth + 1);
@@ -325,7 +337,7 @@ class FlowReader {
       }
       if (s[q] !== ']') bail();
       this.p = q + 1;
-      return { value, node: { ...at, items } };
+      return { value, node: { line: at.line, col: at.col, items } };
     }
   }
 }
@@ -382,12 +394,13 @@ class SubsetSourceMap implements SourceMap {
   constructor(private readonly root: Located) {}
 
   locate(path: readonly (string | number)[], part: 'key' | 'value' = 'value'): Position {
-    let node: Located | undefined = this.root;
+    let node: Located = this.root;
     let at: Position = { line: node.line, col: node.col };
     for (let i = 0; i < path.length; i++) {
       const segment = path[i]!;
       if (node.keys) {
-        const entry = node.keys.get(String(segment));
+        const name = String(segment);
+        const entry: Entry | undefined = node.keys.find((e) => e.key === name);
         if (!entry) return at;
         if (i === path.length - 1 && part === 'key') return { line: entry.line, col: entry.col };
         node = entry.node;
