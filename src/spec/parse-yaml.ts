@@ -6,6 +6,7 @@ import { LineCounter, parseAllDocuments, visit, type Document, type YAMLError } 
 import type { Diagnostic } from './diagnostic.js';
 import { DocumentSourceMap, type SourceMap } from './source-map.js';
 import { MAX_ALIASES, MAX_DEPTH } from './yaml-limits.js';
+import { parseYamlSubset } from './yaml-subset.js';
 
 export type ParsedYaml =
   | { ok: true; value: unknown; sourceMap: SourceMap }
@@ -13,6 +14,10 @@ export type ParsedYaml =
 
 /** The `yaml` library reads every document (one parser: the values, the positions, the diagnostics). */
 export function parseYaml(text: string, file: string): ParsedYaml {
+  // The plain YAML specs are written in is read directly (same value, same positions); the
+  // library reads the rest, and gives every diagnostic.
+  const subset = parseYamlSubset(text);
+  if (subset && !nestsTooDeep(subset.value, 0)) return { ok: true, ...subset };
   const lines = new LineCounter();
   const at = (offset: number) => lines.linePos(offset);
   const fail = (code: string, message: string, offset = 0): ParsedYaml => {
