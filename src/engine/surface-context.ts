@@ -4,6 +4,7 @@
  * healthy: health `unknown` (or the stale reason) and `rollout_gate: hold`.
  */
 import { evaluateRule, zeroDefaultCopy } from '../rules/evaluate.js';
+import { sharedRule } from '../rules/shared-rule.js';
 import { ruleReads } from '../rules/var-paths.js';
 import { unknownRead } from './unknown-read.js';
 import { CONTROL_STATE_FILE } from '../tau/files.js';
@@ -105,9 +106,11 @@ export function buildSurfaceContext(settings: SurfaceSettings, reads: SurfaceRea
 function classify(settings: SurfaceSettings, surface: Omit<SurfaceContext, 'health_state' | 'health_reason' | 'rollout_gate'>, unknown: ReadonlyMap<string, string> | undefined): Classification {
   if (!settings.healthRules) return classifyHealth(surface.health);
   for (const level of ['failing', 'degraded'] as const) {
-    const doubt = unknown && unknownWindowRead(settings.healthRules[level], unknown);
+    // Equal rules of many specs are compiled once (rules/shared-rule.ts).
+    const rule = sharedRule(settings.healthRules[level]);
+    const doubt = unknown && unknownWindowRead(rule, unknown);
     if (doubt) return { state: 'unknown', reason: `the spec's health rule \`${level}\` reads ${doubt}` };
-    const result = evaluateRule(settings.healthRules[level], surface);
+    const result = evaluateRule(rule, surface);
     if (!result.ok) return { state: 'unknown', reason: `the spec's health rule \`${level}\` errored: ${result.error}` };
     if (result.value) return { state: level, reason: `the spec's health rule \`${level}\` matched` };
   }
