@@ -8,6 +8,7 @@ import { isoOf } from '../time/instant.js';
 import { DEFAULT_SCHEDULE, scheduledRollout } from '../runner/scheduled-rollout.js';
 import { printNow, type Print } from '../schedule/in-order.js';
 import { realClock, Scheduler, type ScheduledRollout } from '../schedule/scheduler.js';
+import { shareRules } from '../spec/share-rules.js';
 import type { Spec } from '../spec/types.js';
 import { widenThreadPool } from '../store/async-fs.js';
 import { StoreError } from '../store/store-error.js';
@@ -56,7 +57,8 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
         log(`${file}: a test file (rollgate test), not a spec; not run`);
         continue;
       }
-      const spec = loadSpecOrExit(file);
+      // Thousands of specs may wait here for their checks: equal rules are held once.
+      const spec = shareRules(loadSpecOrExit(file));
       if (specs.has(spec.name)) throw new ExitError(`${file} and ${specs.get(spec.name)!.file} are both rollout \`${spec.name}\`; each rollout runs once`, EXIT.USAGE);
       specs.set(spec.name, { file, spec });
     }
@@ -71,9 +73,11 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
       // A service re-reads the spec at every check, so an edit applies without a restart (an
       // invalid one is skipped); --once read it a moment ago.
       let spec = entry.spec;
-      if (!options.once) {
+      // --once checks each rollout once: its spec need not be held any longer.
+      if (options.once) specs.delete(name);
+      else {
         try {
-          spec = loadSpecOrExit(entry.file);
+          spec = shareRules(loadSpecOrExit(entry.file));
           entry.spec = spec;
         } catch (err) {
           log(`${name}: ${(err as Error).message}; checking with the last valid spec`, print);

@@ -43,7 +43,10 @@ export interface LogRead {
  */
 export function readLogFd(fd: number, from: number, final: boolean, tally: LogTally, knownSize?: number, name = 'runtime-events.jsonl'): LogRead {
   const size = knownSize ?? fstatSync(fd).size;
-  let buf: Buffer = Buffer.allocUnsafe(CHUNK * 2);
+  // Never more than the bytes to read: a routine check reads a few hundred bytes, and 2 MiB of
+  // external memory per check (most of it never touched) had V8 collect every few checks of a
+  // `run --once` over thousands of rollouts. A small buffer comes from Node's shared pool.
+  let buf: Buffer = Buffer.allocUnsafe(Math.min(CHUNK * 2, Math.max(0, size - from)));
   let pos = from; // file offset of buf[0]
   let have = 0; // bytes in buf
   let skippingLongLine = false;
@@ -57,8 +60,9 @@ export function readLogFd(fd: number, from: number, final: boolean, tally: LogTa
     // Near the limit, a line being held is read on in LIMIT_STEP steps, so it is found too long
     // at the same byte counts whatever CHUNK is (reads start LIMIT_STEP-aligned from `from`).
     const step = have + CHUNK > MAX_LINE_BYTES ? LIMIT_STEP : CHUNK;
-    if (buf.length - have < step) buf = grow(buf, have);
-    const n = readSync(fd, buf, have, Math.min(step, size - pos - have), pos + have);
+    const want = Math.min(step, size - pos - have);
+    if (buf.length - have < want) buf = grow(buf, have, want);
+    const n = readSync(fd, buf, have, want, pos + have);
     if (n === 0) break;
     have += n;
     const lastNl = buf.lastIndexOf(10, have - 1);
@@ -130,8 +134,9 @@ function scanPieces(buf: Buffer, start: number, end: number, tally: LogTally, na
   if (last.start >= 0) setLast(buf, last.start, last.end, tally);
 }
 
-function grow(buf: Buffer, have: number): Buffer {
-  const bigger = Buffer.allocUnsafe(buf.length * 2);
+/** A buffer at least twice as large with room for `want` more bytes after the `have` kept. */
+function grow(buf: Buffer, have: number, want: number): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, have + want));
   buf.copy(bigger, 0, 0, have);
   return bigger;
 }

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { sharedRule } from '../../src/rules/shared-rule.js';
 import { explainRule } from '../../src/rules/trace.js';
+import { loadSpecText } from '../../src/spec/load-spec.js';
+import { shareRules } from '../../src/spec/share-rules.js';
 
 const healthy = () => ({ '==': [{ var: 'surface.rollout_gate' }, 'pass'] });
 
@@ -63,5 +65,51 @@ describe('sharedRule', () => {
     expect(sharedRule(true)).toBe(true);
     expect(sharedRule(null)).toBe(null);
     expect(sharedRule('pass')).toBe('pass');
+  });
+});
+
+describe('shareRules (what `run` does to the specs it holds)', () => {
+  const specText = (name: string, threshold: number) => `apiVersion: rollgate/v1
+kind: Rollout
+metadata: { name: ${name} }
+surfaces:
+  app: { stateDir: .tau/${name}, kind: dashboard }
+health:
+  failing: { ">=": [ { var: health.failure_streak }, 3 ] }
+  degraded: { ">": [ { var: health.queue_depth }, ${threshold} ] }
+phases:
+  - name: canary
+    traffic: 5
+    gates:
+      - { name: healthy, each: surfaces, rule: { "==": [ { var: surface.rollout_gate }, pass ] } }
+      - { name: queue, each: surfaces, rule: { "<=": [ { var: surface.health.queue_depth }, ${threshold} ] } }
+  - name: all
+    traffic: 100
+    inherit: true
+triggers:
+  - { name: failing, each: surfaces, when: { "==": [ { var: surface.health_state }, failing ] }, action: rollback }
+`;
+  const load = (name: string, threshold: number) => {
+    const r = loadSpecText(specText(name, threshold), `${name}.yaml`);
+    if (!r.spec) throw new Error(JSON.stringify(r.diagnostics));
+    return r.spec;
+  };
+
+  it('equal rules of two specs become one object; different ones stay apart; nothing else changes', () => {
+    const a = load('a', 5);
+    const b = load('b', 7);
+    const before = structuredClone(b);
+    shareRules(a);
+    shareRules(b);
+    expect(b).toEqual(before);
+    const [aHealthy, aQueue] = a.phases[0]!.gates;
+    const [bHealthy, bQueue] = b.phases[0]!.gates;
+    expect(bHealthy!.rule).toBe(aHealthy!.rule);
+    expect(bQueue!.rule).not.toBe(aQueue!.rule);
+    expect(b.triggers[0]!.when).toBe(a.triggers[0]!.when);
+    expect(b.health!.failing).toBe(a.health!.failing);
+    expect(b.health!.degraded).not.toBe(a.health!.degraded);
+    // An inherited gate is one object in both phases, and stays so.
+    expect(b.phases[1]!.gates[0]).toBe(b.phases[0]!.gates[0]);
   });
 });
