@@ -4,8 +4,9 @@
  * reordered or removed record is detected.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { instantProblem } from '../time/instant.js';
+import { fsyncAsync, openAsync } from './async-fs.js';
 import { writeAll } from './atomic-file.js';
 import { faultPoint } from './fault.js';
 import { writeFailure } from './store-error.js';
@@ -56,37 +57,14 @@ export interface Appended {
 
 /** Appends one record; a torn last line left by a crash is removed first, and said. */
 export function appendRecord(path: string, record: object): Appended {
-  let fd: number;
+  const fd = openJournal(path);
   try {
-    fd = openSync(path, existsSync(path) ? 'r+' : 'w+', 0o644);
-  } catch (err) {
-    throw writeFailure(err, path);
-  }
-  try {
-    const { lastLine, end, torn } = tail(fd);
-    let repaired: string | null = null;
-    if (torn !== null) {
-      ftruncateSync(fd, torn);
-      repaired = `cut off a torn last line of ${path} (${end - torn} bytes, a crash mid-append; that check was never applied)`;
-    }
-    const prev = lastLine ? ((JSON.parse(lastLine) as { hash?: string }).hash ?? GENESIS) : GENESIS;
-    const { bytes, hash } = chainedBytes(prev, record);
-    if (process.env.ROLLGATE_FAULT === 'disk-full') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-    if (process.env.ROLLGATE_FAULT === 'mid-journal') {
-      writeSync(fd, bytes, 0, bytes.length >> 1, torn ?? end);
-      faultPoint('mid-journal');
-    }
-    const at = torn ?? end;
+    const { bytes, hash, at, repaired } = prepareAppend(fd, path, record);
     try {
       writeAll(fd, bytes, at);
       fsyncSync(fd);
     } catch (err) {
-      // Never leave a part of this record behind: the check it records is not applied.
-      try {
-        ftruncateSync(fd, at);
-      } catch {
-        // The next append cuts a torn line off anyway.
-      }
+      undoAppend(fd, at);
       throw err;
     }
     return { hash, repaired };
@@ -94,6 +72,69 @@ export function appendRecord(path: string, record: object): Appended {
     throw writeFailure(err, path);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** appendRecord, the same steps, with its disk waits (the open that may create the file, the fsync) off the main thread. */
+export async function appendRecordAsync(path: string, record: object): Promise<Appended> {
+  let fd: number;
+  try {
+    fd = await openAsync(path, JOURNAL_FLAGS, 0o644);
+  } catch (err) {
+    throw writeFailure(err, path);
+  }
+  try {
+    const { bytes, hash, at, repaired } = prepareAppend(fd, path, record);
+    try {
+      writeAll(fd, bytes, at);
+      await fsyncAsync(fd);
+    } catch (err) {
+      undoAppend(fd, at);
+      throw err;
+    }
+    return { hash, repaired };
+  } catch (err) {
+    throw writeFailure(err, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read and write, created when missing (never truncated: an existing journal is appended to). */
+const JOURNAL_FLAGS = constants.O_RDWR | constants.O_CREAT;
+
+function openJournal(path: string): number {
+  try {
+    return openSync(path, JOURNAL_FLAGS, 0o644);
+  } catch (err) {
+    throw writeFailure(err, path);
+  }
+}
+
+/** The line to append and where: after the last complete line, a torn one cut off first (said in `repaired`). */
+function prepareAppend(fd: number, path: string, record: object): { bytes: Buffer; hash: string; at: number; repaired: string | null } {
+  const { lastLine, end, torn } = tail(fd);
+  let repaired: string | null = null;
+  if (torn !== null) {
+    ftruncateSync(fd, torn);
+    repaired = `cut off a torn last line of ${path} (${end - torn} bytes, a crash mid-append; that check was never applied)`;
+  }
+  const prev = lastLine ? ((JSON.parse(lastLine) as { hash?: string }).hash ?? GENESIS) : GENESIS;
+  const { bytes, hash } = chainedBytes(prev, record);
+  if (process.env.ROLLGATE_FAULT === 'disk-full') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  if (process.env.ROLLGATE_FAULT === 'mid-journal') {
+    writeSync(fd, bytes, 0, bytes.length >> 1, torn ?? end);
+    faultPoint('mid-journal');
+  }
+  return { bytes, hash, at: torn ?? end, repaired };
+}
+
+/** Never leave a part of a record behind: the check it records is not applied. */
+function undoAppend(fd: number, at: number): void {
+  try {
+    ftruncateSync(fd, at);
+  } catch {
+    // The next append cuts a torn line off anyway.
   }
 }
 
