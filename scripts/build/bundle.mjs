@@ -22,9 +22,7 @@ const validators = {
   },
 };
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/bundle/rollgate.cjs',
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -37,4 +35,8 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/bundle/rollgate.cjs' });
+// The worker thread of a split first read (src/observe/split-read.ts) starts from its own small
+// file beside the CLI's, found from the CLI bundle's URL.
+await build({ ...common, entryPoints: ['src/observe/scan-worker.ts'], outfile: 'dist/bundle/scan-worker.cjs' });

@@ -6,13 +6,26 @@ import { previousTime } from '../time/cron-times.js';
 import { parseNow } from './parse-now.js';
 import { isoOf } from '../time/instant.js';
 import { DEFAULT_SCHEDULE, scheduledRollout } from '../runner/scheduled-rollout.js';
+import { printNow, type Print } from '../schedule/in-order.js';
 import { realClock, Scheduler, type ScheduledRollout } from '../schedule/scheduler.js';
+import { shareRules } from '../spec/share-rules.js';
 import type { Spec } from '../spec/types.js';
+import { widenThreadPool } from '../store/async-fs.js';
 import { StoreError } from '../store/store-error.js';
 import { emit } from './emit.js';
 import { EXIT, EXIT_OF, noFail, VERDICTS } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 import { expandSpecPaths } from './spec-paths.js';
+
+/**
+ * How many rollouts `run --once` checks at a time. A check of a small rollout mostly waits for
+ * its commit's fsyncs; with several in flight those waits overlap (on libuv's thread pool) with
+ * one another and with the next checks' work. Each check still holds its own rollout's lock and
+ * commits as it does alone, and the lines come out in spec order.
+ */
+export const ONCE_IN_FLIGHT = 8;
+/** A thread-pool thread per check in flight: each may be waiting on its own fsync (store/async-fs.ts). */
+const ONCE_THREADS = ONCE_IN_FLIGHT;
 
 export interface RunOptions extends Omit<PlaceOptions, 'now'> {
   once?: boolean;
@@ -27,19 +40,25 @@ export interface RunOptions extends Omit<PlaceOptions, 'now'> {
 
 export function runScheduler(specFiles: string[], options: RunOptions): Promise<number> {
   return withExitCodes('run', async () => {
+    if (options.once) widenThreadPool(ONCE_THREADS);
     const { root, store } = placeOf(options);
     const specs = new Map<string, { file: string; spec: Spec }>();
     // A directory stands for its specs, as for validate; `specs/*.yaml` also matches the
     // *.test.yaml files beside them, which are test cases, not rollouts.
     const { files, emptyDirs } = expandSpecPaths(specFiles);
     if (emptyDirs.length > 0) throw new ExitError(`${emptyDirs.join(', ')}: no *.yaml spec in it`, EXIT.MISSING);
-    const log = (line: string) => process.stderr.write(safeLine(`${isoOf(realClock.now())} ${line}`) + '\n');
+    /** A log line, stamped now; written through `print` (a check in flight holds its lines until its turn). */
+    const log = (line: string, print: Print = printNow) => {
+      const stamped = `${isoOf(realClock.now())} ${line}`;
+      print(() => process.stderr.write(safeLine(stamped) + '\n'));
+    };
     for (const file of files) {
       if (/\.test\.ya?ml$/i.test(file)) {
         log(`${file}: a test file (rollgate test), not a spec; not run`);
         continue;
       }
-      const spec = loadSpecOrExit(file);
+      // Thousands of specs may wait here for their checks: equal rules are held once.
+      const spec = shareRules(loadSpecOrExit(file));
       if (specs.has(spec.name)) throw new ExitError(`${file} and ${specs.get(spec.name)!.file} are both rollout \`${spec.name}\`; each rollout runs once`, EXIT.USAGE);
       specs.set(spec.name, { file, spec });
     }
@@ -49,32 +68,35 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
       rollouts.push(await scheduledRollout(spec, store));
     }
 
-    const runOne = async (name: string, nowMs: number): Promise<number> => {
+    const runOne = async (name: string, nowMs: number, print: Print): Promise<number> => {
       const entry = specs.get(name)!;
       // A service re-reads the spec at every check, so an edit applies without a restart (an
       // invalid one is skipped); --once read it a moment ago.
       let spec = entry.spec;
-      if (!options.once) {
+      // --once checks each rollout once: its spec need not be held any longer.
+      if (options.once) specs.delete(name);
+      else {
         try {
-          spec = loadSpecOrExit(entry.file);
+          spec = shareRules(loadSpecOrExit(entry.file));
           entry.spec = spec;
         } catch (err) {
-          log(`${name}: ${(err as Error).message}; checking with the last valid spec`);
+          log(`${name}: ${(err as Error).message}; checking with the last valid spec`, print);
         }
       }
       try {
         const tick = previousTime(spec.schedule ?? DEFAULT_SCHEDULE, nowMs) ?? Number.NEGATIVE_INFINITY;
         const done = await runTickCheck(spec, { root, store, nowMs }, tick);
         if ('skipped' in done) {
-          log(`${name}: skipped: ${done.skipped}`);
+          log(`${name}: skipped: ${done.skipped}`, print);
           return EXIT.OK;
         }
         const { record } = done;
-        emit(RUN_RENDERERS[options.format]({ name, nowMs, record }));
+        const rendered = RUN_RENDERERS[options.format]({ name, nowMs, record });
+        print(() => emit(rendered));
         return EXIT_OF[record.decision];
       } catch (err) {
         if (err instanceof StoreError) {
-          log(`${name}: ${err.message}`);
+          log(`${name}: ${err.message}`, print);
           return err.exitCode;
         }
         throw err;
@@ -92,9 +114,9 @@ export function runScheduler(specFiles: string[], options: RunOptions): Promise<
       }
       clock = { ...realClock, now: () => fixed };
     }
-    const scheduler = new Scheduler(rollouts, runOne, clock, log);
+    const scheduler = new Scheduler(rollouts, runOne, clock, (line) => log(line));
     if (options.once) {
-      const worst = await scheduler.once();
+      const worst = await scheduler.once(ONCE_IN_FLIGHT);
       return (options.noFail ?? options.fail === false) ? noFail(worst, VERDICTS.run) : worst;
     }
     if (options.noFail ?? options.fail === false) throw new ExitError('--no-fail goes with --once (a service has no exit code to soften)', EXIT.USAGE);

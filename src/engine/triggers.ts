@@ -8,6 +8,7 @@
  *   NaN, an unusable surface; no data is not an error), reset by any evaluated check; at
  *   `onError.consecutive` the trigger fires with `onError.action`.
  */
+import { sharedRule } from '../rules/shared-rule.js';
 import { explainRule } from '../rules/trace.js';
 import type { Spec, TriggerSpec } from '../spec/types.js';
 import { recordSource, type TriggerResult } from './record.js';
@@ -38,11 +39,13 @@ export function evaluateTriggers(spec: Spec, phaseName: string, ctx: CheckContex
     const own = (streaks[trigger.name] ??= {});
     // A spec built from an object literal may carry no position, whatever its type says.
     const source = recordSource(trigger.source);
+    // Equal rules of many specs are compiled and planned once (rules/shared-rule.ts).
+    const when = sharedRule(trigger.when);
     for (const surface of trigger.each ?? [null]) {
       const key = surface ?? '';
       const before = own[key] ?? 0;
-      const blocked = blockedReason(trigger.when, ctx, surface);
-      const explained = blocked === null ? explainRule(trigger.when, ruleData(ctx, surface), { trace, quietWhen: false }) : null;
+      const blocked = blockedReason(when, ctx, surface);
+      const explained = blocked === null ? explainRule(when, ruleData(ctx, surface), { trace, quietWhen: false }) : null;
       let matched: boolean | null = null;
       let message: string;
       let streak = before;

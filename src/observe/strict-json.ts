@@ -15,8 +15,43 @@ export function parseStrictJson(text: string): StrictJson {
   }
   // Scalars and texts without a second key cannot repeat one.
   if (value === null || typeof value !== 'object') return { ok: true, value };
+  // As many keys in the text as in the value: none repeats (a repeat is kept once by JSON.parse).
+  if (sameKeyCount(text, value)) return { ok: true, value };
   const duplicate = findDuplicateKey(text);
   return duplicate ? { ok: false, error: duplicate } : { ok: true, value };
+}
+
+/** Every string of valid JSON text in order (nothing outside strings has a quote), and whether a `:` follows. */
+const STRINGS = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
+
+/** Whether the count agrees; false (walk the text) when it cannot be told (too deep a value). */
+function sameKeyCount(text: string, value: unknown): boolean {
+  try {
+    return keysInText(text) === keysInValue(value);
+  } catch {
+    return false;
+  }
+}
+
+/** How many keys valid JSON text has (strings followed by a colon), by one native regex pass. */
+function keysInText(text: string): number {
+  let keys = 0;
+  STRINGS.lastIndex = 0;
+  for (let m = STRINGS.exec(text); m !== null; m = STRINGS.exec(text)) if (m[1] !== undefined) keys++;
+  return keys;
+}
+
+/** How many keys a parsed JSON value has, in all its objects. */
+function keysInValue(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let keys = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) keys += keysInValue(item);
+    return keys;
+  }
+  // Own keys only: an enumerable key on Object.prototype must not make up for a repeat.
+  for (const key of Object.keys(value)) keys += 1 + keysInValue((value as Record<string, unknown>)[key]);
+  return keys;
 }
 
 /**

@@ -7,7 +7,7 @@
  * Each expression is compiled once into a closure (cached per expression object: a spec's rules
  * are evaluated at every check), so a check dispatches no operator names and allocates little.
  */
-import { NOT_FOUND, resolve, segmentsOf, unresolvedPath } from './lookup.js';
+import { NOT_FOUND, resolve, resolverOf, segmentsOf, unresolvedPath } from './lookup.js';
 import { isOperator, OPERATORS } from './operators.js';
 import { RuleError } from './rule-error.js';
 import { describeValue } from './describe-value.js';
@@ -244,10 +244,10 @@ function compileVar(a: Compiled[], raw: unknown[]): Compiled {
     if (p === null || p === undefined) return (data) => data;
     if (typeof p !== 'string' && typeof p !== 'number') return fail(pathError(p));
     const text = String(p);
-    const segments = segmentsOf(text);
+    const at = resolverOf(segmentsOf(text));
     return hasDefault
-      ? (data) => { const v = resolve(data, segments); return v === NOT_FOUND ? fallback!(data) : v; }
-      : (data) => { const v = resolve(data, segments); if (v === NOT_FOUND) throw unresolvedPath(data, text); return v; };
+      ? (data) => { const v = at(data); return v === NOT_FOUND ? fallback!(data) : v; }
+      : (data) => { const v = at(data); if (v === NOT_FOUND) throw unresolvedPath(data, text); return v; };
   }
   return (data) => {
     const p = path!(data);

@@ -49,6 +49,30 @@ export function resolve(data: unknown, segments: readonly string[]): unknown {
   return current;
 }
 
+/**
+ * `resolve` for one constant path, made once per compiled `var`: a path with a forbidden segment
+ * never resolves (resolve stops at it, or earlier), so the others skip that check per segment.
+ */
+export function resolverOf(segments: readonly string[]): (data: unknown) => unknown {
+  if (segments.some((seg) => FORBIDDEN.has(seg))) return () => NOT_FOUND;
+  const last = segments.length - 1;
+  return (data) => {
+    let current = data;
+    for (let i = 0; i <= last; i++) {
+      const seg = segments[i]!;
+      if (current === null || typeof current !== 'object') return NOT_FOUND;
+      if (Object.prototype.hasOwnProperty.call(current, seg)) {
+        current = (current as Record<string, unknown>)[seg];
+      } else if (i === last && (current as { [ZERO_DEFAULT]?: boolean })[ZERO_DEFAULT] === true) {
+        return 0;
+      } else {
+        return NOT_FOUND;
+      }
+    }
+    return current;
+  };
+}
+
 /** Resolves a dotted path strictly, saying where it stops when it does not resolve. */
 export function lookup(data: unknown, path: string): Lookup {
   if (path === '') return { found: true, value: data };

@@ -43,6 +43,27 @@ interface Step {
   lastShown: string | null;
   lastDepth: number;
   lastLine: string;
+  /** A rule's `var` steps when its explanation depends on nothing else (see leavesOf); null when it may. */
+  leaves: Step[] | null | undefined;
+  /** The last explanation of this rule, with its leaves' values and the options it was made with. */
+  memo: Memo | null;
+  /** Strings made for this step, by kind (MADE_*), kept while what they are made of repeats (see `again`). */
+  made: (Made | undefined)[] | null;
+}
+
+interface Memo {
+  values: unknown[];
+  trace: boolean;
+  quietWhen: boolean | undefined;
+  explanation: Explanation;
+}
+
+/** The last string made under one key of a step: the parts it was made of, and it. */
+interface Made {
+  a: string | number;
+  b: string | number;
+  c: string | number;
+  text: string;
 }
 
 /** Plans of spec rules (and their sub-expressions), which do not change between checks. */
@@ -60,7 +81,7 @@ function planOf(expr: unknown): Step {
     args: [],
     compiled: expr !== null && typeof expr === 'object' ? compile(expr) : null,
     epoch: 0, ok: true, value: expr, error: '', thrown: undefined,
-    lastShown: null, lastDepth: 0, lastLine: '',
+    lastShown: null, lastDepth: 0, lastLine: '', made: null, leaves: undefined, memo: null,
   };
   if (expr !== null && typeof expr === 'object') plans.set(expr, step);
   // After caching: a sub-expression that contains itself (only built in code) stops here.
@@ -97,6 +118,10 @@ function valueOf(s: Step, data: unknown): Step {
 
 export function show(value: unknown): string {
   if (typeof value === 'string') return value;
+  // JSON.stringify's text for these, without its call (a finite number prints as String does).
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value === null) return 'null';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 120 ? text.slice(0, 117) + '…' : text;
 }
@@ -104,18 +129,40 @@ export function show(value: unknown): string {
 /** A condition's truth, for values the interpreter accepted as conditions (booleans, lists). */
 const isTrue = (value: unknown) => (Array.isArray(value) ? value.length > 0 : value === true);
 
+/**
+ * The string `make` builds from parts a, b, c, made again only when a part differs from the last
+ * time under this key: messages repeat across surfaces and checks, and one string is then kept
+ * (the same text, less to allocate and keep alive in a wide record).
+ */
+function again(s: Step, kind: number, a: string | number, b: string | number, c: string | number, make: () => string): string {
+  const made = (s.made ??= []);
+  const last = made[kind];
+  if (last !== undefined && last.a === a && last.b === b && last.c === c) return last.text;
+  const text = make();
+  made[kind] = { a, b, c, text };
+  return text;
+}
+
+const MADE_PAREN = 0;
+const MADE_SIDE = 1;
+const MADE_NOT = 2;
+const MADE_BETWEEN = 3;
+const MADE_EXPECTED = 4;
+const MADE_IS = 5;
+const MADE_JOINED = 6;
+
 /** "x = 3" for an expression, or just "3" for a literal. */
 function side(s: Step, data: unknown, withValueInParens: boolean): string {
   if (s.literal) return s.label;
   const v = valueOf(s, data);
   const shown = v.ok ? show(v.value) : `error (${v.error})`;
-  return withValueInParens ? `${s.label} (${shown})` : `${s.label} = ${shown}`;
+  return withValueInParens ? again(s, MADE_PAREN, shown, '', '', () => `${s.label} (${shown})`) : again(s, MADE_SIDE, shown, '', '', () => `${s.label} = ${shown}`);
 }
 
 /** Sentences saying why the step evaluated to what it did, each wrapped in `nots` "not (…)". */
 function why(s: Step, data: unknown, out: string[], nots: number): void {
   const push = (sentence: string): void => {
-    out.push(nots === 0 ? sentence : `${'not ('.repeat(nots)}${sentence}${')'.repeat(nots)}`);
+    out.push(nots === 0 ? sentence : again(s, MADE_NOT, sentence, nots, '', () => `${'not ('.repeat(nots)}${sentence}${')'.repeat(nots)}`));
   };
   const v = valueOf(s, data);
   const name = s.op;
@@ -147,8 +194,15 @@ function why(s: Step, data: unknown, out: string[], nots: number): void {
   }
   if (name === null) return push(show(s.expr));
   if (COMPARISONS.has(name)) {
-    if (args.length === 3) return push(`${side(args[1]!, data, false)}, expected between ${side(args[0]!, data, true)} and ${side(args[2]!, data, true)} (${name})`);
-    return push(`${side(args[0]!, data, false)}, expected ${name} ${side(args[1]!, data, true)}`);
+    if (args.length === 3) {
+      const x = side(args[1]!, data, false);
+      const lo = side(args[0]!, data, true);
+      const hi = side(args[2]!, data, true);
+      return push(again(s, MADE_BETWEEN, x, lo, hi, () => `${x}, expected between ${lo} and ${hi} (${name})`));
+    }
+    const x = side(args[0]!, data, false);
+    const y = side(args[1]!, data, true);
+    return push(again(s, MADE_EXPECTED, x, y, '', () => `${x}, expected ${name} ${y}`));
   }
   if (name === 'and' || name === 'or') {
     for (const arg of args) {
@@ -160,7 +214,8 @@ function why(s: Step, data: unknown, out: string[], nots: number): void {
   }
   if (name === '!') return why(args[0]!, data, out, nots + 1);
   if (name === '!!') return why(args[0]!, data, out, nots);
-  push(`${s.label} = ${show(v.value)}`);
+  const shown = show(v.value);
+  push(again(s, MADE_IS, shown, '', '', () => `${s.label} = ${shown}`));
 }
 
 const INDENTS = Array.from({ length: 16 }, (_, depth) => '  '.repeat(depth));
@@ -191,10 +246,63 @@ export interface ExplainOptions {
   quietWhen?: boolean;
 }
 
+/** Operators whose value is a function of their operands' values alone (no data, no per-item rule). */
+const OF_OPERANDS = new Set([...COMPARISONS, '!', '!!', 'and', 'or', 'if', '?:', '+', '*', '-', '/', '%', 'min', 'max', 'cat', 'substr', 'merge']);
+
+/**
+ * The `var` steps of a rule whose explanation (result, message, trace) is a function of their
+ * values alone: every var has a constant path and no default, every operator is OF_OPERANDS.
+ * Null for any other rule (computed paths, `missing`, per-item operators, unknown operators).
+ */
+function leavesOf(plan: Step): Step[] | null {
+  const leaves: Step[] = [];
+  const seen = new Set<Step>();
+  const walk = (s: Step): boolean => {
+    if (s.literal) return true;
+    if (seen.has(s)) return false; // a rule that contains itself (only built in code)
+    seen.add(s);
+    if (s.op === 'var') {
+      const path = s.args.length === 1 ? s.args[0]!.expr : undefined;
+      if (!((typeof path === 'string' && path !== '') || typeof path === 'number')) return false;
+      leaves.push(s);
+      return true;
+    }
+    if (s.op === null) return true; // a mapping that is not one operator: data, read as itself
+    return OF_OPERANDS.has(s.op) && s.args.every(walk);
+  };
+  return walk(plan) ? leaves : null;
+}
+
 export function explainRule(rule: unknown, data: unknown, options: ExplainOptions = {}): Explanation {
   if (rule === null || typeof rule !== 'object') return explainConstant(rule, data, options);
   const plan = planOf(rule);
   epoch++;
+  // The same values read as the last time this rule was explained: the same explanation. Across
+  // the surfaces of a wide check most values repeat, and explaining was most of a check.
+  const leaves = plan.leaves === undefined ? (plan.leaves = leavesOf(plan)) : plan.leaves;
+  let read = leaves !== null;
+  if (leaves !== null) for (let i = 0; i < leaves.length && read; i++) read = isPrimitive(valueOf(leaves[i]!, data));
+  const wantTrace = options.trace !== false;
+  const memo = plan.memo;
+  if (read && memo !== null && memo.trace === wantTrace && memo.quietWhen === options.quietWhen && sameValues(memo.values, leaves!)) {
+    const { result, message, trace } = memo.explanation;
+    return { result, message, trace: trace.slice() };
+  }
+  const explanation = explainPlan(plan, data, options);
+  // Only when every value was read, and is a primitive: an unresolved path's error names where
+  // the data stops, and an object could be changed in place between checks.
+  if (read) plan.memo = { values: leaves!.map((l) => l.value), trace: wantTrace, quietWhen: options.quietWhen, explanation: { ...explanation, trace: explanation.trace.slice() } };
+  return explanation;
+}
+
+const isPrimitive = (s: Step): boolean => s.ok && (s.value === null || (typeof s.value !== 'object' && typeof s.value !== 'function'));
+
+function sameValues(values: unknown[], leaves: Step[]): boolean {
+  for (let i = 0; i < leaves.length; i++) if (!Object.is(values[i], leaves[i]!.value)) return false;
+  return true;
+}
+
+function explainPlan(plan: Step, data: unknown, options: ExplainOptions): Explanation {
   const v = valueOf(plan, data);
   const result = !v.ok ? { ok: false as const, error: v.thrown instanceof RuleError ? v.error : `the rule failed: ${(v.thrown as Error).message}` } : ruleResult(v.value);
   const trace: string[] = [];
@@ -207,7 +315,9 @@ function messageOf(plan: Step, result: Evaluation, data: unknown): string {
   if (!result.ok && result.error.startsWith('the rule returned')) return result.error;
   const sentences: string[] = [];
   why(plan, data, sentences, 0);
-  return sentences.length === 1 ? sentences[0]! : sentences.join('; ');
+  if (sentences.length === 1) return sentences[0]!;
+  if (sentences.length === 2) return again(plan, MADE_JOINED, sentences[0]!, sentences[1]!, '', () => sentences.join('; '));
+  return sentences.join('; ');
 }
 
 /** A rule that is a constant (`true`): its own value, no sub-expressions. */

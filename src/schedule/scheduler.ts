@@ -7,6 +7,7 @@
 import type { CronSpec } from '../spec/types.js';
 import { isoOf } from '../time/instant.js';
 import { nextTimes, previousTime } from '../time/cron-times.js';
+import { inOrder, printNow, type Print } from './in-order.js';
 
 export interface Clock {
   now(): number;
@@ -39,8 +40,12 @@ export interface ScheduledRollout {
   lastCheckMs: number | null;
 }
 
-/** Runs one check; resolves with its exit code. */
-export type RunOne = (name: string, nowMs: number) => Promise<number>;
+/**
+ * Runs one check; resolves with its exit code. What it writes goes through `print`, which holds
+ * it while earlier checks of a `once()` with several in flight are still running (a service's
+ * checks print at once).
+ */
+export type RunOne = (name: string, nowMs: number, print: Print) => Promise<number>;
 
 /** Wakes at least this often, so a suspended machine or a clock jump is noticed soon. */
 const MAX_SLEEP_MS = 60_000;
@@ -72,17 +77,23 @@ export class Scheduler {
     this.entries = rollouts.map((rollout) => ({ rollout, due: firstDue(rollout, now), running: null }));
   }
 
-  /** Checks every due rollout once, one after another; resolves with the worst exit code. */
-  async once(): Promise<number> {
+  /**
+   * Checks every due rollout once; resolves with the worst exit code. Up to `inFlight` checks
+   * run at once (each under its own rollout's lock), and their lines come out in the order of
+   * the rollouts, as if they ran one after another. A check that throws stops the run: none
+   * starts after it, the ones in flight finish, and the error is thrown.
+   */
+  async once(inFlight = 1): Promise<number> {
     let worst = 0;
     const now = this.clock.now();
-    for (const e of this.entries) {
-      if (e.due > now) {
-        this.log(`${e.rollout.name}: not due (next check ${isoOf(e.due)})`);
-        continue;
-      }
-      worst = Math.max(worst, await this.runOne(e.rollout.name, now));
-    }
+    await inOrder(this.entries.length, inFlight, async (i, print) => {
+      const e = this.entries[i]!;
+      if (e.due <= now) return this.runOne(e.rollout.name, now, print);
+      print(() => this.log(`${e.rollout.name}: not due (next check ${isoOf(e.due)})`));
+      return 0;
+    }, (code) => {
+      worst = Math.max(worst, code);
+    });
     return worst;
   }
 
@@ -95,7 +106,7 @@ export class Scheduler {
         if (e.running) {
           this.log(`${e.rollout.name}: skipped the ${isoOf(e.due)} tick: the previous check is still running`);
         } else {
-          e.running = this.runOne(e.rollout.name, now)
+          e.running = this.runOne(e.rollout.name, now, printNow)
             .then(() => undefined, (err: unknown) => this.log(`${e.rollout.name}: check failed: ${(err as Error).message}`))
             .finally(() => {
               e.running = null;

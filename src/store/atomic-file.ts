@@ -1,10 +1,14 @@
 /** Whole-file writes that never leave a half-written file: temp file, fsync, rename, fsync dir. */
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fsyncAsync, openAsync } from './async-fs.js';
 import { writeFailure } from './store-error.js';
 
+/** The temp file beside `path` (recover() sweeps the ones a crash left: `.tmp-<pid>-<id>`). */
+const tempOf = (path: string) => `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+
 export function writeFileAtomic(path: string, content: string): void {
-  const temp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  const temp = tempOf(path);
   try {
     const fd = openSync(temp, 'wx', 0o644);
     try {
@@ -15,6 +19,29 @@ export function writeFileAtomic(path: string, content: string): void {
     }
     renameSync(temp, path);
     fsyncDir(dirname(path));
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing was created, or it is already gone
+    }
+    throw writeFailure(err, path);
+  }
+}
+
+/** writeFileAtomic, the same steps, with its disk waits (the create, both fsyncs) off the main thread. */
+export async function writeFileAtomicAsync(path: string, content: string): Promise<void> {
+  const temp = tempOf(path);
+  try {
+    const fd = await openAsync(temp, 'wx', 0o644);
+    try {
+      writeAll(fd, Buffer.from(content));
+      await fsyncAsync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+    await fsyncDirAsync(dirname(path));
   } catch (err) {
     try {
       unlinkSync(temp);
@@ -42,6 +69,20 @@ export function fsyncDir(dir: string): void {
     const fd = openSync(dir, 'r');
     try {
       fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some filesystems cannot fsync a directory; the rename is still atomic.
+  }
+}
+
+/** fsyncDir with the fsync off the main thread. */
+export async function fsyncDirAsync(dir: string): Promise<void> {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      await fsyncAsync(fd);
     } finally {
       closeSync(fd);
     }

@@ -1,15 +1,19 @@
 /** The file store of one rollout: `<store>/<rollout>/` with rollout.json, the hash-chained journal, the audit log, incidents. */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RolloutState } from '../engine/state.js';
-import { fsyncDir, writeFileAtomic } from './atomic-file.js';
+import { mkdirAsync } from './async-fs.js';
+import { fsyncDir, fsyncDirAsync, writeFileAtomic, writeFileAtomicAsync } from './atomic-file.js';
 import { appendAudit, auditLineOf, hasAuditLine, readAuditLines } from './audit.js';
 import { faultPoint } from './fault.js';
 import { makeDirs } from './make-dirs.js';
 import { removeDeadLockFiles } from './lock.js';
-import { appendRecord, lastJournalRecord, type Appended } from './journal.js';
+import { appendRecord, appendRecordAsync, lastJournalRecord, type Appended } from './journal.js';
 import { StoreError, writeFailure } from './store-error.js';
 import { instantProblem } from '../time/instant.js';
+
+const STAGED_FILE = 'rollout.json.next';
+const JOURNAL_FILE = 'decisions.jsonl';
 
 export class RolloutFolder {
   readonly dir: string;
@@ -20,8 +24,8 @@ export class RolloutFolder {
 
   get statePath() { return join(this.dir, 'rollout.json'); }
   /** The next state, written before its record is journaled (see commit()). */
-  get stagedPath() { return join(this.dir, 'rollout.json.next'); }
-  get journalPath() { return join(this.dir, 'decisions.jsonl'); }
+  get stagedPath() { return join(this.dir, STAGED_FILE); }
+  get journalPath() { return join(this.dir, JOURNAL_FILE); }
   get auditPath() { return join(this.dir, 'actions-audit.jsonl'); }
   get lockPath() { return join(this.dir, 'lock'); }
   get incidentsDir() { return join(this.dir, 'incidents'); }
@@ -35,6 +39,22 @@ export class RolloutFolder {
       const code = (err as NodeJS.ErrnoException).code ?? 'an error';
       throw new StoreError(`cannot write ${this.dir} (${code}): the store must be a directory rollgate can create and write (default <root>/.rollgate); pick another with --store`, 73);
     }
+  }
+
+  /**
+   * ensure(), with the common cases' disk waits off the main thread: the folder is there (one
+   * stat), or only its last level is missing (one mkdir, a rollout's first check). Anything
+   * else (missing parents, a file in the way) takes ensure()'s path and says what it says.
+   */
+  async ensureAsync(): Promise<void> {
+    try {
+      if (statSync(this.dir, { throwIfNoEntry: false })?.isDirectory()) return;
+      await mkdirAsync(this.dir);
+      return;
+    } catch {
+      // ensure() finds out what is wrong (or makes the missing levels)
+    }
+    this.ensure();
   }
 
   /** The remembered state, null before the first check; a corrupt file is an error (65), never a fresh start. */
@@ -86,17 +106,42 @@ export class RolloutFolder {
   }
 
   /**
+   * commit(), the same steps in the same order, with the disk waits (the creates and the four
+   * fsyncs) on the thread pool: commits of several rollouts then wait on the disk together.
+   */
+  async commitAsync(next: RolloutState, record: object): Promise<Appended> {
+    await writeFileAtomicAsync(this.stagedPath, JSON.stringify(next, null, 2) + '\n');
+    faultPoint('after-stage');
+    let appended: Appended;
+    try {
+      appended = await appendRecordAsync(this.journalPath, record);
+    } catch (err) {
+      rmSync(this.stagedPath, { force: true });
+      throw err;
+    }
+    faultPoint('after-journal');
+    try {
+      renameSync(this.stagedPath, this.statePath);
+    } catch (err) {
+      throw writeFailure(err, this.statePath);
+    }
+    await fsyncDirAsync(this.dir);
+    return appended;
+  }
+
+  /**
    * Finishes or discards a commit a crash interrupted (call under the lock, before load()).
    * Returns what it did, in a sentence, or null when there was nothing to do.
    */
   recover(): string | null {
-    this.sweepTempFiles();
-    const notes = [this.finishCommit(), this.restoreAudit()].filter((n): n is string => n !== null);
+    // One listing answers what is there (a staged state, a journal) without a call per file.
+    const names = this.sweepTempFiles();
+    const notes = [this.finishCommit(names), this.restoreAudit(names)].filter((n): n is string => n !== null);
     return notes.length ? notes.join('; ') : null;
   }
 
-  private finishCommit(): string | null {
-    const interrupted = this.interrupted();
+  private finishCommit(names: ReadonlySet<string> | null): string | null {
+    const interrupted = this.interrupted(names);
     if (!interrupted) return null;
     const { staged, journaled } = interrupted;
     try {
@@ -117,7 +162,8 @@ export class RolloutFolder {
    * without its audit line. Every locked operation runs this first, so only the last record
    * can lack one; it is derived from the record and appended.
    */
-  private restoreAudit(): string | null {
+  private restoreAudit(names: ReadonlySet<string> | null): string | null {
+    if (names && !names.has(JOURNAL_FILE)) return null; // no journal, no record to audit
     const last = lastJournalRecord(this.journalPath);
     const line = last ? auditLineOf(last) : null;
     if (!line || hasAuditLine(readAuditLines(this.auditPath), line)) return null;
@@ -129,8 +175,8 @@ export class RolloutFolder {
    * A commit a crash interrupted, if the staged file is there: the staged state (null when
    * unreadable) and whether its record made it into the journal (then it is the real state).
    */
-  private interrupted(): { staged: RolloutState | null; journaled: boolean } | null {
-    if (!existsSync(this.stagedPath)) return null;
+  private interrupted(names: ReadonlySet<string> | null = null): { staged: RolloutState | null; journaled: boolean } | null {
+    if (names ? !names.has(STAGED_FILE) : !existsSync(this.stagedPath)) return null;
     let staged: RolloutState | null;
     try {
       staged = JSON.parse(readFileSync(this.stagedPath, 'utf8')) as RolloutState;
@@ -142,14 +188,20 @@ export class RolloutFolder {
     return { staged, journaled };
   }
 
-  /** Temp files of atomic writes and of the lock that a crash left (the lock holder is the only writer). */
-  private sweepTempFiles(): void {
+  /**
+   * Temp files of atomic writes and of the lock that a crash left (the lock holder is the only
+   * writer). Returns the names of the folder's files, or null when it cannot be listed (none yet).
+   */
+  private sweepTempFiles(): ReadonlySet<string> | null {
+    let names: string[];
     try {
-      for (const name of readdirSync(this.dir)) if (/\.tmp-\d+-[a-z0-9]+$/.test(name)) rmSync(join(this.dir, name), { force: true });
+      names = readdirSync(this.dir);
     } catch {
-      // No store directory yet: nothing to sweep.
+      return null; // No store directory yet: nothing to sweep.
     }
-    removeDeadLockFiles(this.lockPath);
+    for (const name of names) if (/\.tmp-\d+-[a-z0-9]+$/.test(name)) rmSync(join(this.dir, name), { force: true });
+    removeDeadLockFiles(this.lockPath, names);
+    return new Set(names);
   }
 
   /** The check whose commit a crash interrupted after journaling it (recover() completes it), or null. */

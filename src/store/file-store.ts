@@ -4,7 +4,7 @@ import { appendAudit } from './audit.js';
 import { RolloutFolder } from './file-rollout-store.js';
 import { faultPoint } from './fault.js';
 import { writeIncident } from './incident.js';
-import { acquireLock } from './lock.js';
+import { acquireLockAsync } from './lock.js';
 import { journalTail } from './journal-tail.js';
 import { checkJournal } from './journal-check.js';
 import type { RolloutStore } from './rollout-store.js';
@@ -18,17 +18,17 @@ export function fileStore(storeDir: string, rollout: string): RolloutStore & { f
     journalLocation: folder.journalPath,
     hookRecordPath: folder.hookRecordPath,
     async lock() {
-      folder.ensure();
+      await folder.ensureAsync();
       // The lock's age is wall-clock time, never --now: a check replaying the past must not look
       // like an hour-old lock to a check running now (and be taken over while it is alive).
-      const lock = acquireLock(folder.lockPath);
+      const lock = await acquireLockAsync(folder.lockPath);
       faultPoint('holding-lock');
       return { recovered: lock.recovered, release: async () => lock.release() };
     },
     recover: async () => folder.recover(),
     load: async () => folder.load(),
     save: async (state) => folder.save(state),
-    commit: async (next, record) => ({ repaired: folder.commit(next, record).repaired ?? null }),
+    commit: async (next, record) => ({ repaired: (await folder.commitAsync(next, record)).repaired ?? null }),
     async audit(line) {
       folder.ensure();
       appendAudit(folder.auditPath, line);

@@ -3,10 +3,12 @@
  * and a token. A lock whose holder is dead (same host, no such pid) or older than an hour is
  * taken over, so a crashed check cannot block a rollout forever.
  */
-import { linkSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isoOf } from '../time/instant.js';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { linkAsync, openAsync } from './async-fs.js';
+import { writeAll } from './atomic-file.js';
 import { StoreError, writeFailure } from './store-error.js';
 
 export const STALE_LOCK_MS = 60 * 60_000;
@@ -25,12 +27,12 @@ export interface Lock {
 }
 
 export function acquireLock(path: string, nowMs = Date.now()): Lock {
-  const mine: Holder = { pid: process.pid, host: hostname(), token: Math.random().toString(36).slice(2), acquired_unix_ms: nowMs };
+  const mine = holderOf(nowMs);
   let recovered: string | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
     // Written whole to a temp file, then linked into place: link() fails if a lock exists, and
     // a lock file is never seen empty or half-written by another check.
-    const temp = `${path}.${process.pid}-${mine.token}`;
+    const temp = tempOf(path, mine);
     try {
       writeFileSync(temp, JSON.stringify(mine), { mode: 0o644 });
       linkSync(temp, path);
@@ -38,19 +40,66 @@ export function acquireLock(path: string, nowMs = Date.now()): Lock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(err, path);
     } finally {
-      rmSync(temp, { force: true });
+      removeTemp(temp);
     }
-    const holder = readHolder(path);
-    if (holder === undefined) continue; // released meanwhile: try again
-    const stale = staleness(holder, nowMs);
-    if (stale === null) {
-      throw new StoreError(holder
-        ? `the rollout is locked by another check (pid ${holder.pid} on ${holder.host} since ${isoOf(holder.acquired_unix_ms)}); try again when it finishes`
-        : `the rollout is locked, but its lock file (${path}) is unreadable; if no check is running, remove it`, 75);
-    }
-    if (holder && takeOver(path, holder)) recovered = stale;
+    recovered = contend(path, nowMs) ?? recovered;
   }
   throw new StoreError('the rollout lock keeps changing hands; try again', 75);
+}
+
+/** acquireLock, the same steps, with the creating calls (the temp file, the link) off the main thread. */
+export async function acquireLockAsync(path: string, nowMs = Date.now()): Promise<Lock> {
+  const mine = holderOf(nowMs);
+  let recovered: string | null = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const temp = tempOf(path, mine);
+    try {
+      const fd = await openAsync(temp, 'w', 0o644);
+      try {
+        writeAll(fd, Buffer.from(JSON.stringify(mine)));
+      } finally {
+        closeSync(fd);
+      }
+      await linkAsync(temp, path);
+      return { recovered, release: () => release(path, mine.token) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(err, path);
+    } finally {
+      removeTemp(temp);
+    }
+    recovered = contend(path, nowMs) ?? recovered;
+  }
+  throw new StoreError('the rollout lock keeps changing hands; try again', 75);
+}
+
+const holderOf = (nowMs: number): Holder => ({ pid: process.pid, host: hostname(), token: Math.random().toString(36).slice(2), acquired_unix_ms: nowMs });
+
+/** `lock.<pid>-<token>` (removeDeadLockFiles knows the pattern). */
+const tempOf = (path: string, mine: Holder) => `${path}.${process.pid}-${mine.token}`;
+
+function removeTemp(temp: string): void {
+  try {
+    unlinkSync(temp);
+  } catch {
+    // never created, or gone already
+  }
+}
+
+/**
+ * The lock is taken: throws when its holder is live (or its file unreadable); takes a stale one
+ * over and says so (the sentence), or returns null to try again (it was released meanwhile, or
+ * another check took it over first).
+ */
+function contend(path: string, nowMs: number): string | null {
+  const holder = readHolder(path);
+  if (holder === undefined) return null; // released meanwhile: try again
+  const stale = staleness(holder, nowMs);
+  if (stale === null) {
+    throw new StoreError(holder
+      ? `the rollout is locked by another check (pid ${holder.pid} on ${holder.host} since ${isoOf(holder.acquired_unix_ms)}); try again when it finishes`
+      : `the rollout is locked, but its lock file (${path}) is unreadable; if no check is running, remove it`, 75);
+  }
+  return holder && takeOver(path, holder) ? stale : null;
 }
 
 /** undefined: no lock file; null: unreadable (being written, or garbage). */
@@ -81,12 +130,12 @@ function staleness(holder: Holder | null, nowMs: number): string | null {
  * Removes the lock's temp and set-aside files (`lock.<pid>-<token>`, `lock.stale-<pid>-<id>`)
  * whose process is gone: a kill between writing one and removing it leaves it behind.
  */
-export function removeDeadLockFiles(path: string): void {
+export function removeDeadLockFiles(path: string, listed?: readonly string[]): void {
   const dir = dirname(path);
   const prefix = `${basename(path)}.`;
-  let names: string[];
+  let names: readonly string[];
   try {
-    names = readdirSync(dir);
+    names = listed ?? readdirSync(dir); // the caller may have listed the directory already
   } catch {
     return; // no store directory yet
   }

@@ -236,6 +236,16 @@ describe('hooks and determinism', () => {
     const once = () => run(specOf(), [[0, 'wait'], [5, 'hold', degraded], [30, 'wait']]).map((r) => JSON.stringify(r.record));
     expect(once()).toEqual(once());
   });
+
+  it('the context a check returns has only its own fields (the rules\' per-surface data rides along unseen)', () => {
+    const feed = new Feed();
+    const { context } = check(specOf(), null, feed.observe(T0), T0, { dryRun: false });
+    expect(Object.keys(context).sort()).toEqual(['base', 'metricDoubt', 'metricEvidence', 'surfaces', 'unknownWindows', 'unusableInputs', 'unusableSurfaces']);
+    expect(Object.getOwnPropertySymbols(context).every((s) => !Object.prototype.propertyIsEnumerable.call(context, s))).toBe(true);
+    expect({ ...context }).toEqual(context);
+    // Its surfaces in the spread order they always had.
+    expect(Object.keys(context.surfaces.web!)).toEqual(['name', 'paused', 'events', 'cycles', 'invalid_lines', 'last_reason_codes', 'kind', 'present', 'stale', 'age_ms', 'health', 'state', 'health_state', 'health_reason', 'rollout_gate']);
+  });
 });
 
 describe("a spec's health rules", () => {

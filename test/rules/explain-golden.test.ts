@@ -103,6 +103,20 @@ describe('explainRule against the explanations of the evaluate-every-time implem
     expect(explainRule({ '!': { '!': { and: [{ var: 'a' }, { var: 'b' }] } } }, data).message).toBe('not (not (a = true)); not (not (b = true))');
   });
 
+  it('explains a rule again on the same values, or on others, as afresh (the last explanation is reused only for the same values)', () => {
+    const variants = [DATA[0]!, DATA[1]!, { ...DATA[0]!, a: 2, n: 3.5 }, { ...DATA[1]!, obj: { x: 2, y: 'pass' } }, { ...DATA[0]!, a: -0 }, { ...DATA[0]!, a: NaN }];
+    const order = [0, 0, 1, 1, 0, 2, 2, 0, 3, 3, 1, 4, 4, 0, 5, 5, 0];
+    for (const c of cases().slice(0, 400)) {
+      for (const options of [{ trace: c.trace, quietWhen: c.quietWhen }, { trace: !c.trace, quietWhen: !c.quietWhen }]) {
+        for (const d of order) {
+          // A copy of the rule has a plan of its own, with nothing remembered.
+          const fresh = explainRule(structuredClone(c.rule), variants[d], options);
+          expect(explainRule(c.rule, variants[d], options), `${JSON.stringify(c.rule)} on data ${d}`).toEqual(fresh);
+        }
+      }
+    }
+  });
+
   it('shares a sub-expression that appears twice (a YAML alias) without changing what is shown', () => {
     const shared = { var: 'n' };
     const explained = explainRule({ and: [{ '>': [shared, 0] }, { '<': [shared, 10] }, { '==': [shared, 4] }] }, DATA[0], {});

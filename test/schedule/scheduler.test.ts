@@ -112,4 +112,44 @@ describe('the scheduler', () => {
     expect(seen).toEqual(['a', 'c']);
     expect(logs).toEqual(['b: not due (next check 2026-02-16T09:10:00.000Z)']);
   });
+
+  it('--once with checks in flight: their lines and the not-due ones in rollout order, the worst code of all', async () => {
+    const clock = new FakeClock(at('09:07:00'));
+    const rollouts: ScheduledRollout[] = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name, cron: utc('*/5 * * * *'), lastCheckMs: name === 'c' ? at('09:06:00') : null }));
+    const lines: string[] = [];
+    let running = 0;
+    let most = 0;
+    // a is the slowest: the others finish first, and their lines wait for a's.
+    const delay: Record<string, number> = { a: 30, b: 1, d: 5, e: 0 };
+    const codes: Record<string, number> = { a: 0, b: 2, d: 1, e: 75 };
+    const scheduler = new Scheduler(rollouts, async (name, _now, print) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, delay[name]));
+      print(() => lines.push(`checked ${name}`));
+      running--;
+      return codes[name]!;
+    }, clock, (l) => lines.push(l));
+    expect(await scheduler.once(3)).toBe(75);
+    expect(lines).toEqual(['checked a', 'checked b', 'c: not due (next check 2026-02-16T09:10:00.000Z)', 'checked d', 'checked e']);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(most).toBeGreaterThan(1);
+  });
+
+  it('--once: a check that throws stops the run after the checks in flight, and the error comes out', async () => {
+    const clock = new FakeClock(at('09:07:00'));
+    const rollouts: ScheduledRollout[] = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => ({ name, cron: utc('*/5 * * * *'), lastCheckMs: null }));
+    const seen: string[] = [];
+    const lines: string[] = [];
+    const scheduler = new Scheduler(rollouts, async (name, _now, print) => {
+      seen.push(name);
+      await new Promise((r) => setTimeout(r, name === 'a' ? 20 : 0));
+      if (name === 'b') throw new Error('b broke');
+      print(() => lines.push(`checked ${name}`));
+      return 0;
+    }, clock, (l) => lines.push(l));
+    await expect(scheduler.once(3)).rejects.toThrow('b broke');
+    expect(seen).toEqual(['a', 'b', 'c']); // d, e and f never started
+    expect(lines).toEqual(['checked a', 'checked c']);
+  });
 });

@@ -1,7 +1,7 @@
 /** Cron times and promotion windows, across daylight-saving changes, and `rollgate schedule`. */
 import { CronExpressionParser } from 'cron-parser';
 import { describe, expect, it } from 'vitest';
-import { localTime, nextTimes } from '../../src/time/cron-times.js';
+import { localTime, nextTimes, previousTime } from '../../src/time/cron-times.js';
 import { windowStatus } from '../../src/time/promotion-window.js';
 import { rollgate } from '../helpers/cli.js';
 import { MIN, World } from '../helpers/world.js';
@@ -90,5 +90,31 @@ phases:
       expect(r.record.decision, new Date(now).toISOString()).toBe(decision);
       expect(r.record.reasons.join(' | ')).toMatch(reason);
     }
+  });
+});
+
+describe('cron answers remembered (run --once asks the same cron about the same instant for every rollout)', () => {
+  it('the same answers as a fresh parse, and each caller gets a list of its own', () => {
+    const cron = { cron: '*/5 * * * *', timezone: 'Europe/Berlin' };
+    const from = Date.parse('2026-03-29T00:58:00Z');
+    const fresh = (() => {
+      const e = CronExpressionParser.parse(cron.cron, { tz: cron.timezone, currentDate: new Date(from) });
+      return [e.next().getTime(), e.next().getTime()];
+    })();
+    const first = nextTimes(cron, from, 2);
+    expect(first).toEqual(fresh);
+    first.push(0);
+    expect(nextTimes(cron, from, 2)).toEqual(fresh);
+    expect(nextTimes(cron, from, 1)).toEqual([fresh[0]]);
+    expect(previousTime(cron, from)).toBe(Date.parse('2026-03-29T00:55:00Z'));
+    expect(previousTime(cron, Date.parse('2026-03-29T00:55:00Z'))).toBe(Date.parse('2026-03-29T00:55:00Z')); // at or before
+    expect(previousTime({ ...cron, timezone: 'UTC' }, from)).toBe(Date.parse('2026-03-29T00:55:00Z'));
+    expect(previousTime({ cron: '0 9 * * *', timezone: 'UTC' }, from)).toBe(Date.parse('2026-03-28T09:00:00Z'));
+  });
+
+  it('stays right past the bound on what it remembers', () => {
+    const cron = { cron: '0 * * * *', timezone: 'UTC' };
+    const base = Date.parse('2026-02-16T00:30:00Z');
+    for (let i = 0; i < 600; i++) expect(previousTime(cron, base + i * 3_600_000)).toBe(base - 30 * 60_000 + i * 3_600_000);
   });
 });

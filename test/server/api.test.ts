@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollgate } from '../helpers/cli.js';
-import { post, readEvents, serveSamples, TOKEN, type Served } from './helpers.js';
+import { post, readEvents, serveSamples, subscribe, TOKEN, type Served } from './helpers.js';
 
 let s: Served;
 beforeAll(async () => {
@@ -81,7 +81,8 @@ describe('POST /dashboard/actions', () => {
   });
 
   it('pause: audited, rollout_gate hold, and the next evaluate holds; resume undoes it; a second resume is 409', async () => {
-    const events = readEvents(s.base, 2);
+    const { ready, events } = subscribe(s.base, 2);
+    await ready;
     const r = await post(s.base, JSON.stringify({ action: 'pause', rollout: 'dashboard', reason: 'INC-42 investigating', actor: 'ann' }));
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'accepted', action: 'pause', rollout: 'dashboard', control_mode: 'paused' });
@@ -121,8 +122,8 @@ describe('GET /dashboard/stream', () => {
   });
 
   it('a file written by the producer reaches open streams as a new snapshot', async () => {
-    const events = readEvents(s.base, 2);
-    await new Promise((r) => setTimeout(r, 100));
+    const { ready, events } = subscribe(s.base, 2);
+    await ready;
     const state = JSON.parse(readFileSync(join(s.root, '.tau/custom-command/state.json'), 'utf8'));
     state.health.queue_depth = 5;
     (await import('node:fs')).writeFileSync(join(s.root, '.tau/custom-command/state.json'), JSON.stringify(state));

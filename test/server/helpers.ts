@@ -52,7 +52,14 @@ export async function post(base: string, body: string, headers: Record<string, s
 }
 
 /** Reads SSE events from a stream until `count` events arrived. */
-export async function readEvents(base: string, count: number, headers: Record<string, string> = {}): Promise<{ event: string; id: string; data: any }[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A stream whose first snapshot has arrived: a change made after `ready` is in a later event (made before, it may be in the first). */
+export function subscribe(base: string, count: number): { ready: Promise<void>; events: ReturnType<typeof readEvents> } {
+  let opened!: () => void;
+  const ready = new Promise<void>((resolve) => { opened = resolve; });
+  return { ready, events: readEvents(base, count, {}, opened) };
+}
+
+export async function readEvents(base: string, count: number, headers: Record<string, string> = {}, onFirst?: () => void): Promise<{ event: string; id: string; data: any }[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const controller = new AbortController();
   const res = await fetch(`${base}/dashboard/stream`, { headers, signal: controller.signal });
   const reader = res.body!.getReader();
@@ -68,6 +75,7 @@ export async function readEvents(base: string, count: number, headers: Record<st
       buffer = buffer.slice(cut + 2);
       const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
       if (field('event')) events.push({ event: field('event')!, id: field('id') ?? '', data: JSON.parse(field('data') ?? 'null') });
+      if (events.length === 1 && onFirst) onFirst();
     }
   }
   controller.abort();

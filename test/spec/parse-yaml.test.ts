@@ -257,3 +257,19 @@ describe('on real and generated documents', () => {
     }), { numRuns: RUNS });
   });
 });
+
+describe('values own their strings (none is a view of the whole spec text)', () => {
+  it('long strings come out equal, `__proto__` stays a key, nothing else changes', () => {
+    const long = 'surface.events.phase.case_processing_failed';
+    const { value } = read(`a: ${long}\nlist: [general-availability, short, "\\ud83d\\ude00 and more text"]\nnested: { __proto__: ${long}, n: 5 }\n`);
+    expect(value).toEqual({ a: long, list: ['general-availability', 'short', '\u{1F600} and more text'], nested: { ['__proto__']: long, n: 5 } });
+    const nested = (value as { nested: object }).nested;
+    expect(Object.getPrototypeOf(nested)).toBe(Object.prototype);
+    expect(Object.prototype.hasOwnProperty.call(nested, '__proto__')).toBe(true);
+  });
+
+  it('a lone surrogate escape survives the copy', () => {
+    const { value } = read('a: "\\ud800 and some more characters"\n');
+    expect((value as { a: string }).a).toBe('\ud800 and some more characters');
+  });
+});

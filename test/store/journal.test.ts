@@ -53,12 +53,17 @@ describe('appending', () => {
       { only: undefined },
       { ...record(4), hash: 'sha256:old', prev_hash: 'sha256:older' },
       { toJSON: () => ({ replaced: true }) },
+      { note: 'a surrogate pair 😀, a lone one \ud800, Latin-1 é, and → arrows' },
     ];
-    for (const r of records) {
-      const { line, hash } = chainedLine(prev, r);
-      const out = chainedBytes(prev, r);
-      expect(out.bytes.toString('utf8')).toBe(line + '\n');
-      expect(out.hash).toBe(hash);
+    // A previous hash longer than the room kept for the fields (a corrupt journal's last line).
+    for (const before of [prev, `sha256:${'é'.repeat(300)}`]) {
+      for (const r of records) {
+        const { line, hash } = chainedLine(before, r);
+        const out = chainedBytes(before, r);
+        expect(out.bytes.toString('utf8')).toBe(line + '\n');
+        expect(out.bytes.equals(Buffer.from(line + '\n'))).toBe(true);
+        expect(out.hash).toBe(hash);
+      }
     }
   });
 

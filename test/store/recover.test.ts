@@ -56,6 +56,60 @@ describe('commit', () => {
   });
 });
 
+describe('commitAsync (the file store\'s commit: run --once has several in flight)', () => {
+  it('leaves the same files as commit(), byte for byte', async () => {
+    const sync = storeWith(3);
+    const async = new RolloutFolder(tempDir('store'), 'web');
+    await async.ensureAsync();
+    for (let i = 1; i <= 3; i++) expect((await async.commitAsync(stateAfter(i), recordOf(i))).repaired).toBeNull();
+    expect(readdirSync(async.dir).sort()).toEqual(readdirSync(sync.dir).sort());
+    for (const path of ['journalPath', 'statePath'] as const) expect(readFileSync(async[path], 'utf8')).toBe(readFileSync(sync[path], 'utf8'));
+    expect(async.recover()).toBeNull();
+  });
+
+  it('commits of several rollouts at once each land whole in their own folder', async () => {
+    const root = tempDir('store');
+    const folders = Array.from({ length: 8 }, (_, i) => new RolloutFolder(root, `r${i}`));
+    await Promise.all(folders.map(async (f) => {
+      await f.ensureAsync();
+      for (let i = 1; i <= 3; i++) await f.commitAsync(stateAfter(i), recordOf(i));
+    }));
+    for (const f of folders) {
+      expect(f.load()?.checks).toBe(3);
+      expect(verifyJournal(f.journalPath).entries.map((e) => e.record.check)).toEqual([1, 2, 3]);
+      expect(readdirSync(f.dir).sort()).toEqual(['decisions.jsonl', 'rollout.json']);
+    }
+  });
+
+  it('a record that cannot be journaled is not applied: the state stays, nothing is staged', async () => {
+    const store = new RolloutFolder(tempDir('store'), 'web');
+    store.ensure();
+    store.save(stateAfter(1));
+    mkdirSync(store.journalPath);
+    await expect(store.commitAsync(stateAfter(2), recordOf(2))).rejects.toThrow(/EISDIR/);
+    expect(store.load()?.checks).toBe(1);
+    expect(existsSync(store.stagedPath)).toBe(false);
+  });
+
+  it('cuts a torn last line off first and says so, as commit() does', async () => {
+    const store = storeWith(1);
+    writeFileSync(store.journalPath, readFileSync(store.journalPath, 'utf8') + '{"schema_version":1,"chec');
+    const { repaired } = await store.commitAsync(stateAfter(2), recordOf(2));
+    expect(repaired).toMatch(/^cut off a torn last line of .*decisions\.jsonl \(25 bytes, a crash mid-append; that check was never applied\)$/);
+    expect(verifyJournal(store.journalPath).entries.map((e) => e.record.check)).toEqual([1, 2]);
+  });
+
+  it('ensureAsync makes the missing levels of the store, and says 73 where a file is in the way', async () => {
+    const root = tempDir('store');
+    await new RolloutFolder(join(root, 'a', 'b'), 'web').ensureAsync();
+    expect(existsSync(join(root, 'a', 'b', 'web'))).toBe(true);
+    writeFileSync(join(root, 'file'), '');
+    const err = await new RolloutFolder(join(root, 'file'), 'web').ensureAsync().then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).exitCode).toBe(73);
+  });
+});
+
 describe('recover after a crash', () => {
   it('rolls a staged state forward when its record was journaled (crash after the journal append)', () => {
     const store = storeWith(1);

@@ -14,8 +14,23 @@ export function lintSchedules(report: Reporter): void {
   }
 }
 
+/**
+ * The problems of the expressions seen (undefined: none), by expression: a folder of specs
+ * mostly repeats a few schedules, and a parse is most of a small spec's lint. Bounded.
+ */
+const problems = new Map<string, string | undefined>();
+const MAX_PROBLEMS = 256;
+
 /** Cron problem in words, or undefined when the expression is a valid 5-field one. */
 export function cronProblem(expression: string): string | undefined {
+  if (problems.has(expression)) return problems.get(expression);
+  const problem = findCronProblem(expression);
+  if (problems.size >= MAX_PROBLEMS) problems.clear();
+  problems.set(expression, problem);
+  return problem;
+}
+
+function findCronProblem(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/).filter((f) => f !== '');
   if (fields.length !== 5) {
     return `it has ${fields.length} field${fields.length === 1 ? '' : 's'}; ${CRON_HELP}`;
