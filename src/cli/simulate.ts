@@ -9,6 +9,7 @@ import { makeDirs } from '../store/make-dirs.js';
 import { emit, emitStreamed } from './emit.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, withExitCodes } from './common.js';
+import { keepYoungGenerationSmall } from './steady-heap.js';
 
 export interface SimulateCliOptions {
   timeline: string;
@@ -36,6 +37,7 @@ function progressLine(names: string[]): (i: number, done: number, total: number)
 
 export function runSimulate(specFile: string, options: SimulateCliOptions): Promise<number> {
   return withExitCodes('simulate', async () => {
+    keepYoungGenerationSmall();
     const loaded = loadTimelineFile(options.timeline);
     emit(renderDiagnostics(loaded.diagnostics));
     if (!loaded.timeline) throw new ExitError(`${options.timeline}: the timeline is ${loaded.diagnostics.some((d) => d.code === 'missing-file') ? 'missing' : 'invalid'}`, loaded.diagnostics.some((d) => d.code === 'missing-file') ? EXIT.MISSING : EXIT.INVALID);
