@@ -43,6 +43,7 @@ const MEMBER =
 const SIMPLE_LINE = new RegExp(`${WS}\\{${WS}(?:${MEMBER}(?:${WS},${WS}${MEMBER})*)?${WS}\\}${WS}\\n`, 'y');
 const NON_ASCII = /[^\x00-\x7f]/;
 const REASON_CODES = '"reason_codes"';
+const HEALTH_REASON = '"health_reason"';
 
 /** Where a line read from a file starts: names the line in a doubt sentence. */
 export interface LineOrigin {
@@ -72,8 +73,13 @@ function isWs(c: number): boolean {
  * followed by `:` is a string value that happens to read "reason_codes".
  */
 function codesValueAt(s: string, from: number, end: number): number {
-  for (let at = s.indexOf(REASON_CODES, from); at !== -1 && at < end; at = s.indexOf(REASON_CODES, at + REASON_CODES.length)) {
-    let q = at + REASON_CODES.length;
+  return valueAt(s, from, end, REASON_CODES);
+}
+
+/** Where the value of the top-level key `quotedKey` (`"name"`) starts in a subset line [from, end), or -1 (as codesValueAt). */
+function valueAt(s: string, from: number, end: number, quotedKey: string): number {
+  for (let at = s.indexOf(quotedKey, from); at !== -1 && at < end; at = s.indexOf(quotedKey, at + quotedKey.length)) {
+    let q = at + quotedKey.length;
     while (isWs(s.charCodeAt(q))) q++;
     if (s.charCodeAt(q) === 58 /* : */) {
       q++;
@@ -280,6 +286,8 @@ function knownShapeEnd(s: string, p: number): number {
 interface Template {
   re: RegExp;
   codes: string[];
+  /** Its health_reason ('' without one): a line matching it has the same strings. */
+  reason: string;
   lines: number;
   /** Lines matched since the memo last made room. */
   hits: number;
@@ -349,7 +357,7 @@ function learnTemplate(s: string, start: number, end: number, codes: string[], t
     }
     source += /[A-Za-z0-9_ ":,]/.test(s[i]!) ? s[i] : `\\x${c.toString(16).padStart(2, '0')}`;
   }
-  const t: Template = { re: new RegExp(source, 'y'), codes, lines: 0, hits: 0, length };
+  const t: Template = { re: new RegExp(source, 'y'), codes, reason: subsetReason(s, start, end), lines: 0, hits: 0, length };
   templates.push(t);
   while (templatesByLength.length <= length) templatesByLength.push(undefined);
   const bucket = templatesByLength[length];
@@ -394,6 +402,12 @@ function subsetCodes(s: string, start: number, end: number): string[] | null {
   return known.codes;
 }
 
+/** The health_reason of a subset line proven valid: a string without escapes, so its text is its value ('' without the key). */
+function subsetReason(s: string, start: number, end: number): string {
+  const at = valueAt(s, start, end, HEALTH_REASON);
+  return at === -1 ? '' : s.slice(at + 1, s.indexOf('"', at + 1));
+}
+
 /**
  * Counts the complete lines in buf[start, end) into `tally` (in place, `last` included);
  * `end` follows a `\n`, or ends a final line. `origin` names the lines in doubt sentences.
@@ -408,6 +422,8 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
   let p = 0;
   let lastValidStart = -1;
   let lastValidEnd = -1;
+  // The template the last valid line matched (it tells that line's codes and reason), or null.
+  let lastTemplate: Template | null = null;
   while (p < length) {
     const nl = s.indexOf('\n', p);
     let lineEnd = nl === -1 ? length : nl + 1; // exclusive, newline included when present
@@ -417,6 +433,7 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
       tally.cycles++;
       lastValidStart = p;
       lastValidEnd = lineEnd;
+      lastTemplate = template;
       p = lineEnd;
       continue;
     }
@@ -446,6 +463,7 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
       tally.cycles++;
       lastValidStart = p;
       lastValidEnd = lineEnd;
+      lastTemplate = null;
     } else if (verdict === 'invalid') {
       tally.invalid++;
     }
@@ -457,6 +475,9 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
   if (lastValid) {
     lastValid.start = start + lastValidStart;
     lastValid.end = start + lastValidEnd;
+    lastValid.known = lastTemplate;
+  } else if (lastTemplate !== null) {
+    tally.last = lastReport(lastTemplate.codes, lastTemplate.reason);
   } else {
     setLast(buf, start + lastValidStart, start + lastValidEnd, tally);
   }
@@ -469,6 +490,17 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
 export interface LastValid {
   start: number;
   end: number;
+  /**
+   * The line's codes (canonical) and reason when a template told them, so it is not parsed
+   * again (a routine check's one new line was parsed twice: a tenth of a simulated check).
+   */
+  known?: { codes: string[]; reason: string } | null;
+}
+
+/** tally.last from the last valid line scanLines found (last.start >= 0). */
+export function setLastValid(buf: Buffer, last: LastValid, tally: LogTally): void {
+  if (last.known) tally.last = lastReport(last.known.codes, last.known.reason);
+  else setLast(buf, last.start, last.end, tally);
 }
 
 /** tally.last from the valid line buf[start, end). */

@@ -9,7 +9,7 @@
  * large first read to a worker thread, which runs this same function on its part.
  */
 import { readSync } from 'node:fs';
-import { scanLines, setLast, type LastValid } from './line-scanner.js';
+import { scanLines, setLastValid, type LastValid } from './line-scanner.js';
 import { noteDoubt, type LogTally } from '../engine/log-tally.js';
 
 const CHUNK = 1024 * 1024;
@@ -111,7 +111,7 @@ export function readRange(fd: number, from: number, size: number, final: boolean
 
 /** scanLines over buf[start, end) (buf[0] at file offset `pos`), in pieces of whole lines of about PIECE bytes. */
 function scanPieces(buf: Buffer, start: number, end: number, tally: LogTally, name: string, pos: number): void {
-  const last: LastValid = { start: -1, end: -1 };
+  const last: LastValid = { start: -1, end: -1, known: null };
   while (end - start > PIECE) {
     let cut = buf.lastIndexOf(10, start + PIECE - 1);
     if (cut < start) cut = buf.indexOf(10, start + PIECE);
@@ -120,7 +120,7 @@ function scanPieces(buf: Buffer, start: number, end: number, tally: LogTally, na
     start = cut + 1;
   }
   scanLines(buf, start, end, tally, { name, offset: pos + start }, last);
-  if (last.start >= 0) setLast(buf, last.start, last.end, tally);
+  if (last.start >= 0) setLastValid(buf, last, tally);
 }
 
 /** A buffer with room for `want` bytes after the `have` kept: at least twice as large. */

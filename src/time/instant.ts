@@ -13,11 +13,25 @@ export function isInstant(ms: unknown): ms is number {
   return typeof ms === 'number' && Number.isInteger(ms) && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS;
 }
 
+/**
+ * The last instants shown: a check shows the same few (now, the phase's entry, the state's
+ * time) several times, and a simulated check spent 3 µs making them again.
+ */
+const shownIso = new Map<number, string>();
+const MAX_SHOWN = 64;
+
 /** `2026-02-16T09:30:00.000Z`, or `(not an instant: <value>)`; never throws. */
 export function isoOf(ms: unknown): string {
   if (typeof ms === 'number' && Number.isFinite(ms)) {
+    const known = shownIso.get(ms);
+    if (known !== undefined) return known;
     const d = new Date(ms);
-    if (!Number.isNaN(d.getTime())) return d.toISOString();
+    if (!Number.isNaN(d.getTime())) {
+      const iso = d.toISOString();
+      if (shownIso.size >= MAX_SHOWN) shownIso.clear();
+      shownIso.set(ms, iso);
+      return iso;
+    }
   }
   let shown: string;
   try {

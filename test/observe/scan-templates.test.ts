@@ -20,7 +20,9 @@ const FULL =
 const DEMO = '{"reason_codes":["widget_views_updated"],"health_reason":"no recent transport failures observed"}';
 const GATEWAY = '{"timestamp_unix_ms":900,"health_state":"healthy","health_reason":"dashboard runtime health is nominal","reason_codes":[],"discovered_cases":1,"queued_cases":1,"backlog_cases":0,"applied_cases":1,"failed_cases":0}';
 const OTHER = '{"a":-1,"b":1.5,"c":1e3,"d":[],"e":true,"f":null,"reason_codes":["x_1","y"],"g":10}';
-const BASES = [FULL, DEMO, GATEWAY, OTHER];
+/** A string that reads as the health_reason key before the key itself (the last line's reason comes from the template). */
+const DECOY = '{"note":"health_reason","n":7,"health_reason" : "the real reason","reason_codes":["retry_attempted"],"m":12}';
+const BASES = [FULL, DEMO, GATEWAY, OTHER, DECOY];
 
 /** Positions of the unsigned integers outside strings (what a template makes slots of). */
 function integerSpans(line: string): [number, number][] {
