@@ -21,6 +21,7 @@ import { addTally, cloneTally, emptyTally, noteDoubt, quoteProducerText, type Lo
 import { closeUntrusted, describeOpenError, openUntrustedBig } from './untrusted-file.js';
 import type { EventCursor, FilePosition } from '../engine/observations.js';
 import { EVENTS_LOG } from '../tau/files.js';
+import { fileIn } from './paths.js';
 
 /** The producer keeps 5 files in all; look a little further in case a producer keeps more. */
 const MAX_ROTATED = 9;
@@ -100,7 +101,7 @@ function rotatedNames(dir: string): { ks: number[]; error: string | null } {
 }
 
 export function advanceCursor(dir: string, previous: EventCursor | null): CursorAdvance {
-  const live = openLog(join(dir, EVENTS_LOG), EVENTS_LOG);
+  const live = openLog(fileIn(dir, EVENTS_LOG), EVENTS_LOG);
   const opened: Found[] = [live];
   let rotated: RotatedList | null = null;
   // Rotated files matter only when the live file is not the one the cursor was in.

@@ -3,17 +3,17 @@
  * leniently about presence, strictly about content: a repeated key (JSON or YAML) is invalid,
  * and a FIFO, device or directory in the file's place is refused without blocking.
  */
-import { isAbsolute, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { InputObservation } from '../engine/observations.js';
 import type { InputSpec } from '../spec/types.js';
 import { parseStrictJson } from './strict-json.js';
 import { readUntrusted } from './untrusted-file.js';
+import { resolveIn } from './paths.js';
 
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 export function readInput(input: InputSpec, root: string, override?: string): InputObservation {
-  const file = override ?? (isAbsolute(input.file) ? input.file : resolve(root, input.file));
+  const file = override ?? resolveIn(root, input.file);
   // Named '' so every reason reads as a predicate of the file path the record puts before it.
   const read = readUntrusted(file, MAX_INPUT_BYTES, '');
   if (!read.ok) {

@@ -12,6 +12,7 @@ import { readStateFile } from './state-file.js';
 import { STATE_FILE } from '../tau/files.js';
 import { type StateRead } from '../engine/observations.js';
 import { describeOpenError } from './untrusted-file.js';
+import { fileIn } from './paths.js';
 
 export interface SurfaceFiles {
   state: StateRead;
@@ -27,8 +28,8 @@ export function readSurfaceFiles(stateDir: string, cursor: EventCursor | null): 
   const events = readEvents(stateDir, cursor);
   const outside = linksOutside(stateDir);
   return {
-    state: readStateFile(join(stateDir, STATE_FILE)),
-    control: readControlState(join(stateDir, CONTROL_STATE_FILE)),
+    state: readStateFile(fileIn(stateDir, STATE_FILE)),
+    control: readControlState(fileIn(stateDir, CONTROL_STATE_FILE)),
     events: outside.length ? { ...events, notes: [...events.notes, ...outside] } : events,
   };
 }
