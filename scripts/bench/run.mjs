@@ -99,10 +99,10 @@ try {
   const loadAfter = machine().load;
 
   const rows = [...big.rows.slice(0, 2), big.rows.at(-1), ...startupRows, ...sim.rows, ...wide.rows, ...runOnce.rows, ...big.rows.slice(2, -1), ...store.rows];
-  const noisy = rows.filter((r) => r.ratio && r.ratio.runs > 1 && r.ratio.spread > NOISY_SPREAD);
+  const noisy = rows.filter((r) => spreadOf(r) > NOISY_SPREAD);
   const warning = noisy.length === 0 ? null :
-    `**Warning: the machine was too noisy to trust ${noisy.length} of the ${rows.filter((r) => r.ratio).length} ratios** ` +
-    `(the ratio of their interleaved pairs varied more than ${NOISY_SPREAD}× from round to round: ${noisy.map((r) => `${shortName(r.figure)} ${fmt.ratio(r.ratio.spread)}`).join('; ')}). ` +
+    `**Warning: the machine was too noisy to trust ${noisy.length} of the ${rows.filter((r) => spreadOf(r) !== null).length} figures measured more than once** ` +
+    `(a ratio of interleaved pairs, or a wall time or rate of its own, varied more than ${NOISY_SPREAD}× from round to round: ${noisy.map((r) => `${shortName(r.figure)} ${fmt.ratio(spreadOf(r))}`).join('; ')}). ` +
     `Load average ${loadBefore} before, ${loadAfter} after. Read their medians with care, or run again on a quiet machine.`;
   const nodeLine = `\`node -e 0\` ${fmt.ms(st.node.median)} (${fmt.range(st.node)}, ${st.node.runs} run${st.node.runs === 1 ? "" : "s"})`;
   const table = headlineTable(rows);
@@ -111,7 +111,7 @@ try {
   const intro = `Measured by \`npm run bench\` on ${m.date}: **${m.cpu}**, ${m.memory}, Node ${m.node}; ${nodeLine}; load average ${loadBefore} before, ${loadAfter} after; the run took ${total.toFixed(0)} s (budget ${values.budget} s).`;
   const howTo = 'Every ratio comes from pairs run interleaved in the same loop (A, B, A, B…, the order rotating): the ratio of each round\'s pair, then the median and min – max of those ratios; medians are of the same rounds. ' +
     'Headline figures are the CLI as a user runs it (`bin/rollgate.js`), whole process, start-up included. ' +
-    `A ratio whose pairs spread more than ${NOISY_SPREAD}× (max / min) is marked noisy. Run counts adapt to a time budget per section, so the numbers of runs differ.`;
+    `A ratio whose pairs spread more than ${NOISY_SPREAD}× (max / min), or a wall time whose runs do, is marked noisy. Run counts adapt to a time budget per section, so the numbers of runs differ.`;
   const doc = [
     '# Benchmarks',
     '',
@@ -184,10 +184,20 @@ function headlineTable(rows, { times = true } = {}) {
     }
     let verdict = r.target ? (r.met ? '**met**' : '**not met**') : '';
     if (r.projected) verdict += ' (judged from the smaller run)';
-    if (r.ratio && r.ratio.runs > 1 && r.ratio.spread > NOISY_SPREAD) verdict += `${verdict ? '; ' : ''}noisy: pairs spread ${fmt.ratio(r.ratio.spread)}`;
+    if (spreadOf(r) > NOISY_SPREAD) verdict += `${verdict ? '; ' : ''}noisy: ${r.ratio ? 'pairs' : 'runs'} spread ${fmt.ratio(spreadOf(r))}`;
     out.push(cells(r.figure, measured, baseline, ratio, r.target ?? '', verdict));
   }
   return out.join('\n');
+}
+
+/**
+ * How much a figure varied from round to round (max / min), or null when it was measured once:
+ * a ratio's pairs, or the runs of a wall time or a rate that is a target itself (run --once, simulate).
+ */
+function spreadOf(r) {
+  if (r.ratio) return r.ratio.runs > 1 ? r.ratio.spread : null;
+  if ((r.value === 'time' || r.value === 'rate') && r.a && r.a.runs > 1) return r.a.max / r.a.min;
+  return null;
 }
 
 /** Replaces the block between the bench markers of the README with `body`; leaves the rest as it is. */
