@@ -11,7 +11,7 @@ import { emptyTally } from '../engine/log-tally.js';
 import { readStateFile } from './state-file.js';
 import { STATE_FILE } from '../tau/files.js';
 import { type StateRead } from '../engine/observations.js';
-import { describeOpenError } from './untrusted-file.js';
+import { describeOpenError, scratchEpoch } from './untrusted-file.js';
 import { fileIn } from './paths.js';
 
 export interface SurfaceFiles {
@@ -47,9 +47,10 @@ function readEvents(stateDir: string, cursor: EventCursor | null): CursorAdvance
 /**
  * The last answer per directory, with the directory's identity and mtime: a file can only turn
  * into a symlink by changing the directory's entries (which changes its mtime), so one stat of
- * the directory stands for three lstats on most checks of a long-running process.
+ * the directory stands for three lstats on most checks of a long-running process; in a tree
+ * whose one writer says nothing was created, removed or renamed since (scratchEpoch), not even that.
  */
-const linkCache = new Map<string, { key: string; notes: string[] }>();
+const linkCache = new Map<string, { key: string; notes: string[]; epoch: number | null }>();
 
 /**
  * Files of the state directory that are symlinks leading out of it: read like any file (a
@@ -57,6 +58,9 @@ const linkCache = new Map<string, { key: string; notes: string[] }>();
  * target can now feed this rollout.
  */
 function linksOutside(stateDir: string): string[] {
+  const quiet = scratchEpoch();
+  const known = linkCache.get(stateDir);
+  if (known && quiet !== null && known.epoch === quiet) return known.notes; // no entry changed since
   let key = '';
   try {
     const dir = statSync(stateDir, { throwIfNoEntry: false });
@@ -65,11 +69,13 @@ function linksOutside(stateDir: string): string[] {
     // ELOOP, EACCES, ENOTDIR: the files cannot be read either, and their readers say why.
     return [];
   }
-  const cached = linkCache.get(stateDir);
-  if (cached && cached.key === key) return cached.notes;
+  if (known && known.key === key) {
+    known.epoch = quiet;
+    return known.notes;
+  }
   const notes = scanLinks(stateDir);
   if (linkCache.size > 1000) linkCache.clear();
-  linkCache.set(stateDir, { key, notes });
+  linkCache.set(stateDir, { key, notes, epoch: quiet });
   return notes;
 }
 

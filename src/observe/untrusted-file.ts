@@ -42,7 +42,25 @@ export function describeOpenError(name: string, err: unknown): { missing: boolea
  * most of a check of an absent control-state.json or optional input); these are looked up
  * first with stats that do not throw. Bounded: cleared past 1,000 paths.
  */
-const missingBefore = new Set<string>();
+const missingBefore = new Map<string, number>();
+
+/**
+ * While descriptors are held (simulate), the replay is the only writer of the tree read, and it
+ * calls scratchChanged whenever it may have created, removed or renamed a file: until then a path
+ * found missing stays missing without a stat (two of a simulated check's five), and a state
+ * directory's entries are as they were. The epoch the answers were found at tells.
+ */
+let epoch = 0;
+
+/** Said by the one writer of a held tree after it may have created, removed or renamed a file. */
+export function scratchChanged(): void {
+  epoch++;
+}
+
+/** While descriptors are held: a number that changes at each scratchChanged; null otherwise (then only a stat can tell). */
+export function scratchEpoch(): number | null {
+  return held === null ? null : epoch;
+}
 
 /** Windows may report a missing parent as no entry as well: there each parent is looked at. */
 const ONE_STAT_TELLS_ENOENT = process.platform !== 'win32';
@@ -90,10 +108,12 @@ let holders = 0;
 export function holdDescriptors(): () => void {
   holders++;
   held ??= new Map();
+  epoch++; // what was found missing before holding was found with a stat, not by this writer's word
   let released = false;
   return () => {
     if (released) return;
     released = true;
+    epoch++;
     if (--holders > 0) return;
     dropAllHeld();
     held = null;
@@ -147,7 +167,14 @@ export function openUntrustedBig(path: string, name = basename(path)): BigOpenRe
 function openWith<S extends Stats | BigIntStats>(
   path: string, name: string, statOf: (fd: number) => S, statPath: ((path: string) => S | undefined) | null,
 ): { ok: true; file: { fd: number; stat: S } } | { ok: false; missing: boolean; reason: string } {
-  if (missingBefore.has(path) && stillMissing(path)) return { ok: false, ...describeOpenError(name, { code: 'ENOENT' }) };
+  const missingAt = missingBefore.get(path);
+  if (missingAt !== undefined) {
+    if (held !== null && missingAt === epoch) return { ok: false, ...describeOpenError(name, { code: 'ENOENT' }) };
+    if (stillMissing(path)) {
+      missingBefore.set(path, epoch);
+      return { ok: false, ...describeOpenError(name, { code: 'ENOENT' }) };
+    }
+  }
   if (held !== null && statPath !== null) {
     const again = reuseHeld(held, path, statPath);
     if (again) return { ok: true, file: again };
@@ -159,7 +186,7 @@ function openWith<S extends Stats | BigIntStats>(
     const described = describeOpenError(name, err);
     if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') {
       if (missingBefore.size >= 1000) missingBefore.clear();
-      missingBefore.add(path);
+      missingBefore.set(path, epoch);
     }
     return { ok: false, ...described };
   }

@@ -19,7 +19,7 @@ import type { ScriptedMetric, Timeline } from './timeline.js';
 import { scriptedMetrics } from './scripted-metrics.js';
 import { tauSurfaces } from '../observe/tau-surfaces.js';
 import { inputFiles } from '../observe/input-files.js';
-import { holdDescriptors } from '../observe/untrusted-file.js';
+import { holdDescriptors, scratchChanged } from '../observe/untrusted-file.js';
 
 /** A recorded snapshot's metric answers (`simulate --record` writes them beside the files). */
 export const RECORDED_METRICS = 'rollgate-metrics.json';
@@ -158,6 +158,7 @@ async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOp
     if (t.recorded) metrics = syncSnapshot(join(t.recorded, snapshotName(now)), root) ?? metrics;
     for (; nextEvent < t.events.length && t.events[nextEvent]!.at <= now; nextEvent++) {
       const e = t.events[nextEvent]!;
+      scratchChanged(); // an event may create, remove or rename files (inputs, control state, a rotation)
       for (const [name, value] of Object.entries(e.input ?? {})) writeInput(spec, root, name, value);
       if (e.metrics) metrics = { ...metrics, ...e.metrics };
       if (e.control) {
@@ -196,6 +197,7 @@ function targets(spec: Spec, e: Timeline['events'][number]): string[] {
 function writeInput(spec: Spec, root: string, name: string, value: unknown): void {
   const input = spec.inputs.find((i) => i.name === name);
   if (!input) throw new Error(`the timeline sets input \`${name}\`, which the spec does not declare`);
+  scratchChanged();
   const path = resolveIn(root, input.file);
   if (value === null) {
     rmSync(path, { force: true });
@@ -246,6 +248,7 @@ function recordedMetrics(file: string): Record<string, ScriptedMetric> | null {
  * (null: it has none).
  */
 function syncSnapshot(snapshot: string, root: string): Record<string, ScriptedMetric> | null {
+  scratchChanged();
   const walk = (rel: string) => {
     const from = join(snapshot, rel);
     const to = join(root, rel);

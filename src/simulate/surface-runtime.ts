@@ -8,6 +8,7 @@ import { STATE_FILE } from '../tau/files.js';
 import { zeroHealth, type HealthSnapshot } from '../tau/health.js';
 import { cycleLine, emptyState } from '../tau/producer-output.js';
 import type { StateMode, SurfaceStart, TimelineEvent } from './timeline.js';
+import { scratchChanged } from '../observe/untrusted-file.js';
 
 /** How long before a check its snapshot was written (a runtime cycle ends a moment earlier). */
 const WRITTEN_BEFORE_CHECK_MS = 5000;
@@ -32,6 +33,7 @@ export class SurfaceRuntime {
     kind: string | null,
     start: SurfaceStart | undefined,
   ) {
+    scratchChanged();
     mkdirSync(dir, { recursive: true });
     if (start?.from) cpSync(start.from, dir, { recursive: true });
     const existing = existsSync(join(dir, STATE_FILE)) ? parseState(readFileSync(join(dir, STATE_FILE), 'utf8')) : null;
@@ -64,12 +66,16 @@ export class SurfaceRuntime {
     if (this.stalled) return;
     const at = nowMs - WRITTEN_BEFORE_CHECK_MS;
     const t = (this.templates ??= this.makeTemplates());
-    this.logFd ??= openSync(join(this.dir, EVENTS_LOG), 'a');
+    if (this.logFd === null) {
+      scratchChanged(); // the log may be created
+      this.logFd = openSync(join(this.dir, EVENTS_LOG), 'a');
+    }
     const line = fill(t.line, at) + '\n';
     writeSync(this.logFd, this.pendingLines.length > 0 ? this.pendingLines.join('\n') + '\n' + line : line);
     this.pendingLines = [];
     if (this.mode === 'missing') {
       this.closeState();
+      scratchChanged();
       rmSync(join(this.dir, STATE_FILE), { force: true });
     } else {
       const text = fill(t.state, at);
@@ -100,6 +106,7 @@ export class SurfaceRuntime {
   private writeState(text: string): void {
     const bytes = Buffer.from(text, 'utf8');
     if (this.stateFd === null) {
+      scratchChanged(); // state.json may be created
       this.stateFd = openSync(join(this.dir, STATE_FILE), 'w');
       this.stateSize = 0;
     }
@@ -114,6 +121,7 @@ export class SurfaceRuntime {
   }
 
   private setPaused(paused: boolean, atMs: number): void {
+    scratchChanged();
     writeFileSync(join(this.dir, CONTROL_STATE_FILE), JSON.stringify({ schema_version: 1, mode: paused ? 'paused' : 'running', updated_unix_ms: atMs, last_action: null }, null, 2));
   }
 
@@ -128,6 +136,7 @@ export class SurfaceRuntime {
   }
 
   private rotate(): void {
+    scratchChanged();
     this.closeLog();
     const log = join(this.dir, EVENTS_LOG);
     if (!existsSync(log)) return;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readInput } from '../../src/observe/inputs.js';
 import { readSurfaceFiles } from '../../src/observe/read-surface.js';
-import { holdDescriptors, readUntrusted } from '../../src/observe/untrusted-file.js';
+import { holdDescriptors, readUntrusted, scratchChanged } from '../../src/observe/untrusted-file.js';
 import { advanceCursor } from '../../src/observe/event-cursor.js';
 import type { InputSpec } from '../../src/spec/types.js';
 import { ROOT } from '../helpers/paths.js';
@@ -137,6 +137,7 @@ describe('descriptors held between reads (simulate)', () => {
       renameSync(file, join(dir, 'old'));
       expect(text(file)).toBe('f.json does not exist');
       writeFileSync(file, 'four');
+      scratchChanged(); // the tree's one writer says it created a file
       expect(text(file)).toBe('four');
       rmSync(file);
       mkdirSync(file);
@@ -145,6 +146,30 @@ describe('descriptors held between reads (simulate)', () => {
       release();
     }
     expect(text(join(dir, 'old'))).toBe('three');
+  });
+
+  it('a file found missing stays missing, without a stat, until the writer says it changed the tree; not held, a stat tells at once', () => {
+    const dir = tempDir('held-missing');
+    const file = join(dir, 'control-state.json');
+    const release = holdDescriptors();
+    try {
+      expect(text(file)).toBe('f.json does not exist');
+      writeFileSync(file, 'paused');
+      expect(text(file)).toBe('f.json does not exist'); // the writer's word is what is trusted
+      scratchChanged();
+      expect(text(file)).toBe('paused');
+      rmSync(file);
+      expect(text(file)).toBe('f.json does not exist');
+    } finally {
+      release();
+    }
+    // Released: what was found missing while held is looked at again.
+    writeFileSync(file, 'running');
+    expect(text(file)).toBe('running');
+    rmSync(file);
+    expect(text(file)).toBe('f.json does not exist');
+    writeFileSync(file, 'again');
+    expect(text(file)).toBe('again');
   });
 
   it('give the event cursor the same counts as fresh opens, across a rotation', () => {
@@ -161,6 +186,7 @@ describe('descriptors held between reads (simulate)', () => {
         for (let i = 0; i < 6; i++) {
           appendFileSync(log, line(i));
           if (i === 3) renameSync(log, `${log}.1`);
+          scratchChanged(); // the writer's word (held: simulate): the log may have been created or renamed
           const r = advanceCursor(dir, cursor);
           cursor = r.cursor;
           out.push({ cycles: r.cursor.tally.cycles, read: r.read.cycles, notes: r.notes.map((n) => n.replace(dir, '<dir>')) });

@@ -56,6 +56,30 @@ describe('rollgate simulate', () => {
     expect(replayed.map((r) => [r.evaluated_unix_ms, r.decision, r.phase.name, r.reasons])).toEqual(scripted.map((r) => [r.evaluated_unix_ms, r.decision, r.phase.name, r.reasons]));
   });
 
+  it('files the runtime creates mid-run are seen at the next check: state.json written after being missing, control-state.json after none', () => {
+    // The replay remembers a file found missing until it writes the tree again: each of these
+    // writes must make the next check look again.
+    const dir = tempDir('created-mid-run');
+    const timeline = join(dir, 'timeline.yaml');
+    writeFileSync(timeline, [
+      'start: 2026-02-16T09:00:00Z',
+      'until: 20m',
+      'every: 5m',
+      'surfaces:',
+      '  custom-command: { cycle: [ command_runs_recorded ], state: missing }',
+      'events:',
+      '  - { at: 10m, state: ok }',
+      '  - { at: 20m, pause: true }',
+      '',
+    ].join('\n'));
+    const r = simulate('specs/custom-command.yaml', '--timeline', timeline);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split('\n');
+    expect(rows[1]).toMatch(/^2026-02-16T09:00:00Z  hold .*state\.json does not exist.*\(×2, until 2026-02-16T09:05:00Z\)$/);
+    expect(rows[2]).toMatch(/^2026-02-16T09:10:00Z  wait +canary-1 \(5%\) +all gates pass; soaking canary-1: 5m of 30m held, 25m left \(×2, until 2026-02-16T09:15:00Z\)$/);
+    expect(rows[3]).toMatch(/^2026-02-16T09:20:00Z  hold +canary-1 \(5%\) +surface `custom-command` is paused by its operator \(control-state\.json mode: paused\)$/);
+  });
+
   it('a timeline with a typo is an error at its line and column (65); a missing one is 66', () => {
     const dir = tempDir('bad-timeline');
     writeFileSync(join(dir, 't.yaml'), 'until: 1h\nevents:\n  - { at: 10m, degarde: true }\n');
