@@ -142,7 +142,7 @@ function advance(previous: EventCursor, live: Found, openRotated: () => RotatedL
   let unsettled: string | null = null;
   const consume = (file: OpenFile, from: number, final: boolean, known?: FilePosition) => {
     const suspectBefore = read.suspect;
-    const r = readLogFd(file.fd, from, final, read, file.size, file.name);
+    const r = readLogFd(file.fd, from, final, read, file.size, file.name, ahead !== null && ahead.file === file ? ahead : undefined);
     if (read.suspect > suspectBefore) lastSuspect = read.doubt;
     bytesRead += r.bytesRead;
     pendingBytes = r.pendingBytes;
@@ -346,7 +346,7 @@ const AHEAD_BYTES = 16 * 1024;
 /**
  * What tailThenAhead read, until the end of this advance: the bytes from a position's tail to
  * the file's size (as its stat said), so the tail at the offset the read ends at costs no
- * second read. The lines themselves are read and counted by readLogFd, up to the same size.
+ * second read, and readLogFd takes the lines it counts from it instead of reading them again.
  */
 let ahead: { file: OpenFile; start: number; buf: Buffer; length: number } | null = null;
 

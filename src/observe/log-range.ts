@@ -42,6 +42,14 @@ export interface RangeOptions {
   alignFrom?: number;
   /** Called now and then with the bytes consumed so far (from `from`). */
   progress?: (done: number) => void;
+  /** Bytes of the file already read in this check (from `start`): taken from here instead of read again. */
+  prefetched?: Prefetched;
+}
+
+export interface Prefetched {
+  start: number;
+  buf: Buffer;
+  length: number;
 }
 
 const PROGRESS_EVERY_BYTES = 16 * 1024 * 1024;
@@ -53,6 +61,7 @@ const PROGRESS_EVERY_BYTES = 16 * 1024 * 1024;
 export function readRange(fd: number, from: number, size: number, final: boolean, tally: LogTally, name: string, options: RangeOptions = {}): LogRead {
   const alignFrom = options.alignFrom ?? from;
   const report = options.progress;
+  const pre = options.prefetched;
   let buf: Buffer = Buffer.allocUnsafe(Math.max(MIN_BUFFER, Math.min(CHUNK * 2, size - from)));
   let pos = from; // file offset of buf[0]
   let have = 0; // bytes in buf
@@ -69,7 +78,8 @@ export function readRange(fd: number, from: number, size: number, final: boolean
     const misaligned = (pos + have - alignFrom) % LIMIT_STEP;
     if (misaligned !== 0) want = Math.min(want, LIMIT_STEP - misaligned);
     if (buf.length - have < want) buf = grow(buf, have, want);
-    const n = readSync(fd, buf, have, want, pos + have);
+    const at = pos + have;
+    const n = pre !== undefined && at >= pre.start && at + want <= pre.start + pre.length ? pre.buf.copy(buf, have, at - pre.start, at - pre.start + want) : readSync(fd, buf, have, want, at);
     if (n === 0) break;
     have += n;
     const lastNl = buf.lastIndexOf(10, have - 1);

@@ -6,7 +6,7 @@
 import { closeSync, fstatSync } from 'node:fs';
 import { basename } from 'node:path';
 import { noteDoubt, type LogTally } from '../engine/log-tally.js';
-import { readRange, type LogRead } from './log-range.js';
+import { readRange, type LogRead, type Prefetched } from './log-range.js';
 import { readSplit } from './split-read.js';
 import { openUntrusted } from './untrusted-file.js';
 
@@ -24,13 +24,14 @@ export function onScanProgress(report: ((name: string, done: number, total: numb
 /**
  * Reads fd from `from` to its end (`knownSize`, or its current size), counting into `tally`;
  * `name` (the file's name) says where a suspect line is. `final`: the file gets no more lines
- * (rotated), so a last line without its newline counts.
+ * (rotated), so a last line without its newline counts. `prefetched`: bytes of it this check
+ * has already read (the event cursor reads the appended bytes with the tail before them).
  */
-export function readLogFd(fd: number, from: number, final: boolean, tally: LogTally, knownSize?: number, name = 'runtime-events.jsonl'): LogRead {
+export function readLogFd(fd: number, from: number, final: boolean, tally: LogTally, knownSize?: number, name = 'runtime-events.jsonl', prefetched?: Prefetched): LogRead {
   const size = knownSize ?? fstatSync(fd).size;
   const report = progress;
   const onProgress = report !== null && size - from >= PROGRESS_FROM_BYTES ? (done: number) => report(name, done, size - from) : undefined;
-  return readSplit(fd, from, size, final, tally, name, onProgress) ?? readRange(fd, from, size, final, tally, name, { progress: onProgress });
+  return readSplit(fd, from, size, final, tally, name, onProgress) ?? readRange(fd, from, size, final, tally, name, { progress: onProgress, ...(prefetched ? { prefetched } : {}) });
 }
 
 /**
