@@ -68,15 +68,10 @@ function isWs(c: number): boolean {
 }
 
 /**
- * Where the value of the reason_codes key starts in a subset line [from, end), or -1. The
- * regex allows the key once, so the first occurrence followed by `:` is it; one that is not
- * followed by `:` is a string value that happens to read "reason_codes".
+ * Where the value of the top-level key `quotedKey` (`"reason_codes"`, `"health_reason"`) starts
+ * in a subset line [from, end), or -1. The regex allows each key once, so the first occurrence
+ * followed by `:` is it; one that is not followed by `:` is a string value that reads the same.
  */
-function codesValueAt(s: string, from: number, end: number): number {
-  return valueAt(s, from, end, REASON_CODES);
-}
-
-/** Where the value of the top-level key `quotedKey` (`"name"`) starts in a subset line [from, end), or -1 (as codesValueAt). */
 function valueAt(s: string, from: number, end: number, quotedKey: string): number {
   for (let at = s.indexOf(quotedKey, from); at !== -1 && at < end; at = s.indexOf(quotedKey, at + quotedKey.length)) {
     let q = at + quotedKey.length;
@@ -157,7 +152,7 @@ function arrayAt(s: string, start: number): KnownArray {
 
 /** Counts a subset line [start, end) whose field types the regex proved; false: not sure. */
 function countFast(s: string, start: number, end: number, arrays: ArrayMemo): boolean {
-  const codesAt = codesValueAt(s, start, end);
+  const codesAt = valueAt(s, start, end, REASON_CODES);
   return codesAt === -1 || arrays.count(codesAt);
 }
 
@@ -396,7 +391,7 @@ function flushTemplates(tally: LogTally): void {
 
 /** The codes of a subset line proven valid (canonical), or null when they cannot be told here. */
 function subsetCodes(s: string, start: number, end: number): string[] | null {
-  const at = codesValueAt(s, start, end);
+  const at = valueAt(s, start, end, REASON_CODES);
   if (at === -1) return [];
   const known = arrayAt(s, at);
   return known.codes;

@@ -13,15 +13,15 @@ function remembered(base: string, part: string, make: (base: string, part: strin
   if (!isAbsolute(base)) return make(base, part);
   // Two levels: both strings are the same objects check after check, so their hashes are kept
   // (a key joined from them would be a new string, hashed at every lookup).
-  let parts = made.get(base);
-  if (parts === undefined) made.set(base, (parts = new Map()));
-  let path = parts.get(part);
+  let path = made.get(base)?.get(part);
   if (path === undefined) {
     path = make(base, part);
     if (++count > MAX_PATHS) {
       made.clear();
-      count = 0;
+      count = 1;
     }
+    let parts = made.get(base);
+    if (parts === undefined) made.set(base, (parts = new Map()));
     parts.set(part, path);
   }
   return path;

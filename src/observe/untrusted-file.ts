@@ -168,12 +168,9 @@ function openWith<S extends Stats | BigIntStats>(
   path: string, name: string, statOf: (fd: number) => S, statPath: ((path: string) => S | undefined) | null,
 ): { ok: true; file: { fd: number; stat: S } } | { ok: false; missing: boolean; reason: string } {
   const missingAt = missingBefore.get(path);
-  if (missingAt !== undefined) {
-    if (held !== null && missingAt === epoch) return { ok: false, ...describeOpenError(name, { code: 'ENOENT' }) };
-    if (stillMissing(path)) {
-      missingBefore.set(path, epoch);
-      return { ok: false, ...describeOpenError(name, { code: 'ENOENT' }) };
-    }
+  if (missingAt !== undefined && ((held !== null && missingAt === epoch) || stillMissing(path))) {
+    missingBefore.set(path, epoch);
+    return { ok: false, ...describeOpenError(name, { code: 'ENOENT' }) };
   }
   if (held !== null && statPath !== null) {
     const again = reuseHeld(held, path, statPath);

@@ -158,7 +158,6 @@ async function replay(spec: Spec, t: Timeline, root: string, options: SimulateOp
     if (t.recorded) metrics = syncSnapshot(join(t.recorded, snapshotName(now)), root) ?? metrics;
     for (; nextEvent < t.events.length && t.events[nextEvent]!.at <= now; nextEvent++) {
       const e = t.events[nextEvent]!;
-      scratchChanged(); // an event may create, remove or rename files (inputs, control state, a rotation)
       for (const [name, value] of Object.entries(e.input ?? {})) writeInput(spec, root, name, value);
       if (e.metrics) metrics = { ...metrics, ...e.metrics };
       if (e.control) {
@@ -197,7 +196,7 @@ function targets(spec: Spec, e: Timeline['events'][number]): string[] {
 function writeInput(spec: Spec, root: string, name: string, value: unknown): void {
   const input = spec.inputs.find((i) => i.name === name);
   if (!input) throw new Error(`the timeline sets input \`${name}\`, which the spec does not declare`);
-  scratchChanged();
+  scratchChanged(); // the input may be created or removed
   const path = resolveIn(root, input.file);
   if (value === null) {
     rmSync(path, { force: true });
@@ -248,7 +247,7 @@ function recordedMetrics(file: string): Record<string, ScriptedMetric> | null {
  * (null: it has none).
  */
 function syncSnapshot(snapshot: string, root: string): Record<string, ScriptedMetric> | null {
-  scratchChanged();
+  scratchChanged(); // files of the snapshot may be created, renamed or removed
   const walk = (rel: string) => {
     const from = join(snapshot, rel);
     const to = join(root, rel);
