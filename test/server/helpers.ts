@@ -51,15 +51,24 @@ export async function post(base: string, body: string, headers: Record<string, s
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** Reads SSE events from a stream until `count` events arrived. */
-/** A stream whose first snapshot has arrived: a change made after `ready` is in a later event (made before, it may be in the first). */
-export function subscribe(base: string, count: number): { ready: Promise<void>; events: ReturnType<typeof readEvents> } {
-  let opened!: () => void;
-  const ready = new Promise<void>((resolve) => { opened = resolve; });
-  return { ready, events: readEvents(base, count, {}, opened) };
+/** Waits until `done()` holds, polling every 10 ms for at most `ms` (a slow machine waits longer, never fails sooner). */
+export async function eventually(done: () => boolean, ms = 10_000): Promise<void> {
+  for (const deadline = Date.now() + ms; !done() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
 }
 
-export async function readEvents(base: string, count: number, headers: Record<string, string> = {}, onFirst?: () => void): Promise<{ event: string; id: string; data: any }[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * A stream whose first snapshot has arrived (`ready`), read on until an event after it satisfies `until`
+ * (at most `limit` events). Snapshots the poll makes for earlier writes may come first, so a test waits
+ * for the one that carries its change instead of taking the second event.
+ */
+export function subscribe(base: string, until: (data: any) => boolean, limit = 30): { ready: Promise<void>; events: ReturnType<typeof readEvents> } { // eslint-disable-line @typescript-eslint/no-explicit-any
+  let opened!: () => void;
+  const ready = new Promise<void>((resolve) => { opened = resolve; });
+  return { ready, events: readEvents(base, limit, {}, opened, (e, i) => i > 0 && until(e.data)) };
+}
+
+/** Reads SSE events from a stream until `count` events arrived, or one satisfies `stop`. */
+export async function readEvents(base: string, count: number, headers: Record<string, string> = {}, onFirst?: () => void, stop?: (event: { event: string; data: any }, index: number) => boolean): Promise<{ event: string; id: string; data: any }[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const controller = new AbortController();
   const res = await fetch(`${base}/dashboard/stream`, { headers, signal: controller.signal });
   const reader = res.body!.getReader();
@@ -76,6 +85,7 @@ export async function readEvents(base: string, count: number, headers: Record<st
       const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
       if (field('event')) events.push({ event: field('event')!, id: field('id') ?? '', data: JSON.parse(field('data') ?? 'null') });
       if (events.length === 1 && onFirst) onFirst();
+      if (stop && events.length > 0 && stop(events[events.length - 1]!, events.length - 1)) { controller.abort(); return events; }
     }
   }
   controller.abort();
