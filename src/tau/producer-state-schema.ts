@@ -107,7 +107,6 @@ function bare(t: FieldType): string {
   return t.struct;
 }
 
-/** What serde would say of `value` as `t`: null when it accepts it, else why not. */
 interface Mismatch {
   path: string;
   /** The value as written. */
@@ -116,7 +115,8 @@ interface Mismatch {
   note?: string;
 }
 
-function mismatch(value: unknown, t: FieldType, path: string, rawNumbers: ReadonlyMap<string, string>): Mismatch | null {
+/** What serde would say of `value` as `t`: null when it accepts it, else why not (`rawNumbers`: fractionalNumbers). */
+export function mismatch(value: unknown, t: FieldType, path: string, rawNumbers: ReadonlyMap<string, string>): Mismatch | null {
   const no = (note?: string): Mismatch => ({ path, seen: rawNumbers.get(path) ?? show(value), type: t, ...(note ? { note } : {}) });
   if (typeof t === 'string') {
     switch (t) {
@@ -151,12 +151,56 @@ function mismatch(value: unknown, t: FieldType, path: string, rawNumbers: Readon
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return no();
   const record = value as Record<string, unknown>;
-  for (const [key, type] of Object.entries(t.fields)) {
+  for (const [key, type] of fieldsOf(t)) {
     if (!Object.prototype.hasOwnProperty.call(record, key)) continue; // #[serde(default)]
     const bad = mismatch(record[key], type, path === '' ? key : `${path}.${key}`, rawNumbers);
     if (bad) return bad;
   }
   return null;
+}
+
+const NO_RAW_NUMBERS: ReadonlyMap<string, string> = new Map();
+
+/**
+ * mismatch(value, t, path, NO_RAW_NUMBERS) === null, without the paths: a state.json is checked
+ * at every check, and a path string per field and array item was most of its cost.
+ */
+export function accepts(value: unknown, t: FieldType): boolean {
+  if (typeof t === 'string') {
+    switch (t) {
+      case 'any':
+        return true;
+      case 'string':
+        return typeof value === 'string';
+      case 'bool':
+        return typeof value === 'boolean';
+      default: {
+        if (typeof value !== 'number' || !Number.isSafeInteger(value)) return false;
+        return t === 'u64' || t === 'usize' ? value >= 0 : value >= RANGES[t][0] && value <= RANGES[t][1];
+      }
+    }
+  }
+  if ('option' in t) return value === null || accepts(value, t.option);
+  if ('vec' in t) {
+    if (!Array.isArray(value)) return false;
+    for (let i = 0; i < value.length; i++) if (!accepts(value[i], t.vec)) return false;
+    return true;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  for (const [key, type] of fieldsOf(t)) {
+    if (Object.prototype.hasOwnProperty.call(record, key) && !accepts(record[key], type)) return false;
+  }
+  return true;
+}
+
+const FIELDS = new WeakMap<object, [string, FieldType][]>();
+
+/** A struct's fields as pairs, listed once. */
+function fieldsOf(t: { fields: Record<string, FieldType> }): [string, FieldType][] {
+  let pairs = FIELDS.get(t);
+  if (pairs === undefined) FIELDS.set(t, (pairs = Object.entries(t.fields)));
+  return pairs;
 }
 
 function show(value: unknown): string {
@@ -171,8 +215,9 @@ function show(value: unknown): string {
  * Returns null when the producer would read the file, else the reason it would not.
  */
 export function checkProducerState(state: Record<string, unknown>, text: string): string | null {
-  const raw = /\d[.eE]/.test(text) ? fractionalNumbers(text) : new Map<string, string>();
-  const bad = mismatch(state, PRODUCER_STATE, '', raw);
+  const raw = /\d[.eE]/.test(text) ? fractionalNumbers(text) : NO_RAW_NUMBERS;
+  // Most files are accepted: proven without building a path per field, then told in detail only when not.
+  const bad = raw.size === 0 && accepts(state, PRODUCER_STATE) ? null : mismatch(state, PRODUCER_STATE, '', raw);
   if (bad) {
     const seen = bad.note ? `${bad.seen} (${bad.note})` : bad.seen;
     return `state.json: ${bad.path} = ${seen}; the producer's type is ${describeType(bad.type)}`;

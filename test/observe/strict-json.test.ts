@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findDuplicateKey, parseStrictJson } from '../../src/observe/strict-json.js';
+import { findDuplicateKey, keysInText, parseStrictJson } from '../../src/observe/strict-json.js';
 
 /** The verdict of the walk alone (what parseStrictJson gave before the count). */
 function walked(text: string): { ok: boolean; error?: string } {
@@ -42,6 +42,25 @@ describe('parseStrictJson', () => {
       expect(r.ok).toBe(w.ok);
       if (!r.ok) expect(r.error).toBe(w.error);
     }), { numRuns: 1500, seed: 11 });
+  });
+
+  it('counts the keys of valid JSON text exactly: escaped quotes and backslashes, colons in strings, any whitespace before a colon', () => {
+    // The reference: every string of the text, and whether a colon follows it.
+    const reference = (text: string) => [...text.matchAll(/"(?:[^"\\]|\\.)*"([ \t\n\r]*:)?/g)].filter((m) => m[1] !== undefined).length;
+    const ws = fc.constantFrom('', ' ', '\t', '\n', '\r\n  ');
+    const str = fc.string({ unit: fc.constantFrom('a', '"', '\\', ':', ' ', '\n', '\u00e9', '{', '['), maxLength: 6 });
+    const json = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.constant('null'), fc.integer().map(String), str.map((x) => JSON.stringify(x)),
+        fc.array(fc.tuple(ws, tie('node'), ws), { maxLength: 3 }).map((xs) => `[${xs.map(([a, v, b]) => a + v + b).join(',')}]`),
+        fc.array(fc.tuple(str, ws, ws, tie('node')), { maxLength: 4 }).map((ps) => `{${ps.map(([k, a, b, v]) => `${JSON.stringify(k)}${a}:${b}${v}`).join(',')}}`)),
+    })).node;
+    fc.assert(fc.property(json, ws, (text, pad) => {
+      const padded = pad + text + pad;
+      JSON.parse(padded); // valid, as keysInText assumes
+      expect(keysInText(padded)).toBe(reference(padded));
+    }), { numRuns: 3000, seed: 5 });
+    expect(keysInText('{"a\\\\":"b\\"c" , "d" :1}')).toBe(2);
+    expect(keysInText('{"a":"unterminated')).toBe(-1);
   });
 
   it('is not fooled by keys on Object.prototype', () => {

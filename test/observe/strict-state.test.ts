@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fractionalNumbers } from '../../src/tau/producer-state-schema.js';
+import fc from 'fast-check';
+import { accepts, fractionalNumbers, mismatch, PRODUCER_STATE, type FieldType } from '../../src/tau/producer-state-schema.js';
 import { parseState, readStateFile } from '../../src/observe/state-file.js';
 import { filesNamed } from '../helpers/files-named.js';
 import { fixture } from '../helpers/paths.js';
@@ -117,5 +118,43 @@ describe('fractionalNumbers', () => {
   it('names each fractional number by the path the checker uses, skipping strings and keys', () => {
     const text = '{"a":1,"b\\"x":2.5,"c":[1,{"d":3e2},[0.1]],"s":"1.5","e":{"f":-1E-3}}';
     expect([...fractionalNumbers(text)]).toEqual([['b"x', '2.5'], ['c[1].d', '3e2'], ['c[2][0]', '0.1'], ['e.f', '-1E-3']]);
+  });
+});
+
+describe('state.json: the fast type check', () => {
+  // Values near every boundary of the producer's types, for any field of the schema.
+  const awkward = fc.oneof(
+    fc.constantFrom(0, -0, 1, -1, 65535, 65536, 4294967295, 4294967296, 2147483647, -2147483648, -2147483649, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, 1.5, NaN, Infinity, -Infinity),
+    fc.constantFrom(null, true, false, '', 'x', '1'),
+    fc.integer(), fc.double(),
+  );
+  /** A value that has the type `t`, except where `awkward` is drawn in its place. */
+  const valueOf = (t: FieldType, depth = 0): fc.Arbitrary<unknown> => {
+    const replaced = fc.oneof({ weight: 1, arbitrary: fc.oneof(awkward, fc.constant([]), fc.constant({})) }, { weight: 4, arbitrary: typed(t, depth) });
+    return replaced;
+  };
+  const typed = (t: FieldType, depth: number): fc.Arbitrary<unknown> => {
+    if (typeof t === 'string') {
+      if (t === 'string') return fc.string({ maxLength: 3 });
+      if (t === 'bool') return fc.boolean();
+      if (t === 'any') return awkward;
+      return fc.nat({ max: 70000 });
+    }
+    if (depth > 3) return fc.constant(null);
+    if ('option' in t) return fc.oneof(fc.constant(null), valueOf(t.option, depth + 1));
+    if ('vec' in t) return fc.array(valueOf(t.vec, depth + 1), { maxLength: 3 });
+    const entries = Object.entries(t.fields);
+    return fc.subarray(entries, { maxLength: Math.min(6, entries.length) }).chain((picked) =>
+      picked.length === 0 ? fc.constant({}) : fc.tuple(...picked.map(([, ft]) => valueOf(ft, depth + 1))).map((vs) => Object.fromEntries(picked.map(([k], i) => [k, vs[i]]))));
+  };
+
+  it('accepts exactly what the detailed check accepts, on values at every type boundary', () => {
+    let refused = 0;
+    fc.assert(fc.property(typed(PRODUCER_STATE, 0), (state) => {
+      const slow = mismatch(state, PRODUCER_STATE, '', new Map()) === null;
+      expect(accepts(state, PRODUCER_STATE)).toBe(slow);
+      if (!slow) refused++;
+    }), { numRuns: 3000, seed: 17 });
+    expect(refused).toBeGreaterThan(300); // the generator does reach refusals
   });
 });
