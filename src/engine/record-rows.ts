@@ -11,7 +11,20 @@ export function decisionRow(r: DecisionRecord): string {
 }
 
 /** What makes consecutive records one run: decision, phase, override and first reason with its numbers left out. */
-export const runShape = (r: DecisionRecord): string => `${r.decision} ${r.phase.name} ${r.override ? 'override' : ''} ${(r.reasons[0] ?? '').replace(/(\d+(ms|[dhms]))+|\d+/g, '#')}`;
+export const runShape = (r: DecisionRecord): string => `${r.decision} ${r.phase.name} ${r.override ? 'override' : ''} ${withoutNumbers(r.reasons[0] ?? '')}`;
+
+const NUMBERS = /(\d+(ms|[dhms]))+|\d+/g;
+let lastReason: string | null = null;
+let lastWithout = '';
+
+/** A reason with its numbers and durations as `#`; the last answer is kept (a replay gives the same reason for thousands of checks). */
+function withoutNumbers(reason: string): string {
+  if (reason !== lastReason) {
+    lastWithout = reason.replace(NUMBERS, '#');
+    lastReason = reason;
+  }
+  return lastWithout;
+}
 
 /** Consecutive records with the same decision, phase and first reason (numbers aside) make one run. */
 export function decisionRuns(records: readonly DecisionRecord[]): DecisionRecord[][] {
