@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollgate } from '../helpers/cli.js';
-import { eventually, post, readEvents, serveSamples, subscribe, TOKEN, type Served } from './helpers.js';
+import { post, readEvents, serveSamples, subscribe, TOKEN, until, type Served } from './helpers.js';
 
 let s: Served;
 beforeAll(async () => {
@@ -140,7 +140,7 @@ describe('GET /dashboard/stream', () => {
     const stalled = connect((new URL(s.base)).port as unknown as number, '127.0.0.1');
     stalled.write('GET /dashboard/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     stalled.pause();
-    await eventually(() => s.dashboard.hub.size === 201);
+    await until(() => s.dashboard.hub.size, (n) => n === 201);
     expect(s.dashboard.hub.size).toBe(201);
     for (let i = 0; i < 30; i++) await s.dashboard.rebuild();
     const health = await get('/dashboard/health');
@@ -172,7 +172,7 @@ describe('GET /dashboard/stream', () => {
       const stalled = connect(Number(new URL(small.base).port), '127.0.0.1');
       stalled.write('GET /dashboard/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       stalled.pause();
-      await eventually(() => small.dashboard.hub.size === 2);
+      await until(() => small.dashboard.hub.size, (n) => n === 2);
       expect(small.dashboard.hub.size).toBe(2);
       for (let i = 0; i < 1500 && small.dashboard.hub.size > 1; i++) {
         await small.dashboard.rebuild();

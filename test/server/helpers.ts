@@ -51,9 +51,14 @@ export async function post(base: string, body: string, headers: Record<string, s
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** Waits until `done()` holds, polling every 10 ms for at most `ms` (a slow machine waits longer, never fails sooner). */
-export async function eventually(done: () => boolean, ms = 10_000): Promise<void> {
-  for (const deadline = Date.now() + ms; !done() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+/** Polls until `done` holds (bounded: no timing assumptions beyond "eventually"). */
+export async function until<T>(read: () => Promise<T> | T, done: (v: T) => boolean): Promise<T> {
+  let v = await read();
+  for (let i = 0; i < 100 && !done(v); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    v = await read();
+  }
+  return v;
 }
 
 /**

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/paths.js';
-import { post, SAMPLE_NOW, serveSamples, type Served } from './helpers.js';
+import { post, readEvents, SAMPLE_NOW, serveSamples, until, type Served } from './helpers.js';
 
 let s: Served;
 let clock = SAMPLE_NOW;
@@ -19,41 +19,11 @@ afterAll(() => s.close());
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const get = async (path: string): Promise<any> => (await fetch(s.base + path)).json();
 
-/** Polls until `done` holds (bounded: no timing assumptions beyond "eventually"). */
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  let v = await read();
-  for (let i = 0; i < 100 && !done(v); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    v = await read();
-  }
-  return v;
-}
-
-/** Snapshots from the stream until one satisfies `done` (or 200 arrived). */
+/** The first snapshot on a new stream that satisfies `done` (null if none of 200 does). */
 async function streamUntil(done: (data: any) => boolean): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const controller = new AbortController();
-  const reader = (await fetch(s.base + '/dashboard/stream', { signal: controller.signal })).body!.getReader();
-  let buffer = '';
-  try {
-    for (let seen = 0; seen < 200; ) {
-      const { value, done: ended } = await reader.read();
-      if (ended) return null;
-      buffer += Buffer.from(value).toString('utf8');
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (!block.includes('event: dashboard.snapshot') || !data) continue;
-        seen++;
-        const parsed = JSON.parse(data.slice(6));
-        if (done(parsed)) return parsed;
-      }
-    }
-    return null;
-  } finally {
-    controller.abort();
-  }
+  const events = await readEvents(s.base, 200, {}, undefined, (e) => e.event === 'dashboard.snapshot' && done(e.data));
+  const last = events[events.length - 1];
+  return last && last.event === 'dashboard.snapshot' && done(last.data) ? last.data : null;
 }
 
 describe('a refresh that fails', () => {
