@@ -14,13 +14,11 @@
  * proven in the subset and duplicate-free by one regex test, as fast as the general one. A line
  * of a new shape is matched by the general regex and its keys listed once.
  *
- * Line templates come first: a line the regexes proved valid (ASCII, in the subset) becomes a
- * template, a sticky regex of its exact text with each unsigned integer (outside strings) made a
- * slot for any unsigned JSON integer. A line matching it has the same keys in the same order,
- * the same strings and the same reason_codes array, only other integers: it is valid, with the
- * template's codes (counted per template, expanded once per buffer). Literal text is matched
- * far faster than the general subset, and most lines of a real log repeat a few templates
- * (their counters and timestamps change); templates are picked by the line's length.
+ * Line templates come first (line-templates.ts): a line the regexes proved valid becomes a
+ * template, its exact bytes with each unsigned integer made a slot, and the lines of a piece
+ * that match one are counted in WebAssembly without becoming strings. Most lines of a real log
+ * repeat a few templates (their counters and timestamps change). Only the lines none matches
+ * are made strings, one at a time, for the regexes below.
  *
  * Every other line (escapes, nesting, unicode in the codes, a duplicate key, garbage, blank
  * lines) goes to parseCycleLine, the reference, which also says whether an invalid line is
@@ -29,6 +27,7 @@
 import { isGarbledCodesKey, parseCycleLine } from './cycle-line.js';
 import { countCodes, noteDoubt, quoteProducerText, type LogTally } from '../engine/log-tally.js';
 import { canonicalCode } from '../tau/reason-codes.js';
+import { flushTemplates, forgetTemplates, lastTemplated, learnTemplate, loadPiece, roomForTemplate, scanTemplated, type Template } from './line-templates.js';
 
 const WS = '[ \\t\\r]*';
 const STR = '"[^"\\\\\\x00-\\x1f]*"';
@@ -100,11 +99,8 @@ function parseArray(text: string): KnownArray {
 class ArrayMemo {
   private readonly byPrefix = new Map<number, { known: KnownArray; lines: number }[]>();
 
-  constructor(private readonly s: string) {}
-
-  /** Counts one line carrying the array at `start`; false when the array is not fast-path safe. */
-  count(start: number): boolean {
-    const { s } = this;
+  /** Counts one line carrying the array at s[start]; false when the array is not fast-path safe. */
+  count(s: string, start: number): boolean {
     const prefix = (s.charCodeAt(start + 1) << 16) | (s.charCodeAt(start + 2) << 8) | s.charCodeAt(start + 3);
     let candidates = this.byPrefix.get(prefix);
     if (candidates) {
@@ -153,7 +149,7 @@ function arrayAt(s: string, start: number): KnownArray {
 /** Counts a subset line [start, end) whose field types the regex proved; false: not sure. */
 function countFast(s: string, start: number, end: number, arrays: ArrayMemo): boolean {
   const codesAt = valueAt(s, start, end, REASON_CODES);
-  return codesAt === -1 || arrays.count(codesAt);
+  return codesAt === -1 || arrays.count(s, codesAt);
 }
 
 /** A memoized key sequence: its regex matches exactly the subset lines with these keys, in order. */
@@ -249,9 +245,7 @@ function distinctKeys(s: string, start: number, end: number, learn: boolean): bo
 export function forgetShapes(): void {
   shapes.length = 0;
   unknownShapeLines = 0;
-  templates.length = 0;
-  templatesByLength.length = 0;
-  untemplatedLines = 0;
+  forgetTemplates();
 }
 
 /** The shape knownShapeEnd matched last. */
@@ -277,118 +271,6 @@ function knownShapeEnd(s: string, p: number): number {
   return -1;
 }
 
-/** A learned line: see the header. `lines` counts its lines in the current buffer. */
-interface Template {
-  re: RegExp;
-  codes: string[];
-  /** Its health_reason ('' without one): a line matching it has the same strings. */
-  reason: string;
-  lines: number;
-  /** Lines matched since the memo last made room. */
-  hits: number;
-  length: number;
-}
-
-/** Templates by line length (newline included): templatesByLength[n], or undefined. */
-const templatesByLength: (Template[] | undefined)[] = [];
-const templates: Template[] = [];
-const MAX_TEMPLATES = 48;
-const MAX_TEMPLATE_CHARS = 4096;
-/** Once full, the least used template makes room at most once per this many lines none matched. */
-const TEMPLATE_REPLACE_EVERY = 4096;
-let untemplatedLines = 0;
-/** An unsigned JSON integer: no leading zero (a lookahead is cheaper than an alternation). */
-const UNSIGNED_INT = '(?!0[0-9])[0-9]+';
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-/** Whether a value may start after this character: `:`, `,`, `[` or whitespace. */
-function startsValue(c: number): boolean {
-  return c === 58 || c === 44 || c === 91 || c === 32 || c === 9 || c === 13;
-}
-
-/**
- * Learns the subset line s[start, end) (newline included), proven valid with `codes`
- * (canonical), as a template; nothing when it is not plain ASCII or too long.
- */
-/** Whether a template may be learned now (the memo has room, or may make some). */
-function roomForTemplate(): boolean {
-  return templates.length < MAX_TEMPLATES || ++untemplatedLines >= TEMPLATE_REPLACE_EVERY;
-}
-
-function learnTemplate(s: string, start: number, end: number, codes: string[], tally: LogTally): void {
-  const length = end - start;
-  if (length > MAX_TEMPLATE_CHARS || s.charCodeAt(end - 1) !== 10) return;
-  if (templates.length >= MAX_TEMPLATES) {
-    let least = 0;
-    for (let i = 1; i < templates.length; i++) if (templates[i]!.hits < templates[least]!.hits) least = i;
-    const gone = templates[least]!;
-    countTemplate(gone, tally); // its lines in this buffer so far
-    templates.splice(least, 1);
-    const bucket = templatesByLength[gone.length]!;
-    bucket.splice(bucket.indexOf(gone), 1);
-    if (bucket.length === 0) templatesByLength[gone.length] = undefined;
-    for (const t of templates) t.hits = 0;
-  }
-  untemplatedLines = 0;
-  let source = '';
-  let inString = false;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7e || (c < 0x20 && c !== 9 && c !== 10 && c !== 13)) return;
-    if (c === 34 /* " */) inString = !inString; // the subset has no escapes: quotes pair up
-    else if (!inString && isDigit(c) && startsValue(s.charCodeAt(i - 1))) {
-      // A whole unsigned integer (not signed, no fraction or exponent) becomes a slot.
-      let j = i;
-      while (isDigit(s.charCodeAt(j))) j++;
-      const next = s.charCodeAt(j);
-      if (next !== 46 /* . */ && next !== 101 /* e */ && next !== 69 /* E */) {
-        source += UNSIGNED_INT;
-        i = j - 1;
-        continue;
-      }
-    }
-    source += /[A-Za-z0-9_ ":,]/.test(s[i]!) ? s[i] : `\\x${c.toString(16).padStart(2, '0')}`;
-  }
-  const t: Template = { re: new RegExp(source, 'y'), codes, reason: subsetReason(s, start, end), lines: 0, hits: 0, length };
-  templates.push(t);
-  while (templatesByLength.length <= length) templatesByLength.push(undefined);
-  const bucket = templatesByLength[length];
-  if (bucket) bucket.push(t);
-  else templatesByLength[length] = [t];
-}
-
-/** The template the line s[p, p + length) (newline included) matches, or null. */
-function matchTemplate(s: string, p: number, length: number): Template | null {
-  const bucket = length < templatesByLength.length ? templatesByLength[length] : undefined;
-  if (bucket === undefined) return null;
-  for (let i = 0; i < bucket.length; i++) {
-    const t = bucket[i]!;
-    t.re.lastIndex = p;
-    if (t.re.test(s) && t.re.lastIndex === p + length) {
-      if (i > 0) {
-        bucket[i] = bucket[i - 1]!;
-        bucket[i - 1] = t;
-      }
-      return t;
-    }
-  }
-  return null;
-}
-
-function countTemplate(t: Template, tally: LogTally): void {
-  if (t.lines === 0) return;
-  for (const code of t.codes) tally.codes[code] = (tally.codes[code] ?? 0) + t.lines;
-  t.hits += t.lines;
-  t.lines = 0;
-}
-
-function flushTemplates(tally: LogTally): void {
-  for (let i = 0; i < templates.length; i++) countTemplate(templates[i]!, tally);
-}
-
 /** The codes of a subset line proven valid (canonical), or null when they cannot be told here. */
 function subsetCodes(s: string, start: number, end: number): string[] | null {
   const at = valueAt(s, start, end, REASON_CODES);
@@ -409,51 +291,31 @@ function subsetReason(s: string, start: number, end: number): string {
  */
 export function scanLines(buf: Buffer, start: number, end: number, tally: LogTally, origin?: LineOrigin, lastValid?: LastValid): void {
   if (end <= start) return;
-  // latin1 maps each byte to one char: positions in the string are byte offsets.
-  const s = buf.toString('latin1', start, end);
-  const arrays = new ArrayMemo(s);
-  for (let i = 0; i < templates.length; i++) templates[i]!.lines = 0; // none left from a call that threw
-  const length = s.length;
-  let p = 0;
+  const length = end - start;
+  const templated = loadPiece(buf, start, end);
+  const arrays = new ArrayMemo();
+  let p = 0; // offsets in the piece: buf[start + p]
   let lastValidStart = -1;
   let lastValidEnd = -1;
   // The template the last valid line matched (it tells that line's codes and reason), or null.
   let lastTemplate: Template | null = null;
   while (p < length) {
-    const nl = s.indexOf('\n', p);
-    let lineEnd = nl === -1 ? length : nl + 1; // exclusive, newline included when present
-    const template = nl === -1 ? null : matchTemplate(s, p, lineEnd - p);
-    if (template !== null) {
-      template.lines++;
-      tally.cycles++;
-      lastValidStart = p;
-      lastValidEnd = lineEnd;
-      lastTemplate = template;
-      p = lineEnd;
-      continue;
-    }
-    let verdict: 'valid' | 'invalid' | 'blank' | 'unsure' = 'unsure';
-    const knownEnd = knownShapeEnd(s, p);
-    if (knownEnd !== -1) {
-      lineEnd = knownEnd;
-      if (!matchedShape!.hasCodes || countFast(s, p, lineEnd, arrays)) verdict = 'valid';
-    } else {
-      SIMPLE_LINE.lastIndex = p;
-      if (SIMPLE_LINE.test(s)) {
-        lineEnd = SIMPLE_LINE.lastIndex;
-        if (distinctKeys(s, p, lineEnd, true) && countFast(s, p, lineEnd, arrays)) verdict = 'valid';
+    if (templated) {
+      const q = scanTemplated(p, length);
+      if (q > p) {
+        const last = lastTemplated()!; // read now: a template learned below may take its slot
+        lastValidStart = last.start;
+        lastValidEnd = last.end;
+        lastTemplate = last.template;
+        p = q;
+        if (p >= length) break;
       }
     }
-    if (verdict === 'valid' && roomForTemplate()) {
-      const codes = subsetCodes(s, p, lineEnd);
-      if (codes !== null) learnTemplate(s, p, lineEnd, codes, tally);
-    }
-    if (verdict === 'unsure') {
-      const line = parseCycleLine(buf.toString('utf8', start + p, start + lineEnd));
-      if (line.kind === 'valid') countCodes(tally.codes, line.codes.map(canonicalCode));
-      else if (line.kind === 'invalid' && line.suspect !== null) noteSuspect(tally, origin, p, line.suspect, buf.toString('utf8', start + p, start + lineEnd));
-      verdict = line.kind;
-    }
+    // A line no template matched, as a string of its own (latin1: one char per byte).
+    const nl = buf.indexOf(10, start + p);
+    const lineEnd = nl === -1 || nl >= end ? length : nl + 1 - start; // exclusive, newline included when present
+    const s = buf.toString('latin1', start + p, start + lineEnd);
+    const verdict = lineVerdict(s, buf, start + p, arrays, tally, origin, p);
     if (verdict === 'valid') {
       tally.cycles++;
       lastValidStart = p;
@@ -465,7 +327,7 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
     p = lineEnd;
   }
   arrays.flush(tally);
-  flushTemplates(tally);
+  if (templated) flushTemplates(tally);
   if (lastValidStart < 0) return;
   if (lastValid) {
     lastValid.start = start + lastValidStart;
@@ -476,6 +338,30 @@ export function scanLines(buf: Buffer, start: number, end: number, tally: LogTal
   } else {
     setLast(buf, start + lastValidStart, start + lastValidEnd, tally);
   }
+}
+
+/**
+ * Whether the line s (latin1, newline included when present; at buf[at], piece offset `p`) is
+ * valid, invalid or blank, its codes counted when valid; a valid plain line is learned as a template.
+ */
+function lineVerdict(s: string, buf: Buffer, at: number, arrays: ArrayMemo, tally: LogTally, origin: LineOrigin | undefined, p: number): 'valid' | 'invalid' | 'blank' {
+  let valid = false;
+  if (knownShapeEnd(s, 0) === s.length) valid = !matchedShape!.hasCodes || countFast(s, 0, s.length, arrays);
+  else {
+    SIMPLE_LINE.lastIndex = 0;
+    if (SIMPLE_LINE.test(s) && SIMPLE_LINE.lastIndex === s.length) valid = distinctKeys(s, 0, s.length, true) && countFast(s, 0, s.length, arrays);
+  }
+  if (valid) {
+    if (roomForTemplate()) {
+      const codes = subsetCodes(s, 0, s.length);
+      if (codes !== null) learnTemplate(s, 0, s.length, codes, subsetReason(s, 0, s.length), tally);
+    }
+    return 'valid';
+  }
+  const line = parseCycleLine(buf.toString('utf8', at, at + s.length));
+  if (line.kind === 'valid') countCodes(tally.codes, line.codes.map(canonicalCode));
+  else if (line.kind === 'invalid' && line.suspect !== null) noteSuspect(tally, origin, p, line.suspect, buf.toString('utf8', at, at + s.length));
+  return line.kind;
 }
 
 /**
@@ -533,7 +419,7 @@ export function takesFastPath(line: string): boolean {
   const s = Buffer.from(line + '\n', 'utf8').toString('latin1');
   SIMPLE_LINE.lastIndex = 0;
   if (!SIMPLE_LINE.test(s) || SIMPLE_LINE.lastIndex !== s.length) return false;
-  return distinctKeys(s, 0, s.length, false) && countFast(s, 0, s.length, new ArrayMemo(s));
+  return distinctKeys(s, 0, s.length, false) && countFast(s, 0, s.length, new ArrayMemo());
 }
 
 /** Longest health_reason and code list kept: they travel into every record and the saved cursor. */
