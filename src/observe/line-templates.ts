@@ -38,6 +38,8 @@ interface Matcher {
   reset: () => void;
   bytes: Uint8Array;
   words: Int32Array;
+  /** For the segment lengths, which need not be aligned. */
+  view: DataView;
   lastStart: WasmGlobal;
   lastEnd: WasmGlobal;
   lastSlot: WasmGlobal;
@@ -55,7 +57,7 @@ function theMatcher(): Matcher {
   const at = {} as Matcher['at'];
   for (const key of ['HEADS', 'SLOTS', 'PROGS', 'PROG_BYTES', 'DATA', 'DATA_BYTES', 'MAX_LINE', 'SLOT_COUNT'] as const) at[key] = e[key]!.value;
   // The memory never grows (the module asks for none), so these views stay valid.
-  matcher = { scan: e.scan, reset: e.reset, bytes: new Uint8Array(e.memory.buffer), words: new Int32Array(e.memory.buffer), lastStart: e.lastStart!, lastEnd: e.lastEnd!, lastSlot: e.lastSlot!, at };
+  matcher = { scan: e.scan, reset: e.reset, bytes: new Uint8Array(e.memory.buffer), words: new Int32Array(e.memory.buffer), view: new DataView(e.memory.buffer), lastStart: e.lastStart!, lastEnd: e.lastEnd!, lastSlot: e.lastSlot!, at };
   return matcher;
 }
 
@@ -169,7 +171,7 @@ export function learnTemplate(s: string, start: number, end: number, codes: stri
   m.words[entry + 2] = at;
   m.words[entry + 3] = program.length;
   for (const seg of program) {
-    new DataView(m.bytes.buffer).setInt32(at, seg.length, true);
+    m.view.setInt32(at, seg.length, true);
     m.bytes.set(seg, at + 4);
     at += 4 + seg.length;
   }
