@@ -10,9 +10,15 @@ class FakeClock implements Clock {
     return this.t;
   }
   sleep(ms: number, signal?: AbortSignal) {
-    return new Promise<void>((wake) => {
+    return new Promise<void>((resolve) => {
+      // As the real clock does: the abort listener goes when the sleep ends (one signal sees many sleeps).
+      const onAbort = () => resolve();
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
       this.timers.push({ at: this.t + ms, wake });
-      signal?.addEventListener('abort', () => wake(), { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
   async runUntil(end: number) {
