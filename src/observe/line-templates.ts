@@ -31,7 +31,7 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object) => { exports: Record<string, unknown> };
 }
-const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WasmApi };
+const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WasmApi | undefined };
 
 interface Matcher {
   scan: (from: number, end: number) => number;
@@ -47,11 +47,17 @@ interface Matcher {
   at: { HEADS: number; SLOTS: number; PROGS: number; PROG_BYTES: number; DATA: number; DATA_BYTES: number; MAX_LINE: number; SLOT_COUNT: number };
 }
 
-let matcher: Matcher | null = null;
+/** Made on first use; null where WebAssembly is not available (`node --jitless`). */
+let matcher: Matcher | null | undefined;
 
-/** The matcher of this thread, made on first use (a worker thread makes its own). */
-function theMatcher(): Matcher {
-  if (matcher !== null) return matcher;
+/**
+ * The matcher of this thread (a worker thread makes its own), or null without WebAssembly: the
+ * scanner then proves every line with its regexes, slower, with the same counts.
+ */
+function theMatcher(): Matcher | null {
+  if (matcher !== undefined) return matcher;
+  matcher = null;
+  if (wasm === undefined) return matcher;
   const { exports } = new wasm.Instance(new wasm.Module(Buffer.from(TEMPLATE_MATCH_WASM, 'base64')));
   const e = exports as Record<string, WasmGlobal> & { memory: { buffer: ArrayBuffer }; scan: Matcher['scan']; reset: Matcher['reset'] };
   const at = {} as Matcher['at'];
@@ -59,6 +65,11 @@ function theMatcher(): Matcher {
   // The memory never grows (the module asks for none), so these views stay valid.
   matcher = { scan: e.scan, reset: e.reset, bytes: new Uint8Array(e.memory.buffer), words: new Int32Array(e.memory.buffer), view: new DataView(e.memory.buffer), lastStart: e.lastStart!, lastEnd: e.lastEnd!, lastSlot: e.lastSlot!, at };
   return matcher;
+}
+
+/** The matcher, where a template exists (so it was made). */
+function made(): Matcher {
+  return matcher!;
 }
 
 /** The templates, oldest first, and by slot. */
@@ -71,10 +82,11 @@ let untemplatedLines = 0;
 
 /**
  * Copies buf[start, end) into the matcher, its counts cleared; false when the piece is too large
- * for it (a line of megabytes: no template matches a line that long anyway).
+ * for it (a line of megabytes: no template matches a line that long anyway), or there is none.
  */
 export function loadPiece(buf: Buffer, start: number, end: number): boolean {
   const m = theMatcher();
+  if (m === null) return false;
   m.reset();
   for (const t of templates) m.words[(m.at.SLOTS >> 2) + t.slot * 4 + 1] = 0; // none left from a call that threw
   if (end - start > m.at.DATA_BYTES) return false;
@@ -145,7 +157,7 @@ function programOf(s: string, start: number, end: number): number[][] | null {
 export function learnTemplate(s: string, start: number, end: number, codes: string[], reason: string, tally: LogTally): void {
   const m = theMatcher();
   const length = end - start;
-  if (length > m.at.MAX_LINE || s.charCodeAt(end - 1) !== 10) return;
+  if (m === null || length > m.at.MAX_LINE || s.charCodeAt(end - 1) !== 10) return;
   const program = programOf(s, start, end);
   if (program === null) return;
   const size = program.reduce((n, seg) => n + 4 + seg.length, 0);
@@ -183,7 +195,7 @@ export function learnTemplate(s: string, start: number, end: number, codes: stri
 
 /** Takes a template out of its length's chain and frees its slot. */
 function unlink(t: Template): void {
-  const m = theMatcher();
+  const m = made();
   const slotsWord = m.at.SLOTS >> 2;
   let link = (m.at.HEADS >> 2) + t.length; // the word that points at the next slot + 1
   while (m.words[link] !== t.slot + 1) link = slotsWord + (m.words[link]! - 1) * 4;
@@ -193,7 +205,7 @@ function unlink(t: Template): void {
 
 /** A template's lines in this piece into the tally (cycles and codes). */
 function countTemplate(t: Template, tally: LogTally): void {
-  const m = theMatcher();
+  const m = made();
   const count = (m.at.SLOTS >> 2) + t.slot * 4 + 1;
   const lines = m.words[count]!;
   if (lines === 0) return;

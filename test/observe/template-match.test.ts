@@ -4,11 +4,15 @@
  * template, too large for its memory, no newline, bytes left from a longer piece) count exactly
  * as the reference counts them. scan-templates.test.ts holds the property tests of the matching.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembled } from '../../scripts/build/wasm.mjs';
 import { emptyTally, type LogTally } from '../../src/engine/log-tally.js';
 import { forgetShapes, scanLines, scanLinesReference } from '../../src/observe/line-scanner.js';
+import { ROOT } from '../helpers/paths.js';
 
 const plain = (t: LogTally) => ({ ...t, codes: { ...t.codes } });
 
@@ -81,5 +85,34 @@ describe('template matcher', () => {
       scanLinesReference(second, want);
       expect(plain(t), last.slice(-20)).toEqual(plain(want));
     }
+  });
+
+  it('without WebAssembly (node --jitless) the regexes count every line, the same counts', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) lines.push(i % 500 === 7 ? '{"reason_codes":["case_processing_failed"],"n":01}' : lineOf(200 + (i % 3), 1771200000000 + i * 5000));
+    const text = lines.join('\n') + '\n';
+    // The built scanner (a child process cannot run the TypeScript), over the file in pieces.
+    const dir = mkdtempSync(join(tmpdir(), 'rollgate-jitless-'));
+    const log = join(dir, 'runtime-events.jsonl');
+    writeFileSync(log, text);
+    const script = `
+      const { scanLines } = await import(${JSON.stringify(`${ROOT}dist/observe/line-scanner.js`)});
+      const { emptyTally } = await import(${JSON.stringify(`${ROOT}dist/engine/log-tally.js`)});
+      const buf = (await import('node:fs')).readFileSync(${JSON.stringify(log)});
+      const t = emptyTally();
+      for (let from = 0; from < buf.length; ) {
+        const cut = buf.lastIndexOf(10, Math.min(buf.length - 1, from + 8192)) + 1;
+        scanLines(buf, from, cut, t, { name: 'runtime-events.jsonl', offset: from });
+        from = cut;
+      }
+      console.log(JSON.stringify({ wasm: typeof WebAssembly, tally: { ...t, codes: { ...t.codes } } }));`;
+    const r = spawnSync(process.execPath, ['--jitless', '--no-warnings', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.stderr.replace('Warning: disabling flag --expose_wasm due to conflicting flags\n', '')).toBe(''); // V8 says it turns WebAssembly off
+    const out = JSON.parse(r.stdout) as { wasm: string; tally: LogTally };
+    expect(out.wasm).toBe('undefined');
+    const want = reference(Buffer.from(text));
+    expect(want.invalid).toBe(6);
+    expect(out.tally).toEqual(want);
   });
 });
