@@ -44,7 +44,7 @@ interface Matcher {
   lastEnd: WasmGlobal;
   lastSlot: WasmGlobal;
   /** The layout (template-match.wat). */
-  at: { HEADS: number; SLOTS: number; PROGS: number; PROG_BYTES: number; DATA: number; DATA_BYTES: number; MAX_LINE: number; SLOT_COUNT: number };
+  at: { HEADS: number; SLOTS: number; PROGS: number; PROG_BYTES: number; DATA: number; DATA_BYTES: number; MAX_LINE: number };
 }
 
 /** Made on first use; null where WebAssembly is not available (`node --jitless`). */
@@ -61,7 +61,7 @@ function theMatcher(): Matcher | null {
   const { exports } = new wasm.Instance(new wasm.Module(Buffer.from(TEMPLATE_MATCH_WASM, 'base64')));
   const e = exports as Record<string, WasmGlobal> & { memory: { buffer: ArrayBuffer }; scan: Matcher['scan']; reset: Matcher['reset'] };
   const at = {} as Matcher['at'];
-  for (const key of ['HEADS', 'SLOTS', 'PROGS', 'PROG_BYTES', 'DATA', 'DATA_BYTES', 'MAX_LINE', 'SLOT_COUNT'] as const) at[key] = e[key]!.value;
+  for (const key of ['HEADS', 'SLOTS', 'PROGS', 'PROG_BYTES', 'DATA', 'DATA_BYTES', 'MAX_LINE'] as const) at[key] = e[key]!.value;
   // The memory never grows (the module asks for none), so these views stay valid.
   matcher = { scan: e.scan, reset: e.reset, bytes: new Uint8Array(e.memory.buffer), words: new Int32Array(e.memory.buffer), view: new DataView(e.memory.buffer), lastStart: e.lastStart!, lastEnd: e.lastEnd!, lastSlot: e.lastSlot!, at };
   return matcher;
@@ -75,6 +75,7 @@ function made(): Matcher {
 /** The templates, oldest first, and by slot. */
 const templates: Template[] = [];
 const bySlot: (Template | undefined)[] = [];
+/** At most the matcher's SLOT_COUNT (64): a template always finds a free slot. */
 const MAX_TEMPLATES = 48;
 /** Once full, the least used template makes room at most once per this many lines none matched. */
 const TEMPLATE_REPLACE_EVERY = 4096;

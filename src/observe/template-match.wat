@@ -3,8 +3,8 @@
 ;; A template is a log line the regexes proved valid, with each unsigned integer outside strings
 ;; made a slot. It is kept as a program: literal segments, an integer slot between each two.
 ;; A line matches when its bytes equal each segment in turn and each slot is one unsigned JSON
-;; integer (digits, no leading zero): the same test the template regex `literal(?!0[0-9])[0-9]+…`
-;; made, 16 bytes at a time (V8's regex compares one character at a time: most of a first scan).
+;; integer (digits, no leading zero): the test a regex `literal(?!0[0-9])[0-9]+literal…` makes,
+;; 16 bytes at a time (V8's regexes compare a character at a time: they were half of a first scan).
 ;;
 ;; Memory (the layout constants are exported, so JS reads them from here):
 ;;   HEADS   i32 per line length 0..MAX_LINE (newline included): first slot + 1 (0: none)
@@ -28,14 +28,11 @@
   (global $lastStart (export "lastStart") (mut i32) (i32.const -1))
   (global $lastEnd (export "lastEnd") (mut i32) (i32.const -1))
   (global $lastSlot (export "lastSlot") (mut i32) (i32.const -1))
-  ;; Lines matched since the last reset.
-  (global $matched (export "matched") (mut i32) (i32.const 0))
 
   (func (export "reset")
     (global.set $lastStart (i32.const -1))
     (global.set $lastEnd (i32.const -1))
-    (global.set $lastSlot (i32.const -1))
-    (global.set $matched (i32.const 0)))
+    (global.set $lastSlot (i32.const -1)))
 
   ;; The first newline in [p, end), or -1.
   (func $newline (param $p i32) (param $end i32) (result i32)
@@ -118,7 +115,6 @@
           (if (call $match (local.get $slot) (local.get $p) (local.get $e))
             (then
               (i32.store offset=4 (local.get $slot) (i32.add (i32.load offset=4 (local.get $slot)) (i32.const 1)))
-              (global.set $matched (i32.add (global.get $matched) (i32.const 1)))
               (global.set $lastStart (i32.sub (local.get $p) (global.get $DATA)))
               (global.set $lastEnd (i32.sub (local.get $e) (global.get $DATA)))
               (global.set $lastSlot (i32.sub (local.get $t) (i32.const 1)))
