@@ -2,7 +2,7 @@
  * YAML text -> plain value + source map. Syntax errors, duplicate keys, alias bombs and absurd
  * nesting become diagnostics with positions; nothing here throws on bad input.
  */
-import { LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
 import { DocumentSourceMap, type SourceMap } from './source-map.js';
 import { MAX_ALIASES, MAX_DEPTH } from './yaml-limits.js';
@@ -69,6 +69,10 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES * 10 });
   } catch (err) {
+    const merge = badMergeAt(doc);
+    if (merge >= 0) {
+      return fail('yaml-merge', '`<<` is a YAML merge key: its value must be a mapping, an alias of one (`<<: *defaults`) or a list of them; for a key named `<<`, quote it (`"<<": …`)', merge);
+    }
     return fail('too-many-aliases', tooDeepOr(err, 'YAML aliases expand to too much data; remove the anchors and aliases (&name / *name) or write the values out'));
   }
   if (value === null || value === undefined) {
@@ -78,6 +82,22 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     return fail('too-deep', `the spec nests deeper than ${MAX_DEPTH} levels; flatten the rule`, 0);
   }
   return { ok: true, value: ownStrings(value), sourceMap: new DocumentSourceMap(doc, lines) };
+}
+
+/** Where a plain `<<` key has a value the merge refuses (a scalar, a list of anything but mappings), or -1. */
+function badMergeAt(doc: Document.Parsed): number {
+  const mergeable = (node: unknown): boolean => isMap(node) || (isAlias(node) && isMap(node.resolve(doc)));
+  let at = -1;
+  visit(doc, {
+    Pair(_key, pair) {
+      // The library reads a plain `<<` key as a merge key (its value is then a symbol, not '<<').
+      if (!isScalar(pair.key) || typeof pair.key.value !== 'symbol' || pair.key.source !== '<<') return undefined;
+      if (mergeable(pair.value) || (isSeq(pair.value) && pair.value.items.every(mergeable))) return undefined;
+      at = pair.key.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return at;
 }
 
 function yamlDiagnostic(e: YAMLError, text: string, file: string, at: (o: number) => { line: number; col: number }): Diagnostic {
