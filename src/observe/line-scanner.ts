@@ -358,9 +358,10 @@ function lineVerdict(s: string, buf: Buffer, at: number, arrays: ArrayMemo, tall
     }
     return 'valid';
   }
-  const line = parseCycleLine(buf.toString('utf8', at, at + s.length));
+  const text = buf.toString('utf8', at, at + s.length);
+  const line = parseCycleLine(text);
   if (line.kind === 'valid') countCodes(tally.codes, line.codes.map(canonicalCode));
-  else if (line.kind === 'invalid' && line.suspect !== null) noteSuspect(tally, origin, p, line.suspect, buf.toString('utf8', at, at + s.length));
+  else if (line.kind === 'invalid' && line.suspect !== null) noteSuspect(tally, origin, p, line.suspect, text);
   return line.kind;
 }
 
