@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { instantProblem } from '../time/instant.js';
+import { recordJsonBytes } from './record-json.js';
 import { fsyncAsync, openAsync } from './async-fs.js';
 import { writeAll } from './atomic-file.js';
 import { faultPoint } from './fault.js';
@@ -24,23 +25,21 @@ export function chainedLine(prevHash: string, record: object): { line: string; h
 }
 
 /**
- * chainedLine's bytes with the newline, made from one JSON text of the record, encoded once: a
- * wide check's record is megabytes, and stringifying and encoding it twice was most of a commit.
- * The bytes are those of chainedLine (the two fields are appended after the record's own). The
- * text is encoded straight into a buffer with room for the fields (UTF-8 takes at most 3 bytes
- * per UTF-16 unit): no length pass, and no copy to append them.
+ * chainedLine's bytes with the newline, the record's JSON written once, straight into a buffer
+ * with room for the two fields (store/record-json.ts): a wide check's record is megabytes, and
+ * stringifying and encoding it was most of a commit. The bytes are those of chainedLine (the
+ * fields are appended after the record's own).
  */
 export function chainedBytes(prevHash: string, record: object): { bytes: Buffer; hash: string } {
-  const text = JSON.stringify(record);
-  // Where appending is not what the spread would give (fields already there, a toJSON, not an object).
-  if (typeof text !== 'string' || text.length < 2 || text[0] !== '{' || 'prev_hash' in record || 'hash' in record || 'toJSON' in record) {
+  // Where appending is not what the spread would give (fields already there, a toJSON, not plain data).
+  const made = 'prev_hash' in record || 'hash' in record ? null : recordJsonBytes(record, TAIL_ROOM);
+  if (made === null || made.length < 2 || made.buf[0] !== 0x7b) {
     const { line, hash } = chainedLine(prevHash, record);
     return { bytes: Buffer.from(line + '\n'), hash };
   }
-  const buf = Buffer.allocUnsafe(text.length * 3 + TAIL_ROOM);
-  const length = buf.write(text, 0, 'utf8');
+  const { buf, length } = made;
   const hash = 'sha256:' + createHash('sha256').update(prevHash).update('\n').update(buf.subarray(0, length)).digest('hex');
-  const tail = `${text.length === 2 ? '' : ','}"prev_hash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}}\n`;
+  const tail = `${length === 2 ? '' : ','}"prev_hash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}}\n`;
   // The closing brace is overwritten by the fields and a brace of their own.
   if (Buffer.byteLength(tail) > buf.length - (length - 1)) return { bytes: Buffer.concat([buf.subarray(0, length - 1), Buffer.from(tail)]), hash };
   return { bytes: buf.subarray(0, length - 1 + buf.write(tail, length - 1, 'utf8')), hash };

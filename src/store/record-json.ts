@@ -1,0 +1,138 @@
+/**
+ * The UTF-8 bytes of `JSON.stringify(record)` for a decision record, its gate results written
+ * against the one before. A wide check's record is megabytes of gate results that differ in
+ * their surface and little else (the same message, trace and source for each surface of a
+ * gate): JSON.stringify escapes every copy again, and one `→` of a trace makes its whole text
+ * two bytes a character, to be encoded after. Here a result that differs from the previous one
+ * only in its surface is the previous one's bytes around its own surface name.
+ */
+
+/** The keys of a gate result (engine/record.ts GateResult), in their order. */
+const GATE_KEYS = ['name', 'phase', 'surface', 'result', 'message', 'trace', 'source'] as const;
+/** Marks where a value goes in a text: a string no record holds (checked: found exactly once). */
+const HOLE = '\u0000rollgate-record-hole\u0000';
+const HOLE_JSON = JSON.stringify(HOLE);
+
+type Entry = Record<(typeof GATE_KEYS)[number], unknown>;
+
+/** A growing buffer. */
+class Bytes {
+  buf: Buffer;
+  at = 0;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  room(n: number): Buffer {
+    if (this.at + n > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+      grown.set(this.buf.subarray(0, this.at));
+      this.buf = grown;
+    }
+    return this.buf;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length).set(b, this.at);
+    this.at += b.length;
+  }
+
+  text(s: string): void {
+    this.at += this.room(s.length * 3).write(s, this.at, 'utf8');
+  }
+
+  /** A JSON string: printable ASCII without a quote or backslash is itself between quotes. */
+  quoted(s: string): void {
+    const buf = this.room(s.length + 2);
+    let at = this.at;
+    buf[at++] = 0x22;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return this.text(JSON.stringify(s));
+      buf[at++] = c;
+    }
+    buf[at++] = 0x22;
+    this.at = at;
+  }
+}
+
+/** Only what JSON.stringify writes as its own fields: an object of Object.prototype, no toJSON. */
+function plain(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype && (v as { toJSON?: unknown }).toJSON === undefined;
+}
+
+/** An object with exactly the keys of a gate result, in that order (an own enumerable key each). */
+function isGateEntry(v: unknown): v is Entry {
+  if (!plain(v)) return false;
+  let n = 0;
+  for (const k in v) if (k !== GATE_KEYS[n++]) return false; // own keys only: v's prototype is Object.prototype
+  return n === GATE_KEYS.length;
+}
+
+/** The same JSON, whatever the surface: equal fields (the same objects, lists of the same items). */
+function sameButSurface(a: Entry, b: Entry): boolean {
+  return a.name === b.name && a.phase === b.phase && a.result === b.result && a.message === b.message && a.source === b.source && sameItems(a.trace, b.trace);
+}
+
+function sameItems(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A text split at its one hole (null: the hole is not there exactly once). */
+function aroundHole(text: string | undefined): [string, string] | null {
+  const i = text === undefined ? -1 : text.indexOf(HOLE_JSON);
+  if (i < 0 || text!.indexOf(HOLE_JSON, i + 1) >= 0) return null;
+  return [text!.slice(0, i), text!.slice(i + HOLE_JSON.length)];
+}
+
+function writeGates(out: Bytes, gates: unknown[]): void {
+  out.room(1)[out.at++] = 0x5b; // [
+  let last: Entry | null = null;
+  let before: Buffer | null = null;
+  let after: Buffer | null = null;
+  for (let i = 0; i < gates.length; i++) {
+    if (i > 0) out.room(1)[out.at++] = 0x2c; // ,
+    const e = gates[i];
+    if (!isGateEntry(e) || typeof e.surface !== 'string') {
+      last = null;
+      out.text(JSON.stringify(e) ?? 'null'); // an array item JSON.stringify cannot write is null
+      continue;
+    }
+    if (last === null || !sameButSurface(e, last)) {
+      const parts = aroundHole(JSON.stringify({ ...e, surface: HOLE }));
+      if (parts === null) {
+        last = null;
+        out.text(JSON.stringify(e));
+        continue;
+      }
+      before = Buffer.from(parts[0]);
+      after = Buffer.from(parts[1]);
+      last = e;
+    }
+    out.bytes(before!);
+    out.quoted(e.surface);
+    out.bytes(after!);
+  }
+  out.room(1)[out.at++] = 0x5d; // ]
+}
+
+/**
+ * JSON.stringify(record) as UTF-8 in a buffer with `room` bytes free after it; null for what is
+ * not a plain record with a list of gates (the caller stringifies it).
+ */
+export function recordJsonBytes(record: object, room: number): { buf: Buffer; length: number } | null {
+  if (!plain(record) || !Array.isArray(record.gates) || Object.getPrototypeOf(record.gates) !== Array.prototype || (record.gates as { toJSON?: unknown }).toJSON !== undefined) return null;
+  const parts = aroundHole(JSON.stringify({ ...record, gates: HOLE }));
+  if (parts === null) return null;
+  // About the size of a wide record's gate result, so that it seldom grows.
+  const out = new Bytes(parts[0].length * 3 + record.gates.length * 400 + parts[1].length * 3 + room);
+  out.text(parts[0]);
+  writeGates(out, record.gates);
+  out.text(parts[1]);
+  out.room(room);
+  return { buf: out.buf, length: out.at };
+}
