@@ -51,7 +51,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Reads control-state.json without blocking (a FIFO in its place is refused). Never throws. */
 export function readControlState(path: string): ControlState {
-  const read = readUntrusted(path, MAX_CONTROL_STATE_BYTES, CONTROL_STATE_FILE);
+  // Absent unless the rollout was paused or resumed by hand: looked for without an exception.
+  const read = readUntrusted(path, MAX_CONTROL_STATE_BYTES, CONTROL_STATE_FILE, true);
   if (!read.ok) return read.missing ? { ...RUNNING } : unknownControl(read.reason);
   let text: string;
   try {

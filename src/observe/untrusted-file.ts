@@ -165,10 +165,11 @@ export function openUntrustedBig(path: string, name = basename(path)): BigOpenRe
  * closeUntrusted, who may then be handed a held descriptor.
  */
 function openWith<S extends Stats | BigIntStats>(
-  path: string, name: string, statOf: (fd: number) => S, statPath: ((path: string) => S | undefined) | null,
+  path: string, name: string, statOf: (fd: number) => S, statPath: ((path: string) => S | undefined) | null, oftenMissing = false,
 ): { ok: true; file: { fd: number; stat: S } } | { ok: false; missing: boolean; reason: string } {
   const missingAt = missingBefore.get(path);
-  if (missingAt !== undefined && ((held !== null && missingAt === epoch) || stillMissing(path))) {
+  if (missingAt !== undefined ? (held !== null && missingAt === epoch) || stillMissing(path) : oftenMissing && stillMissing(path)) {
+    if (missingAt === undefined && missingBefore.size >= 1000) missingBefore.clear();
     missingBefore.set(path, epoch);
     return { ok: false, ...describeOpenError(name, { code: 'ENOENT' }) };
   }
@@ -235,9 +236,13 @@ function kindOf(st: Stats | BigIntStats): string {
 
 export type ReadResult = { ok: true; bytes: Buffer } | { ok: false; missing: boolean; reason: string };
 
-/** Reads a whole regular file of at most `maxBytes`, without blocking on what is not one. */
-export function readUntrusted(path: string, maxBytes: number, name = basename(path)): ReadResult {
-  const opened = openWith(path, name, fstatOf, statOfPath);
+/**
+ * Reads a whole regular file of at most `maxBytes`, without blocking on what is not one.
+ * `oftenMissing`: a file that is usually absent (control-state.json) is looked for with a stat
+ * first, which does not throw: a failed open's exception costs more than the stat.
+ */
+export function readUntrusted(path: string, maxBytes: number, name = basename(path), oftenMissing = false): ReadResult {
+  const opened = openWith(path, name, fstatOf, statOfPath, oftenMissing);
   if (!opened.ok) return opened;
   const { fd, stat } = opened.file;
   try {

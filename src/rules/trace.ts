@@ -284,14 +284,17 @@ export function explainRule(rule: unknown, data: unknown, options: ExplainOption
   if (leaves !== null) for (let i = 0; i < leaves.length && read; i++) read = isPrimitive(valueOf(leaves[i]!, data));
   const wantTrace = options.trace !== false;
   const memo = plan.memo;
-  if (read && memo !== null && memo.trace === wantTrace && memo.quietWhen === options.quietWhen && sameValues(memo.values, leaves!)) {
-    const { result, message, trace } = memo.explanation;
-    return { result, message, trace: trace.slice() };
-  }
+  if (read && memo !== null && memo.trace === wantTrace && memo.quietWhen === options.quietWhen && sameValues(memo.values, leaves!)) return memo.explanation;
   const explanation = explainPlan(plan, data, options);
   // Only when every value was read, and is a primitive: an unresolved path's error names where
   // the data stops, and an object could be changed in place between checks.
-  if (read) plan.memo = { values: leaves!.map((l) => l.value), trace: wantTrace, quietWhen: options.quietWhen, explanation: { ...explanation, trace: explanation.trace.slice() } };
+  if (read) {
+    // One frozen explanation for every surface with these values: the results share its trace
+    // (a record of 20,000 results kept 20,000 copies), and nothing can change it for the others.
+    Object.freeze(explanation.trace);
+    Object.freeze(explanation.result);
+    plan.memo = { values: leaves!.map((l) => l.value), trace: wantTrace, quietWhen: options.quietWhen, explanation: Object.freeze(explanation) };
+  }
   return explanation;
 }
 

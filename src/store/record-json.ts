@@ -18,10 +18,13 @@ type Entry = Record<(typeof GATE_KEYS)[number], unknown>;
 /** A growing buffer. */
 class Bytes {
   buf: Buffer;
+  /** The same memory as a plain Uint8Array: its copyWithin is several times faster than a Buffer's. */
+  private view: Uint8Array;
   at = 0;
 
   constructor(size: number) {
     this.buf = Buffer.allocUnsafe(size);
+    this.view = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
   room(n: number): Buffer {
@@ -29,13 +32,16 @@ class Bytes {
       const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
       grown.set(this.buf.subarray(0, this.at));
       this.buf = grown;
+      this.view = new Uint8Array(grown.buffer, grown.byteOffset, grown.length);
     }
     return this.buf;
   }
 
-  bytes(b: Uint8Array): void {
-    this.room(b.length).set(b, this.at);
-    this.at += b.length;
+  /** Bytes written before, at [start, end), again at the end. */
+  again(start: number, end: number): void {
+    this.room(end - start);
+    this.view.copyWithin(this.at, start, end);
+    this.at += end - start;
   }
 
   text(s: string): void {
@@ -92,8 +98,11 @@ function aroundHole(text: string | undefined): [string, string] | null {
 function writeGates(out: Bytes, gates: unknown[]): void {
   out.room(1)[out.at++] = 0x5b; // [
   let last: Entry | null = null;
-  let before: Buffer | null = null;
-  let after: Buffer | null = null;
+  // Where the bytes of the last result before and after its surface are in `out`.
+  let before = 0;
+  let beforeEnd = 0;
+  let after = 0;
+  let afterEnd = 0;
   for (let i = 0; i < gates.length; i++) {
     if (i > 0) out.room(1)[out.at++] = 0x2c; // ,
     const e = gates[i];
@@ -102,20 +111,26 @@ function writeGates(out: Bytes, gates: unknown[]): void {
       out.text(JSON.stringify(e) ?? 'null'); // an array item JSON.stringify cannot write is null
       continue;
     }
-    if (last === null || !sameButSurface(e, last)) {
-      const parts = aroundHole(JSON.stringify({ ...e, surface: HOLE }));
-      if (parts === null) {
-        last = null;
-        out.text(JSON.stringify(e));
-        continue;
-      }
-      before = Buffer.from(parts[0]);
-      after = Buffer.from(parts[1]);
-      last = e;
+    if (last !== null && sameButSurface(e, last)) {
+      out.again(before, beforeEnd);
+      out.quoted(e.surface);
+      out.again(after, afterEnd);
+      continue;
     }
-    out.bytes(before!);
+    const parts = aroundHole(JSON.stringify({ ...e, surface: HOLE }));
+    if (parts === null) {
+      last = null;
+      out.text(JSON.stringify(e));
+      continue;
+    }
+    before = out.at;
+    out.text(parts[0]);
+    beforeEnd = out.at;
     out.quoted(e.surface);
-    out.bytes(after!);
+    after = out.at;
+    out.text(parts[1]);
+    afterEnd = out.at;
+    last = e;
   }
   out.room(1)[out.at++] = 0x5d; // ]
 }
