@@ -58,5 +58,7 @@ if (process.env.ROLLGATE_WRITE_CODE_CACHE) {
     process.exit(70);
   });
 } else {
-  run();
+  // A finished command exits at once, once what it wrote has reached stdout and stderr: left to
+  // wind down on its own, Node first frees the whole heap (a wide check's record: ~10 ms).
+  run().then(() => process.stdout.write('', () => process.stderr.write('', () => process.exit())));
 }

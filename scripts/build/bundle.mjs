@@ -22,6 +22,27 @@ const validators = {
   },
 };
 
+/**
+ * Node modules that cost 2–5 ms each to load (child_process brings net, dgram and the streams;
+ * tty brings net) and that many commands never call: imported through a stand-in whose exports
+ * are getters, so the module loads when a name is first used (a hook spawns, a large first read
+ * starts its worker, a check hashes its record), not when the importing module initializes. Commander's
+ * `require('node:child_process')` is one such import: it spawns only for executable subcommands.
+ */
+const LAZY = ['child_process', 'worker_threads', 'crypto', 'tty'];
+const lazyBuiltins = {
+  name: 'rollgate-lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(node:)?(${LAZY.join('|')})$`) }, (args) =>
+      args.namespace === 'lazy-builtin' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
+      const names = Object.keys(await import(`node:${args.path}`)).filter((n) => n !== 'default');
+      const getters = names.map((n) => `  get ${n}() { return load().${n}; },`).join('\n');
+      return { contents: `let m;\nconst load = () => (m ??= require('node:${args.path}'));\nmodule.exports = {\n${getters}\n};\n`, loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   format: 'cjs',
@@ -29,7 +50,7 @@ const common = {
   target: 'node20',
   define: { 'import.meta.url': '__rollgateUrl' },
   banner: { js: "var __rollgateUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [validators],
+  plugins: [validators, lazyBuiltins],
   legalComments: 'none',
   // Less source to read and hash at every start (~3 ms); identifiers stay, so stack traces read.
   minifyWhitespace: true,
