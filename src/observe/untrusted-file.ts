@@ -91,11 +91,18 @@ function stillMissing(path: string): boolean {
 /**
  * Descriptors kept open between reads while a caller holds them (holdDescriptors: simulate, whose
  * scratch tree nothing else writes): path -> descriptor and the identity of the file it reads.
- * A read then costs one stat of the path instead of open, fstat and close; a path that now names
- * another file (renamed, replaced, deleted) is opened again. Reads are positional, so a shared
+ * A read then costs one fstat instead of open, fstat and close; after the writer said it changed
+ * the tree (scratchChanged), one stat of the path: a path that now names another file (renamed,
+ * replaced, deleted) is opened again. Reads are positional, so a shared
  * descriptor's offset never matters.
  */
-let held: Map<string, { fd: number; id: string }> | null = null;
+let held: Map<string, Held> | null = null;
+/** A held descriptor: the identity of the file it reads, and the epoch at which the path was last seen to name it. */
+interface Held {
+  fd: number;
+  id: string;
+  epoch: number;
+}
 const heldFds = new Set<number>();
 const MAX_HELD = 256;
 
@@ -174,7 +181,7 @@ function openWith<S extends Stats | BigIntStats>(
     return { ok: false, ...describeOpenError(name, { code: 'ENOENT' }) };
   }
   if (held !== null && statPath !== null) {
-    const again = reuseHeld(held, path, statPath);
+    const again = reuseHeld(held, path, statOf, statPath);
     if (again) return { ok: true, file: again };
   }
   let fd: number;
@@ -202,26 +209,39 @@ function openWith<S extends Stats | BigIntStats>(
   }
   if (held !== null && statPath !== null) {
     if (held.size >= MAX_HELD) dropAllHeld();
-    held.set(path, { fd, id: idOf(stat) });
+    held.set(path, { fd, id: idOf(stat), epoch });
     heldFds.add(fd);
   }
   return { ok: true, file: { fd, stat } };
 }
 
 /**
- * The held descriptor of `path` with the path's stat, when the path still names that very
- * regular file; else null (and the descriptor is closed): the open then says what is there.
+ * The held descriptor of `path` with its stat, when the path still names that very regular file;
+ * else null (and the descriptor is closed): the open then says what is there. Until the one
+ * writer says it changed the tree (scratchChanged), the path names the file it named: the
+ * descriptor's own stat tells its size then, with no lookup of the path.
  */
-function reuseHeld<S extends Stats | BigIntStats>(map: Map<string, { fd: number; id: string }>, path: string, statPath: (path: string) => S | undefined): { fd: number; stat: S } | null {
+function reuseHeld<S extends Stats | BigIntStats>(map: Map<string, Held>, path: string, statOf: (fd: number) => S, statPath: (path: string) => S | undefined): { fd: number; stat: S } | null {
   const h = map.get(path);
   if (!h) return null;
+  if (h.epoch === epoch) {
+    try {
+      const stat = statOf(h.fd);
+      if (stat.isFile()) return { fd: h.fd, stat };
+    } catch {
+      // Looked up by its path below.
+    }
+  }
   let stat: S | undefined;
   try {
     stat = statPath(path);
   } catch {
     stat = undefined; // ELOOP, EACCES, ENOTDIR: the open names them
   }
-  if (stat !== undefined && stat.isFile() && idOf(stat) === h.id) return { fd: h.fd, stat };
+  if (stat !== undefined && stat.isFile() && idOf(stat) === h.id) {
+    h.epoch = epoch;
+    return { fd: h.fd, stat };
+  }
   dropHeld(path);
   return null;
 }

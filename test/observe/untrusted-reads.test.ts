@@ -122,25 +122,29 @@ describe('descriptors held between reads (simulate)', () => {
     return r.ok ? r.bytes.toString('utf8') : r.reason;
   };
 
-  it('read what the path names now: rewritten, replaced, renamed away, deleted, made a directory', () => {
+  it('read what the path names now once the writer says it changed the tree: rewritten, replaced, renamed away, deleted, made a directory', () => {
     const dir = tempDir('held');
     const file = join(dir, 'f.json');
     const release = holdDescriptors();
     try {
       writeFileSync(file, 'one');
       expect(text(file)).toBe('one');
-      writeFileSync(file, 'two, longer'); // same file, rewritten in place
+      writeFileSync(file, 'two, longer'); // same file, rewritten in place: no word needed
       expect(text(file)).toBe('two, longer');
       writeFileSync(join(dir, 'new'), 'three');
       renameSync(join(dir, 'new'), file); // another file under the name
+      expect(text(file)).toBe('two, longer'); // the writer's word is what is trusted: the held file
+      scratchChanged();
       expect(text(file)).toBe('three');
       renameSync(file, join(dir, 'old'));
+      scratchChanged();
       expect(text(file)).toBe('f.json does not exist');
       writeFileSync(file, 'four');
       scratchChanged(); // the tree's one writer says it created a file
       expect(text(file)).toBe('four');
       rmSync(file);
       mkdirSync(file);
+      scratchChanged();
       expect(text(file)).toBe('f.json is a directory, not a regular file');
     } finally {
       release();
@@ -159,6 +163,8 @@ describe('descriptors held between reads (simulate)', () => {
       scratchChanged();
       expect(text(file)).toBe('paused');
       rmSync(file);
+      expect(text(file)).toBe('paused'); // deleted without the writer's word: the held descriptor still reads it
+      scratchChanged();
       expect(text(file)).toBe('f.json does not exist');
     } finally {
       release();
