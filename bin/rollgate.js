@@ -21,7 +21,9 @@ const file = join(__dirname, '../dist/bundle/rollgate.cjs');
 const cacheFile = `${file}.cache`;
 let source;
 try {
-  source = readFileSync(file, 'utf8');
+  // The bundle is ASCII (esbuild escapes every other character; the build checks): read as
+  // Latin-1 it is the same text, copied instead of decoded (~3 ms of every start).
+  source = readFileSync(file, 'latin1');
 } catch {
   process.stderr.write('rollgate: not built yet; run `npm run build` (or `npm ci`) in the rollgate folder first\n');
   process.exit(70);

@@ -3,7 +3,7 @@
 // esbuild wraps each dynamically imported module in an init function.
 // dist/bundle/ sits two levels below the package root, like dist/spec/, so the
 // `new URL('../../schemas/', import.meta.url)` lookups resolve the same.
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
@@ -58,6 +58,10 @@ const common = {
   logLevel: 'warning',
 };
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/bundle/rollgate.cjs' });
+// bin/rollgate.js reads the bundle as Latin-1, which is its text only while it is ASCII (esbuild's
+// default charset escapes every other character): a bundle that is not fails the build here.
+const nonAscii = readFileSync('dist/bundle/rollgate.cjs').findIndex((b) => b > 0x7f);
+if (nonAscii >= 0) throw new Error(`dist/bundle/rollgate.cjs has a non-ASCII byte at offset ${nonAscii}; bin/rollgate.js reads it as Latin-1, so keep esbuild's charset at ascii`);
 // The worker thread of a split first read (src/observe/split-read.ts) starts from its own small
 // file beside the CLI's, found from the CLI bundle's URL.
 await build({ ...common, entryPoints: ['src/observe/scan-worker.ts'], outfile: 'dist/bundle/scan-worker.cjs' });
