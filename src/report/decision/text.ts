@@ -12,7 +12,11 @@ export const renderText: DecisionRenderer = (r, { explain }) => {
   for (const reason of r.reasons) out.push(`  - ${reason}`);
   if (r.gates.length > 0) {
     out.push(`gates (${gateCounts(r.gates)})`);
-    for (const g of r.gates) {
+    // An indexed loop: a wide check's 20,000 results are walked once, in code not yet optimized,
+    // where for…of costs several times as much.
+    const gates = r.gates;
+    for (let i = 0; i < gates.length; i++) {
+      const g = gates[i]!;
       if (g.result === 'pass' && !explain) continue;
       out.push(`  ${g.result === 'pass' ? 'ok  ' : g.result === 'fail' ? 'FAIL' : 'ERR '} ${g.name}${where(g.surface)}: ${g.message}${atPosition(g.source)}`);
       if (explain) for (const line of g.trace) out.push(`         ${line}`);

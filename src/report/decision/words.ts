@@ -11,14 +11,15 @@ export const atPosition = (source: RecordSource): string => (!source ? '' : ` ($
 export const minutes = (ms: number) => (ms <= 0 ? '0' : formatDuration(Math.round(ms / 1000) * 1000));
 
 export function gateCounts(gates: readonly GateResult[]): string {
-  // One pass: a wide check has 20,000 results.
+  // One indexed pass: a wide check has 20,000 results, counted in code not yet optimized.
   let pass = 0;
   let fail = 0;
   let error = 0;
-  for (const g of gates) {
-    if (g.result === 'pass') pass++;
-    else if (g.result === 'fail') fail++;
-    else if (g.result === 'error') error++;
+  for (let i = 0; i < gates.length; i++) {
+    const result = gates[i]!.result;
+    if (result === 'pass') pass++;
+    else if (result === 'fail') fail++;
+    else if (result === 'error') error++;
   }
   const parts = [`${pass} pass`];
   if (fail) parts.push(`${fail} fail`);
