@@ -93,8 +93,8 @@ function stillMissing(path: string): boolean {
  * scratch tree nothing else writes): path -> descriptor and the identity of the file it reads.
  * A read then costs one fstat instead of open, fstat and close; after the writer said it changed
  * the tree (scratchChanged), one stat of the path: a path that now names another file (renamed,
- * replaced, deleted) is opened again. Reads are positional, so a shared
- * descriptor's offset never matters.
+ * replaced, deleted) is opened again. Reads are positional, so a shared descriptor's offset
+ * never matters.
  */
 let held: Map<string, Held> | null = null;
 /** A held descriptor: the identity of the file it reads, and the epoch at which the path was last seen to name it. */
