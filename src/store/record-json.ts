@@ -95,11 +95,18 @@ function aroundHole(text: string | undefined): [string, string] | null {
   return [text!.slice(0, i), text!.slice(i + HOLE_JSON.length)];
 }
 
-/** Whether gates[i] and gates[i + 1] are results that differ at most in their surface (a run starts at i). */
+type Named = Entry & { surface: string };
+
+/** A gate result with a surface name: one that a run's bytes can be written for. */
+const named = (v: unknown): v is Named => isGateEntry(v) && typeof v.surface === 'string';
+
+/** Whether `v` belongs to the run `first` starts: a result that differs from it at most in its surface. */
+const joins = (first: Named, v: unknown): v is Named => named(v) && sameButSurface(v, first);
+
+/** Whether a run starts at gates[i] (gates[i + 1] is undefined past the end: no run). */
 function runAt(gates: unknown[], i: number): boolean {
   const a = gates[i];
-  const b = gates[i + 1]; // undefined past the end: no run
-  return isGateEntry(a) && isGateEntry(b) && typeof a.surface === 'string' && typeof b.surface === 'string' && sameButSurface(a, b);
+  return named(a) && joins(a, gates[i + 1]);
 }
 
 /**
@@ -120,7 +127,7 @@ function writeGates(out: Bytes, gates: unknown[]): void {
       i = j;
       continue;
     }
-    const first = gates[i] as Entry;
+    const first = gates[i] as Named; // runAt(gates, i)
     const parts = aroundHole(JSON.stringify({ ...first, surface: HOLE }));
     if (parts === null) {
       out.text(JSON.stringify(first));
@@ -130,14 +137,14 @@ function writeGates(out: Bytes, gates: unknown[]): void {
     const before = out.at;
     out.text(parts[0]);
     const beforeEnd = out.at;
-    out.quoted(first.surface as string);
+    out.quoted(first.surface);
     const after = out.at;
     out.text(parts[1]);
     const afterEnd = out.at;
-    for (i++; i < gates.length && isGateEntry(gates[i]) && typeof (gates[i] as Entry).surface === 'string' && sameButSurface(gates[i] as Entry, first); i++) {
+    for (let next = gates[++i]; i < gates.length && joins(first, next); next = gates[++i]) {
       out.room(1)[out.at++] = 0x2c;
       out.again(before, beforeEnd);
-      out.quoted((gates[i] as Entry).surface as string);
+      out.quoted(next.surface);
       out.again(after, afterEnd);
     }
   }
