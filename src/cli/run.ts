@@ -16,6 +16,7 @@ import { emit } from './emit.js';
 import { EXIT, EXIT_OF, noFail, VERDICTS } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 import { expandSpecPaths } from './spec-paths.js';
+import { keepYoungGenerationSmall } from './steady-heap.js';
 
 /**
  * How many rollouts `run --once` checks at a time. A check of a small rollout mostly waits for
@@ -41,6 +42,10 @@ export interface RunOptions extends Omit<PlaceOptions, 'now'> {
 export function runScheduler(specFiles: string[], options: RunOptions): Promise<number> {
   return withExitCodes('run', async () => {
     if (options.once) widenThreadPool(ONCE_THREADS);
+    // Thousands of checks, each a little garbage that outlives a scavenge while its commit is in
+    // flight: without this the young generation doubled to 32 MiB and stayed (peak RSS 1.5× from
+    // 500 rollouts to 5,000).
+    keepYoungGenerationSmall();
     const { root, store } = placeOf(options);
     const specs = new Map<string, { file: string; spec: Spec }>();
     // A directory stands for its specs, as for validate; `specs/*.yaml` also matches the
