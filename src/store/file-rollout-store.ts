@@ -1,14 +1,14 @@
 /** The file store of one rollout: `<store>/<rollout>/` with rollout.json, the hash-chained journal, the audit log, incidents. */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RolloutState } from '../engine/state.js';
 import { mkdirAsync } from './async-fs.js';
-import { fsyncDir, fsyncDirAsync, writeFileAtomic, writeFileAtomicAsync } from './atomic-file.js';
+import { fsyncDir, writeFileAtomic, writeFileAtomicAsync } from './atomic-file.js';
 import { appendAudit, auditLineOf, hasAuditLine, readAuditLines } from './audit.js';
 import { faultPoint } from './fault.js';
 import { makeDirs } from './make-dirs.js';
 import { removeDeadLockFiles } from './lock.js';
-import { appendRecord, appendRecordAsync, lastJournalRecord, type Appended } from './journal.js';
+import { appendRecordTo, appendRecordToAsync, lastJournalRecord, openJournal, openJournalAsync, type Appended } from './journal.js';
 import { StoreError, writeFailure } from './store-error.js';
 import { instantProblem } from '../time/instant.js';
 
@@ -83,50 +83,64 @@ export class RolloutFolder {
    * journaled, then the staged state is renamed into place. A crash at any point leaves either
    * nothing applied (the staged file is discarded by recover()) or a journaled record whose
    * state recover() rolls forward: never a state without its record, never a check twice.
+   *
+   * Three fsyncs, not four. The journal is opened (created, on the first check) before the
+   * state is staged, so the staging's directory fsync makes the names of both the staged file
+   * and a new journal durable. The final rename needs none: until it reaches the disk, a power
+   * cut leaves the journaled record and its staged state on disk, which is the state of a crash
+   * after the journal write, and recover() finishes that commit.
    */
   commit(next: RolloutState, record: object): Appended {
-    writeFileAtomic(this.stagedPath, JSON.stringify(next, null, 2) + '\n');
-    faultPoint('after-stage');
+    const journal = openJournal(this.journalPath);
     let appended: Appended;
     try {
-      appended = appendRecord(this.journalPath, record);
-    } catch (err) {
-      // Not journaled, so not applied: the staged state goes (recover() would discard it too).
-      rmSync(this.stagedPath, { force: true });
-      throw err;
+      writeFileAtomic(this.stagedPath, JSON.stringify(next, null, 2) + '\n');
+      faultPoint('after-stage');
+      try {
+        appended = appendRecordTo(journal, this.journalPath, record);
+      } catch (err) {
+        // Not journaled, so not applied: the staged state goes (recover() would discard it too).
+        rmSync(this.stagedPath, { force: true });
+        throw err;
+      }
+    } finally {
+      closeSync(journal);
     }
     faultPoint('after-journal');
-    try {
-      renameSync(this.stagedPath, this.statePath);
-    } catch (err) {
-      throw writeFailure(err, this.statePath);
-    }
-    fsyncDir(this.dir);
+    this.putStagedInPlace();
     return appended;
   }
 
   /**
-   * commit(), the same steps in the same order, with the disk waits (the creates and the four
+   * commit(), the same steps in the same order, with the disk waits (the creates and the three
    * fsyncs) on the thread pool: commits of several rollouts then wait on the disk together.
    */
   async commitAsync(next: RolloutState, record: object): Promise<Appended> {
-    await writeFileAtomicAsync(this.stagedPath, JSON.stringify(next, null, 2) + '\n');
-    faultPoint('after-stage');
+    const journal = await openJournalAsync(this.journalPath);
     let appended: Appended;
     try {
-      appended = await appendRecordAsync(this.journalPath, record);
-    } catch (err) {
-      rmSync(this.stagedPath, { force: true });
-      throw err;
+      await writeFileAtomicAsync(this.stagedPath, JSON.stringify(next, null, 2) + '\n');
+      faultPoint('after-stage');
+      try {
+        appended = await appendRecordToAsync(journal, this.journalPath, record);
+      } catch (err) {
+        rmSync(this.stagedPath, { force: true });
+        throw err;
+      }
+    } finally {
+      closeSync(journal);
     }
     faultPoint('after-journal');
+    this.putStagedInPlace();
+    return appended;
+  }
+
+  private putStagedInPlace(): void {
     try {
       renameSync(this.stagedPath, this.statePath);
     } catch (err) {
       throw writeFailure(err, this.statePath);
     }
-    await fsyncDirAsync(this.dir);
-    return appended;
   }
 
   /**

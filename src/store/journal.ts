@@ -58,6 +58,37 @@ export interface Appended {
 export function appendRecord(path: string, record: object): Appended {
   const fd = openJournal(path);
   try {
+    return appendRecordTo(fd, path, record);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens the journal for appending, creating it on the first check. A commit opens it before
+ * it stages the state, so that the staging's directory fsync also makes a new journal's name
+ * durable (file-rollout-store.ts).
+ */
+export function openJournal(path: string): number {
+  try {
+    return openSync(path, JOURNAL_FLAGS, 0o644);
+  } catch (err) {
+    throw writeFailure(err, path);
+  }
+}
+
+/** openJournal with the open (which may create the file, and then wait on the disk) off the main thread. */
+export async function openJournalAsync(path: string): Promise<number> {
+  try {
+    return await openAsync(path, JOURNAL_FLAGS, 0o644);
+  } catch (err) {
+    throw writeFailure(err, path);
+  }
+}
+
+/** appendRecord on a journal opened by openJournal (the caller closes it). */
+export function appendRecordTo(fd: number, path: string, record: object): Appended {
+  try {
     const { bytes, hash, at, repaired } = prepareAppend(fd, path, record);
     try {
       writeAll(fd, bytes, at);
@@ -69,19 +100,11 @@ export function appendRecord(path: string, record: object): Appended {
     return { hash, repaired };
   } catch (err) {
     throw writeFailure(err, path);
-  } finally {
-    closeSync(fd);
   }
 }
 
-/** appendRecord, the same steps, with its disk waits (the open that may create the file, the fsync) off the main thread. */
-export async function appendRecordAsync(path: string, record: object): Promise<Appended> {
-  let fd: number;
-  try {
-    fd = await openAsync(path, JOURNAL_FLAGS, 0o644);
-  } catch (err) {
-    throw writeFailure(err, path);
-  }
+/** appendRecordTo with its disk wait (the fsync) off the main thread. */
+export async function appendRecordToAsync(fd: number, path: string, record: object): Promise<Appended> {
   try {
     const { bytes, hash, at, repaired } = prepareAppend(fd, path, record);
     try {
@@ -94,21 +117,11 @@ export async function appendRecordAsync(path: string, record: object): Promise<A
     return { hash, repaired };
   } catch (err) {
     throw writeFailure(err, path);
-  } finally {
-    closeSync(fd);
   }
 }
 
 /** Read and write, created when missing (never truncated: an existing journal is appended to). */
 const JOURNAL_FLAGS = constants.O_RDWR | constants.O_CREAT;
-
-function openJournal(path: string): number {
-  try {
-    return openSync(path, JOURNAL_FLAGS, 0o644);
-  } catch (err) {
-    throw writeFailure(err, path);
-  }
-}
 
 /** The line to append and where: after the last complete line, a torn one cut off first (said in `repaired`). */
 function prepareAppend(fd: number, path: string, record: object): { bytes: Buffer; hash: string; at: number; repaired: string | null } {

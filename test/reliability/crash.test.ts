@@ -71,6 +71,27 @@ describe('a check killed at each step of its commit', () => {
     expect(existsSync(world.path('.rollgate/custom-command/rollout.json.next'))).toBe(false);
   });
 
+  // The first check creates the journal before it stages the state (so one directory fsync
+  // makes both names durable): a crash in between leaves an empty journal, which is no record.
+  it.each([
+    ['after-stage', 1],
+    ['mid-journal', 1],
+    ['after-journal', 2],
+  ])('the first check killed at %s: the next check is check %i, and the store verifies', (fault, checkAfter) => {
+    const world = new World();
+    healthy(world, T0);
+    expect(evaluate(world, T0, { ROLLGATE_FAULT: fault }).code).toBe(null);
+    expect(existsSync(world.path('.rollgate/custom-command/decisions.jsonl'))).toBe(true);
+    healthy(world, T0 + 5 * MIN);
+    const next = evaluate(world, T0 + 5 * MIN);
+    expect(next.code).toBe(0);
+    expect((JSON.parse(next.stdout) as { check: number }).check).toBe(checkAfter);
+    expect(journalChecks(world)).toEqual(Array.from({ length: checkAfter }, (_, i) => i + 1));
+    const v = verify(world);
+    expect(v.code).toBe(0);
+    expect(JSON.parse(v.stdout).verification).toMatchObject({ ok: true, state: { ok: true } });
+  });
+
   it('journal --verify right after a crash between journal and state accounts for the interrupted commit', () => {
     const world = new World();
     healthy(world, T0);
