@@ -102,13 +102,14 @@ function contend(path: string, nowMs: number): string | null {
   return holder && takeOver(path, holder) ? stale : null;
 }
 
-/** undefined: no lock file; null: unreadable (being written, or garbage). */
+/** undefined: no lock file; null: unreadable (being written, garbage, or not a file). */
 function readHolder(path: string): Holder | null | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
+  } catch (err) {
+    // Only a missing file is no lock: a directory in its place, say, is a lock nobody can take.
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null;
   }
   try {
     const h = JSON.parse(text) as Holder;

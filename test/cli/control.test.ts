@@ -1,5 +1,5 @@
 /** `rollgate control`: pause, resume, abort, promote, retry, on real files with the real CLI. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +89,20 @@ describe('rollgate control', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ decision: 'wait', status: 'progressing', phase: { name: 'canary-1' } });
     healthy(w, T0 + 2 * HOUR + 30 * MIN);
     expect(w.evaluate(SPEC, T0 + 2 * HOUR + 30 * MIN).record.decision).toBe('promote');
+  });
+
+  it('an audit log that is a directory: exit 73 with a sentence; once it is moved aside, the next check restores the line', () => {
+    const w = started();
+    mkdirSync(w.path('.rollgate/custom-command/actions-audit.jsonl'));
+    const p = control(w, T0 + MIN, 'pause', '--reason', 'db migration', '--actor', 'alice');
+    expect(p.code).toBe(73);
+    expect(p.stderr).toMatch(/cannot write .*actions-audit\.jsonl: it is a directory, where rollgate keeps a file; move it aside/);
+    expect(p.stderr).not.toMatch(/internal error|\n\s+at /);
+    rmSync(w.path('.rollgate/custom-command/actions-audit.jsonl'), { recursive: true });
+    healthy(w, T0 + 5 * MIN);
+    const next = w.evaluate(SPEC, T0 + 5 * MIN);
+    expect(next.record.notes.join(' ')).toMatch(/restored the audit line of check 2 \(pause by alice\)/);
+    expect(audit(w)).toEqual([expect.objectContaining({ action: 'pause', actor: 'alice' })]);
   });
 
   it('an action that makes no sense exits 64 with why, and changes nothing', () => {

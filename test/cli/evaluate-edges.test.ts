@@ -1,6 +1,6 @@
 /** evaluate at its edges: hooks, the lock under concurrency, store failures, formats, usage. */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -182,6 +182,24 @@ describe('the lock and the store', () => {
     chmodSync(w.path('.rollgate/custom-command'), 0o755);
     expect(r.code).toBe(73);
     expect(readFileSync(w.path('.rollgate/custom-command/rollout.json'), 'utf8')).toBe(before);
+  });
+
+  // A folder where the store keeps a file: a sentence naming it and an exit code that says
+  // what to do, never an internal error (70), and nothing left staged.
+  it.each([
+    ['decisions.jsonl', 73, /cannot write .*decisions\.jsonl: it is a directory/],
+    ['rollout.json.next', 73, /cannot write .*rollout\.json\.next: it is a directory/],
+    ['lock', 75, /its lock file \(.*lock\) is unreadable; if no check is running, remove it/],
+    ['rollout.json', 65, /rollout\.json is not valid JSON/],
+  ])('%s is a directory: exit %i with a sentence', (name, code, message) => {
+    const w = new World();
+    healthy(w, T0);
+    mkdirSync(w.path(`.rollgate/custom-command/${name}`), { recursive: true });
+    const r = rollgate(['evaluate', join(ROOT, 'specs/custom-command.yaml'), '--root', w.root, '--now', String(T0)]);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(readdirSync(w.path('.rollgate/custom-command'))).toEqual([name]); // nothing staged, no temp file, no lock left
   });
 
   it('a corrupt rollout.json is an error (65), never a fresh start', () => {

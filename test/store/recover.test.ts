@@ -50,7 +50,7 @@ describe('commit', () => {
     store.ensure();
     store.save(stateAfter(1));
     mkdirSync(store.journalPath);
-    expect(() => store.commit(stateAfter(2), recordOf(2))).toThrow(/EISDIR/);
+    expect(() => store.commit(stateAfter(2), recordOf(2))).toThrow(/cannot write .*decisions\.jsonl: it is a directory, where rollgate keeps a file/);
     expect(store.load()?.checks).toBe(1);
     expect(existsSync(store.stagedPath)).toBe(false);
   });
@@ -86,7 +86,7 @@ describe('commitAsync (the file store\'s commit: run --once has several in fligh
     store.ensure();
     store.save(stateAfter(1));
     mkdirSync(store.journalPath);
-    await expect(store.commitAsync(stateAfter(2), recordOf(2))).rejects.toThrow(/EISDIR/);
+    await expect(store.commitAsync(stateAfter(2), recordOf(2))).rejects.toThrow(/cannot write .*decisions\.jsonl: it is a directory, where rollgate keeps a file/);
     expect(store.load()?.checks).toBe(1);
     expect(existsSync(store.stagedPath)).toBe(false);
   });
