@@ -76,7 +76,9 @@ function random(seed: number): () => number {
   };
 }
 
-const INSERTS = [' ', '  ', ':', ': ', '-', '- ', '#', ' #', '"', "'", '{', '}', '[', ']', ',', '\n', '&a ', '*a', '!', '|', '>', '?', '~', '0', '1.5', 'true', 'null', '0x1F', '.inf', '\\', 'a'];
+const INSERTS = [' ', '  ', ':', ': ', '-', '- ', '#', ' #', '"', "'", '{', '}', '[', ']', ',', '\n', '&a ', '*a', '!', '|', '>', '?', '~', '0', '1.5', 'true', 'null', '0x1F', '.inf', '\\', 'a',
+  // Beyond ASCII: letters and signs the subset reads, and what it leaves to the library (spaces JavaScript trims, NEL, separators, a BOM, C1, a lone surrogate).
+  '→', 'é', '§', '😀', '中文', '\u200b', '\u00a0', '\u3000', '\u2000', '\u0085', '\u2028', '\u2029', '\ufeff', '\u0090', '\ud800', '\udc00', '\ufffe', '\u202e'];
 
 function mutate(text: string, rnd: () => number): string {
   const lines = text.split('\n');
@@ -104,6 +106,14 @@ describe('the YAML subset reader', () => {
     expect(agree(wideSpec(20, 24) as string)).toBe(true);
   });
 
+  it('reads the repository\'s specs, whose comments say → and §, and agrees with the library on them', () => {
+    for (const name of ['custom-command', 'dashboard', 'release']) {
+      const text = readFileSync(join(ROOT, 'specs', `${name}.yaml`), 'utf8');
+      expect(/[^\x00-\x7f]/.test(text), name).toBe(true);
+      expect(agree(text), name).toBe(true);
+    }
+  });
+
   it('agrees with the library on every YAML file of the repository it reads', () => {
     let taken = 0;
     for (const text of corpus) if (agree(text)) taken++;
@@ -119,8 +129,8 @@ describe('the YAML subset reader', () => {
   });
 
   it('agrees with the library on values the library writes', () => {
-    const key = fc.oneof(fc.constantFrom('a', 'b c', 'on', 'true', '1', '-x', 'k:v', "it's", '__proto__', '<<'), fc.string({ maxLength: 6 }));
-    const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom('15m', '0o17', '0x1f', '1e3', '.5', '+1', '-0', 'null', 'True', '~', 'a #b', 'a: b', 'x#y'));
+    const key = fc.oneof(fc.constantFrom('a', 'b c', 'on', 'true', '1', '-x', 'k:v', "it's", '__proto__', '<<', 'é', '→ x'), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 }));
+    const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 6 }), fc.constantFrom('5% → 25%', 'x\u00a0', '\u3000y', 'a\u2028b', '§ 4', '😀'), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom('15m', '0o17', '0x1f', '1e3', '.5', '+1', '-0', 'null', 'True', '~', 'a #b', 'a: b', 'x#y'));
     const value = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(key, tie('node'), { maxKeys: 3 })),
     })).node;
@@ -132,7 +142,9 @@ describe('the YAML subset reader', () => {
   });
 
   it('leaves to the library what the subset does not cover', () => {
-    for (const text of ['a: &x 1\nb: *x\n', 'a: |\n  text\n', 'a:\n', '--- \na: 1\n', 'a: 1\n\tb: 2\n', 'a: "\\n"\n', 'a: {\n  b: 1 }\n', 'a: b\n  c\n', 'a: 1\na: 2\n', '<<: {a: 1}\n', 'a: b: c\n', '- a\n']) {
+    for (const text of ['a: &x 1\nb: *x\n', 'a: |\n  text\n', 'a:\n', '--- \na: 1\n', 'a: 1\n\tb: 2\n', 'a: "\\n"\n', 'a: {\n  b: 1 }\n', 'a: b\n  c\n', 'a: 1\na: 2\n', '<<: {a: 1}\n', 'a: b: c\n', '- a\n',
+      // Characters JavaScript's trim takes for a space, which YAML keeps in a scalar: the library's.
+      'a: x\u2029\n', 'a: x\u2028\n', 'a: x\u00a0\n', 'a: x\u3000\n', 'a: [x\u2028, y]\n', 'k\u2028: 1\n', 'a: x\ufeff\n', 'a: x\u0085\n']) {
       const subset = parseYamlSubset(text);
       if (subset) agree(text); // the top-level sequence is read, and must agree
       else expect(subset).toBeNull();
