@@ -49,8 +49,8 @@ const MAX_KEY = 512;
  * trim takes for a space (NBSP, U+2000–U+200A, the line and paragraph separators, the BOM…): YAML
  * keeps them in a scalar, and this reader trims with trimEnd. Any other character (é, §, →, an
  * emoji) is content here as in YAML, and positions count UTF-16 units in both readers. Specs
- * often say `5% → 25%` in a comment, and such a file went to the library whole: a third of a
- * small evaluate's time.
+ * often say `5% → 25%` in a comment, and such a file went to the library whole: about 25 ms of
+ * a 115 ms `validate`.
  */
 const OUTSIDE = /[^\n\x20-\x7e\u{a1}-\u{167f}\u{1681}-\u{1fff}\u{200b}-\u{2027}\u{202a}-\u{202e}\u{2030}-\u{205e}\u{2060}-\u{2fff}\u{3001}-\u{d7ff}\u{e000}-\u{fefe}\u{ff00}-\u{fffd}\u{10000}-\u{10ffff}]/u;
 
