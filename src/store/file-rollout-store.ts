@@ -8,7 +8,7 @@ import { appendAudit, auditLineOf, hasAuditLine, readAuditLines } from './audit.
 import { faultPoint } from './fault.js';
 import { makeDirs } from './make-dirs.js';
 import { removeDeadLockFiles } from './lock.js';
-import { appendRecordTo, appendRecordToAsync, lastJournalRecord, openJournal, openJournalAsync, type Appended } from './journal.js';
+import { appendRecordToAsync, lastJournalRecord, openJournalAsync, type Appended } from './journal.js';
 import { StoreError, writeFailure } from './store-error.js';
 import { instantProblem } from '../time/instant.js';
 
@@ -23,7 +23,7 @@ export class RolloutFolder {
   }
 
   get statePath() { return join(this.dir, 'rollout.json'); }
-  /** The next state, written before its record is journaled (see commit()). */
+  /** The next state, written before its record is journaled (see commitAsync()). */
   get stagedPath() { return join(this.dir, STAGED_FILE); }
   get journalPath() { return join(this.dir, JOURNAL_FILE); }
   get auditPath() { return join(this.dir, 'actions-audit.jsonl'); }
@@ -89,31 +89,9 @@ export class RolloutFolder {
    * and a new journal durable. The final rename needs none: until it reaches the disk, a power
    * cut leaves the journaled record and its staged state on disk, which is the state of a crash
    * after the journal write, and recover() finishes that commit.
-   */
-  commit(next: RolloutState, record: object): Appended {
-    const journal = openJournal(this.journalPath);
-    let appended: Appended;
-    try {
-      writeFileAtomic(this.stagedPath, JSON.stringify(next, null, 2) + '\n');
-      faultPoint('after-stage');
-      try {
-        appended = appendRecordTo(journal, this.journalPath, record);
-      } catch (err) {
-        // Not journaled, so not applied: the staged state goes (recover() would discard it too).
-        rmSync(this.stagedPath, { force: true });
-        throw err;
-      }
-    } finally {
-      closeSync(journal);
-    }
-    faultPoint('after-journal');
-    this.putStagedInPlace();
-    return appended;
-  }
-
-  /**
-   * commit(), the same steps in the same order, with the disk waits (the creates and the three
-   * fsyncs) on the thread pool: commits of several rollouts then wait on the disk together.
+   *
+   * The disk waits (the creates and the three fsyncs) are on the thread pool: commits of several
+   * rollouts (`run --once`) then wait on the disk together.
    */
   async commitAsync(next: RolloutState, record: object): Promise<Appended> {
     const journal = await openJournalAsync(this.journalPath);
@@ -124,6 +102,7 @@ export class RolloutFolder {
       try {
         appended = await appendRecordToAsync(journal, this.journalPath, record);
       } catch (err) {
+        // Not journaled, so not applied: the staged state goes (recover() would discard it too).
         rmSync(this.stagedPath, { force: true });
         throw err;
       }
@@ -131,16 +110,12 @@ export class RolloutFolder {
       closeSync(journal);
     }
     faultPoint('after-journal');
-    this.putStagedInPlace();
-    return appended;
-  }
-
-  private putStagedInPlace(): void {
     try {
       renameSync(this.stagedPath, this.statePath);
     } catch (err) {
       throw writeFailure(err, this.statePath);
     }
+    return appended;
   }
 
   /**

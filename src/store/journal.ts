@@ -4,7 +4,7 @@
  * reordered or removed record is detected.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { instantProblem } from '../time/instant.js';
 import { recordJsonBytes } from './record-json.js';
 import { fsyncAsync, openAsync } from './async-fs.js';
@@ -54,30 +54,11 @@ export interface Appended {
   repaired: string | null;
 }
 
-/** Appends one record; a torn last line left by a crash is removed first, and said. */
-export function appendRecord(path: string, record: object): Appended {
-  const fd = openJournal(path);
-  try {
-    return appendRecordTo(fd, path, record);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
- * Opens the journal for appending, creating it on the first check. A commit opens it before
- * it stages the state, so that the staging's directory fsync also makes a new journal's name
- * durable (file-rollout-store.ts).
+ * Opens the journal for appending, creating it on the first check, with the open (which may then
+ * wait on the disk) off the main thread. A commit opens it before it stages the state, so that
+ * the staging's directory fsync also makes a new journal's name durable (file-rollout-store.ts).
  */
-export function openJournal(path: string): number {
-  try {
-    return openSync(path, JOURNAL_FLAGS, 0o644);
-  } catch (err) {
-    throw writeFailure(err, path);
-  }
-}
-
-/** openJournal with the open (which may create the file, and then wait on the disk) off the main thread. */
 export async function openJournalAsync(path: string): Promise<number> {
   try {
     return await openAsync(path, JOURNAL_FLAGS, 0o644);
@@ -86,24 +67,10 @@ export async function openJournalAsync(path: string): Promise<number> {
   }
 }
 
-/** appendRecord on a journal opened by openJournal (the caller closes it). */
-export function appendRecordTo(fd: number, path: string, record: object): Appended {
-  try {
-    const { bytes, hash, at, repaired } = prepareAppend(fd, path, record);
-    try {
-      writeAll(fd, bytes, at);
-      fsyncSync(fd);
-    } catch (err) {
-      undoAppend(fd, at);
-      throw err;
-    }
-    return { hash, repaired };
-  } catch (err) {
-    throw writeFailure(err, path);
-  }
-}
-
-/** appendRecordTo with its disk wait (the fsync) off the main thread. */
+/**
+ * Appends one record to a journal opened by openJournalAsync (the caller closes it), its fsync
+ * off the main thread; a torn last line left by a crash is removed first, and said.
+ */
 export async function appendRecordToAsync(fd: number, path: string, record: object): Promise<Appended> {
   try {
     const { bytes, hash, at, repaired } = prepareAppend(fd, path, record);

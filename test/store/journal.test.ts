@@ -5,24 +5,25 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendRecord, chainedBytes, chainedLine, GENESIS, lastJournalRecord, recordHash, verifyJournal } from '../../src/store/journal.js';
+import { chainedBytes, chainedLine, GENESIS, lastJournalRecord, recordHash, verifyJournal } from '../../src/store/journal.js';
+import { appendRecord } from '../helpers/journal.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const T0 = Date.parse('2026-02-16T09:00:00Z');
 const record = (check: number, decision = 'wait') => ({ schema_version: 1, rollout: 'web', check, evaluated_unix_ms: T0 + check * 60_000, decision, reasons: [`check ${check}`] });
 
 /** A journal of `n` records, checks 1..n. */
-function journal(n: number): string {
+async function journal(n: number): Promise<string> {
   const path = join(tempDir('journal'), 'decisions.jsonl');
-  for (let i = 1; i <= n; i++) appendRecord(path, record(i));
+  for (let i = 1; i <= n; i++) await appendRecord(path, record(i));
   return path;
 }
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
 const rewrite = (path: string, ls: string[]) => writeFileSync(path, ls.map((l) => l + '\n').join(''));
 
 describe('appending', () => {
-  it('writes one JSON line per record, each chained to the one before from the genesis hash', () => {
-    const path = journal(3);
+  it('writes one JSON line per record, each chained to the one before from the genesis hash', async () => {
+    const path = await journal(3);
     const written = lines(path).map((l) => JSON.parse(l) as { check: number; prev_hash: string; hash: string; decision: string });
     expect(written.map((r) => r.check)).toEqual([1, 2, 3]);
     expect(written[0]!.prev_hash).toBe(GENESIS);
@@ -34,10 +35,10 @@ describe('appending', () => {
     expect(lastJournalRecord(path)?.check).toBe(3);
   });
 
-  it('returns the hash it wrote, and verification accepts the whole chain', () => {
+  it('returns the hash it wrote, and verification accepts the whole chain', async () => {
     const path = join(tempDir('journal'), 'decisions.jsonl');
-    const a = appendRecord(path, record(1));
-    const b = appendRecord(path, record(2));
+    const a = await appendRecord(path, record(1));
+    const b = await appendRecord(path, record(2));
     expect(a.repaired).toBeNull();
     const v = verifyJournal(path);
     expect(v).toMatchObject({ ok: true, broken: null, badInstant: null });
@@ -73,8 +74,8 @@ describe('appending', () => {
 });
 
 describe('verification finds the first broken line', () => {
-  it('an edited record (its hash no longer matches)', () => {
-    const path = journal(3);
+  it('an edited record (its hash no longer matches)', async () => {
+    const path = await journal(3);
     const ls = lines(path);
     ls[1] = ls[1]!.replace('"decision":"wait"', '"decision":"promote"');
     rewrite(path, ls);
@@ -84,8 +85,8 @@ describe('verification finds the first broken line', () => {
     expect(v.entries.map((e) => e.record.check)).toEqual([1]); // what is still trustworthy
   });
 
-  it('an edited record whose own hash was recomputed: the link of the next record breaks', () => {
-    const path = journal(3);
+  it('an edited record whose own hash was recomputed: the link of the next record breaks', async () => {
+    const path = await journal(3);
     const ls = lines(path);
     const { hash: _hash, prev_hash: prev, ...body } = JSON.parse(ls[1]!) as Record<string, unknown>;
     const forged = { ...body, decision: 'promote' };
@@ -94,28 +95,28 @@ describe('verification finds the first broken line', () => {
     expect(verifyJournal(path).broken).toEqual({ line: 3, problem: 'prev_hash does not match the hash of the record before it' });
   });
 
-  it('a removed record (the check numbers skip)', () => {
-    const path = journal(3);
+  it('a removed record (the check numbers skip)', async () => {
+    const path = await journal(3);
     const ls = lines(path);
     rewrite(path, [ls[0]!, ls[2]!]);
     expect(verifyJournal(path).broken).toEqual({ line: 2, problem: 'check 3 follows check 1 (a check applied twice, or one missing)' });
   });
 
-  it('a removed first record (the chain does not start at the genesis hash)', () => {
-    const path = journal(2);
+  it('a removed first record (the chain does not start at the genesis hash)', async () => {
+    const path = await journal(2);
     rewrite(path, lines(path).slice(1));
     expect(verifyJournal(path).broken).toEqual({ line: 1, problem: 'prev_hash does not match the hash of the record before it' });
   });
 
-  it('swapped records', () => {
-    const path = journal(3);
+  it('swapped records', async () => {
+    const path = await journal(3);
     const ls = lines(path);
     rewrite(path, [ls[0]!, ls[2]!, ls[1]!]);
     expect(verifyJournal(path)).toMatchObject({ ok: false, broken: { line: 2 } });
   });
 
-  it('a torn last line (a crash mid-append) and a garbled line in the middle', () => {
-    const path = journal(2);
+  it('a torn last line (a crash mid-append) and a garbled line in the middle', async () => {
+    const path = await journal(2);
     appendFileSync(path, '{"schema_version":1,"check":3,"dec');
     expect(verifyJournal(path).broken).toEqual({ line: 3, problem: 'a torn last line (a crash mid-append)' });
     const ls = lines(path);
@@ -123,10 +124,10 @@ describe('verification finds the first broken line', () => {
     expect(verifyJournal(path).broken).toEqual({ line: 2, problem: 'a line that is not JSON' });
   });
 
-  it('a record with an instant out of range: the chain holds, the bad instant is named', () => {
+  it('a record with an instant out of range: the chain holds, the bad instant is named', async () => {
     const path = join(tempDir('journal'), 'decisions.jsonl');
-    appendRecord(path, record(1));
-    appendRecord(path, { ...record(2), evaluated_unix_ms: 1e20 });
+    await appendRecord(path, record(1));
+    await appendRecord(path, { ...record(2), evaluated_unix_ms: 1e20 });
     const v = verifyJournal(path);
     expect(v.ok).toBe(true);
     expect(v.badInstant).toMatchObject({ line: 2, check: 2 });
@@ -135,12 +136,12 @@ describe('verification finds the first broken line', () => {
 });
 
 describe('a torn last line is cut off by the next append, and said', () => {
-  it('the chain continues from the last whole record', () => {
-    const path = journal(2);
+  it('the chain continues from the last whole record', async () => {
+    const path = await journal(2);
     const before = readFileSync(path, 'utf8');
     appendFileSync(path, '{"schema_version":1,"check":3,"decis');
     expect(lastJournalRecord(path)?.check).toBe(2); // a torn line is not a record
-    const a = appendRecord(path, record(3));
+    const a = await appendRecord(path, record(3));
     expect(a.repaired).toMatch(/^cut off a torn last line of .*decisions\.jsonl \(\d+ bytes, a crash mid-append; that check was never applied\)$/);
     expect(readFileSync(path, 'utf8').startsWith(before)).toBe(true);
     const v = verifyJournal(path);

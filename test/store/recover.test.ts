@@ -1,5 +1,5 @@
 /**
- * A rollout's files in process, on real folders: commit() stages, journals, then renames; after
+ * A rollout's files in process, on real folders: commitAsync() stages, journals, then renames; after
  * a crash between those steps, recover() rolls a journaled state forward and discards one that
  * never made it into the journal, so a check is applied once or not at all.
  */
@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RolloutState } from '../../src/engine/state.js';
 import { readAuditLines } from '../../src/store/audit.js';
-import { appendRecord, verifyJournal } from '../../src/store/journal.js';
+import { verifyJournal } from '../../src/store/journal.js';
 import { RolloutFolder } from '../../src/store/file-rollout-store.js';
 import { StoreError } from '../../src/store/store-error.js';
+import { appendRecord } from '../helpers/journal.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const T0 = Date.parse('2026-02-16T09:00:00Z');
@@ -25,46 +26,24 @@ const stateAfter = (checks: number): RolloutState => ({
 const recordOf = (checks: number, extra: object = {}) => ({ schema_version: 1, rollout: 'web', check: checks, evaluated_unix_ms: T0 + checks * 60_000, decision: 'wait', status: 'progressing', ...extra });
 
 /** A store with `n` checks applied the normal way. */
-function storeWith(n: number): RolloutFolder {
+async function storeWith(n: number): Promise<RolloutFolder> {
   const store = new RolloutFolder(tempDir('store'), 'web');
   store.ensure();
-  for (let i = 1; i <= n; i++) store.commit(stateAfter(i), recordOf(i));
+  for (let i = 1; i <= n; i++) await store.commitAsync(stateAfter(i), recordOf(i));
   return store;
 }
 const stage = (store: RolloutFolder, state: RolloutState) => writeFileSync(store.stagedPath, JSON.stringify(state));
 
-describe('commit', () => {
-  it('saves the state and journals its record, leaving nothing staged', () => {
-    const store = storeWith(2);
+describe('commit (commitAsync: run --once has several in flight)', () => {
+  it('saves the state and journals its record, leaving nothing staged', async () => {
+    const store = await storeWith(2);
     expect(store.load()?.checks).toBe(2);
     expect(existsSync(store.stagedPath)).toBe(false);
     const v = verifyJournal(store.journalPath);
     expect(v.ok).toBe(true);
     expect(v.entries.map((e) => e.record.check)).toEqual([1, 2]);
+    expect(readdirSync(store.dir).sort()).toEqual(['decisions.jsonl', 'rollout.json']);
     expect(store.recover()).toBeNull(); // nothing was interrupted
-  });
-
-  it('a record that cannot be journaled is not applied: the state stays, nothing is staged', () => {
-    // A journal that cannot be written: a directory in its place.
-    const store = new RolloutFolder(tempDir('store'), 'web');
-    store.ensure();
-    store.save(stateAfter(1));
-    mkdirSync(store.journalPath);
-    expect(() => store.commit(stateAfter(2), recordOf(2))).toThrow(/cannot write .*decisions\.jsonl: it is a directory, where rollgate keeps a file/);
-    expect(store.load()?.checks).toBe(1);
-    expect(existsSync(store.stagedPath)).toBe(false);
-  });
-});
-
-describe('commitAsync (the file store\'s commit: run --once has several in flight)', () => {
-  it('leaves the same files as commit(), byte for byte', async () => {
-    const sync = storeWith(3);
-    const async = new RolloutFolder(tempDir('store'), 'web');
-    await async.ensureAsync();
-    for (let i = 1; i <= 3; i++) expect((await async.commitAsync(stateAfter(i), recordOf(i))).repaired).toBeNull();
-    expect(readdirSync(async.dir).sort()).toEqual(readdirSync(sync.dir).sort());
-    for (const path of ['journalPath', 'statePath'] as const) expect(readFileSync(async[path], 'utf8')).toBe(readFileSync(sync[path], 'utf8'));
-    expect(async.recover()).toBeNull();
   });
 
   it('commits of several rollouts at once each land whole in their own folder', async () => {
@@ -82,6 +61,7 @@ describe('commitAsync (the file store\'s commit: run --once has several in fligh
   });
 
   it('a record that cannot be journaled is not applied: the state stays, nothing is staged', async () => {
+    // A journal that cannot be written: a directory in its place.
     const store = new RolloutFolder(tempDir('store'), 'web');
     store.ensure();
     store.save(stateAfter(1));
@@ -91,8 +71,8 @@ describe('commitAsync (the file store\'s commit: run --once has several in fligh
     expect(existsSync(store.stagedPath)).toBe(false);
   });
 
-  it('cuts a torn last line off first and says so, as commit() does', async () => {
-    const store = storeWith(1);
+  it('cuts a torn last line off first and says so', async () => {
+    const store = await storeWith(1);
     writeFileSync(store.journalPath, readFileSync(store.journalPath, 'utf8') + '{"schema_version":1,"chec');
     const { repaired } = await store.commitAsync(stateAfter(2), recordOf(2));
     expect(repaired).toMatch(/^cut off a torn last line of .*decisions\.jsonl \(25 bytes, a crash mid-append; that check was never applied\)$/);
@@ -111,10 +91,10 @@ describe('commitAsync (the file store\'s commit: run --once has several in fligh
 });
 
 describe('recover after a crash', () => {
-  it('rolls a staged state forward when its record was journaled (crash after the journal append)', () => {
-    const store = storeWith(1);
+  it('rolls a staged state forward when its record was journaled (crash after the journal append)', async () => {
+    const store = await storeWith(1);
     stage(store, stateAfter(2));
-    appendRecord(store.journalPath, recordOf(2));
+    await appendRecord(store.journalPath, recordOf(2));
     expect(store.interruptedJournaledCheck()).toBe(2);
     expect(store.effectiveState()?.checks).toBe(2); // what status shows before anything is changed
     expect(store.load()?.checks).toBe(1);
@@ -124,8 +104,8 @@ describe('recover after a crash', () => {
     expect(store.recover()).toBeNull(); // done once
   });
 
-  it('discards a staged state whose record never reached the journal (crash before the append)', () => {
-    const store = storeWith(1);
+  it('discards a staged state whose record never reached the journal (crash before the append)', async () => {
+    const store = await storeWith(1);
     stage(store, stateAfter(2));
     expect(store.interruptedJournaledCheck()).toBeNull();
     expect(store.effectiveState()?.checks).toBe(1);
@@ -135,41 +115,41 @@ describe('recover after a crash', () => {
     expect(verifyJournal(store.journalPath).entries).toHaveLength(1);
   });
 
-  it('discards a staged state that is already applied (crash after the rename of a previous commit left a copy)', () => {
-    const store = storeWith(2);
+  it('discards a staged state that is already applied (crash after the rename of a previous commit left a copy)', async () => {
+    const store = await storeWith(2);
     stage(store, stateAfter(2));
     expect(store.recover()).toMatch(/^discarded check 2/);
     expect(store.load()?.checks).toBe(2);
   });
 
-  it('discards an unreadable staged file (a crash while staging)', () => {
-    const store = storeWith(1);
+  it('discards an unreadable staged file (a crash while staging)', async () => {
+    const store = await storeWith(1);
     writeFileSync(store.stagedPath, '{"schema_version":1,"che');
     expect(store.recover()).toBe('discarded an unreadable staged state left by a crash');
     expect(store.load()?.checks).toBe(1);
   });
 
-  it('on the first check of a rollout (no rollout.json yet) a journaled staged state becomes the state', () => {
+  it('on the first check of a rollout (no rollout.json yet) a journaled staged state becomes the state', async () => {
     const store = new RolloutFolder(tempDir('store'), 'web');
     store.ensure();
     stage(store, stateAfter(1));
-    appendRecord(store.journalPath, recordOf(1));
+    await appendRecord(store.journalPath, recordOf(1));
     expect(store.load()).toBeNull();
     expect(store.recover()).toMatch(/^completed check 1/);
     expect(store.load()?.checks).toBe(1);
   });
 
-  it('restores the audit line of a journaled manual action that a crash lost', () => {
-    const store = storeWith(1);
-    store.commit(stateAfter(2), recordOf(2, { status: 'paused', override: { action: 'pause', actor: 'ann', reason: 'INC-7' } }));
+  it('restores the audit line of a journaled manual action that a crash lost', async () => {
+    const store = await storeWith(1);
+    await store.commitAsync(stateAfter(2), recordOf(2, { status: 'paused', override: { action: 'pause', actor: 'ann', reason: 'INC-7' } }));
     expect(readAuditLines(store.auditPath)).toEqual([]);
     expect(store.recover()).toBe('restored the audit line of check 2 (pause by ann), which a crash lost after the action was journaled');
     expect(readAuditLines(store.auditPath)).toEqual([expect.objectContaining({ action: 'pause', actor: 'ann', reason: 'INC-7', control_mode: 'paused', rollout: 'web', timestamp_unix_ms: T0 + 2 * 60_000 })]);
     expect(store.recover()).toBeNull(); // not appended twice
   });
 
-  it('sweeps the temp files of writers that were killed, and keeps the real files', () => {
-    const store = storeWith(1);
+  it('sweeps the temp files of writers that were killed, and keeps the real files', async () => {
+    const store = await storeWith(1);
     writeFileSync(`${store.statePath}.tmp-999999-abc123`, '{');
     writeFileSync(`${store.lockPath}.stale-999999-x1`, '{}'); // a dead process's set-aside lock
     store.recover();
@@ -178,8 +158,8 @@ describe('recover after a crash', () => {
 });
 
 describe('load', () => {
-  it('a corrupt rollout.json is an error (exit 65), never a fresh start', () => {
-    const store = storeWith(1);
+  it('a corrupt rollout.json is an error (exit 65), never a fresh start', async () => {
+    const store = await storeWith(1);
     writeFileSync(store.statePath, '{"checks": 1');
     const err = (() => { try { store.load(); } catch (e) { return e; } })() as StoreError;
     expect(err).toBeInstanceOf(StoreError);
