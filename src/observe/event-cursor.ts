@@ -13,7 +13,7 @@
  * Files are opened with openUntrustedBig: a FIFO, a directory or a device in place of a log never
  * blocks or throws; it is an unreadable log.
  */
-import { readdirSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLogFd } from './log-reader.js';
 import { mayCarryReasonCodes } from './cycle-line.js';
@@ -22,6 +22,7 @@ import { closeUntrusted, describeOpenError, openUntrustedBig } from './untrusted
 import type { EventCursor, FilePosition } from '../engine/observations.js';
 import { EVENTS_LOG } from '../tau/files.js';
 import { fileIn } from './paths.js';
+import { DirListing } from './dir-listing.js';
 
 /** The producer keeps 5 files in all; look a little further in case a producer keeps more. */
 const MAX_ROTATED = 9;
@@ -87,10 +88,10 @@ export function rotatedFiles(dir: string): string[] {
   return rotatedNames(dir).ks.map((k) => rotatedPath(dir, k));
 }
 
-function rotatedNames(dir: string): { ks: number[]; error: string | null } {
-  let names: Set<string>;
+function rotatedNames(dir: string, listing = new DirListing(dir)): { ks: number[]; error: string | null } {
+  let names: Map<string, boolean>;
   try {
-    names = new Set(readdirSync(dir)); // one directory read instead of a stat per possible file
+    names = listing.entries(); // one directory read instead of a stat per possible file
   } catch (err) {
     const d = describeOpenError('the state directory', err);
     return { ks: [], error: d.missing ? null : `the rotated log files cannot be listed: ${d.reason}` };
@@ -100,14 +101,15 @@ function rotatedNames(dir: string): { ks: number[]; error: string | null } {
   return { ks, error: null };
 }
 
-export function advanceCursor(dir: string, previous: EventCursor | null): CursorAdvance {
+/** `listing`: the directory's entries, shared with the other readers of the surface (dir-listing.ts). */
+export function advanceCursor(dir: string, previous: EventCursor | null, listing = new DirListing(dir)): CursorAdvance {
   const live = openLog(fileIn(dir, EVENTS_LOG), EVENTS_LOG);
   const opened: Found[] = [live];
   let rotated: RotatedList | null = null;
   // Rotated files matter only when the live file is not the one the cursor was in.
   const openRotated = (): RotatedList => {
     if (rotated) return rotated;
-    const { ks, error } = rotatedNames(dir);
+    const { ks, error } = rotatedNames(dir, listing);
     const entries: RotatedEntry[] = [];
     for (const k of ks) {
       const found = openLog(rotatedPath(dir, k), `${EVENTS_LOG}.${k}`);
@@ -142,6 +144,7 @@ function advance(previous: EventCursor, live: Found, openRotated: () => RotatedL
   let unsettled: string | null = null;
   const consume = (file: OpenFile, from: number, final: boolean, known?: FilePosition) => {
     const suspectBefore = read.suspect;
+    if (from === 0 && file.size <= AHEAD_BYTES && file.size > 0 && (ahead === null || ahead.file !== file)) prefetchWhole(file);
     const r = readLogFd(file.fd, from, final, read, file.size, file.name, ahead !== null && ahead.file === file ? ahead : undefined);
     if (read.suspect > suspectBefore) lastSuspect = read.doubt;
     bytesRead += r.bytesRead;
@@ -334,9 +337,6 @@ function fingerprint(f: OpenFile, offset: number, known?: FilePosition): FilePos
 
 function tailOf(f: OpenFile, offset: number): string {
   const n = Math.min(offset, TAIL_BYTES);
-  if (ahead !== null && ahead.file === f && offset - n >= ahead.start && offset <= ahead.start + ahead.length) {
-    return ahead.buf.toString('hex', offset - n - ahead.start, offset - ahead.start);
-  }
   return bytesHex(f, offset - n, n);
 }
 
@@ -349,6 +349,16 @@ const AHEAD_BYTES = 16 * 1024;
  * second read, and readLogFd takes the lines it counts from it instead of reading them again.
  */
 let ahead: { file: OpenFile; start: number; buf: Buffer; length: number } | null = null;
+
+/**
+ * A small file read from its start (a first check, a new file after a rotation), in one read:
+ * its lines, its head and the tail at the read's end then come from these bytes (two reads fewer).
+ */
+function prefetchWhole(f: OpenFile): void {
+  const buf = Buffer.allocUnsafe(f.size);
+  const got = readSync(f.fd, buf, 0, f.size, 0);
+  ahead = { file: f, start: 0, buf, length: got };
+}
 
 /** tailOf(f, offset), reading on to the file's end in the same read when little was appended. */
 function tailThenAhead(f: OpenFile, offset: number): string {
@@ -364,6 +374,9 @@ function tailThenAhead(f: OpenFile, offset: number): string {
 function bytesHex(f: OpenFile, from: number, length: number): string {
   const n = Math.min(length, f.size - from);
   if (n <= 0) return '';
+  if (ahead !== null && ahead.file === f && from >= ahead.start && from + n <= ahead.start + ahead.length) {
+    return ahead.buf.toString('hex', from - ahead.start, from + n - ahead.start);
+  }
   // From the pool, not zero-filled: only the bytes read are looked at (a new 64-byte ArrayBuffer
   // per read, three a check, was a good part of simulate's garbage).
   const buf = Buffer.allocUnsafe(n);

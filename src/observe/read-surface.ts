@@ -3,7 +3,7 @@ import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { readControlState } from './control-state.js';
 import { CONTROL_STATE_FILE } from '../tau/files.js';
-import { type ControlState } from '../engine/observations.js';
+import { RUNNING, type ControlState } from '../engine/observations.js';
 import { advanceCursor, newCursor, type CursorAdvance } from './event-cursor.js';
 import { EVENTS_LOG } from '../tau/files.js';
 import { type EventCursor } from '../engine/observations.js';
@@ -13,6 +13,7 @@ import { STATE_FILE } from '../tau/files.js';
 import { type StateRead } from '../engine/observations.js';
 import { describeOpenError, scratchEpoch } from './untrusted-file.js';
 import { fileIn } from './paths.js';
+import { DirListing } from './dir-listing.js';
 
 export interface SurfaceFiles {
   state: StateRead;
@@ -25,19 +26,22 @@ export interface SurfaceFiles {
  * files of the wrong kind, are reads that failed, each with its sentence (the surface holds).
  */
 export function readSurfaceFiles(stateDir: string, cursor: EventCursor | null): SurfaceFiles {
-  const events = readEvents(stateDir, cursor);
-  const outside = linksOutside(stateDir);
+  const listing = new DirListing(stateDir);
+  const events = readEvents(stateDir, cursor, listing);
+  // Listed by the cursor (a first check, a rotation): which files exist and which are symlinks is known.
+  const listed = listing.ifListed();
+  const outside = listed ? scanLinks(stateDir, (name) => listed.get(name) === true) : linksOutside(stateDir);
   return {
     state: readStateFile(fileIn(stateDir, STATE_FILE)),
-    control: readControlState(fileIn(stateDir, CONTROL_STATE_FILE)),
+    control: listed && !listed.has(CONTROL_STATE_FILE) ? { ...RUNNING } : readControlState(fileIn(stateDir, CONTROL_STATE_FILE)),
     events: outside.length ? { ...events, notes: [...events.notes, ...outside] } : events,
   };
 }
 
 /** The event log from the cursor; a read that throws keeps the cursor for the next check. */
-function readEvents(stateDir: string, cursor: EventCursor | null): CursorAdvance {
+function readEvents(stateDir: string, cursor: EventCursor | null, listing: DirListing): CursorAdvance {
   try {
-    return advanceCursor(stateDir, cursor);
+    return advanceCursor(stateDir, cursor, listing);
   } catch (err) {
     const { reason } = describeOpenError(EVENTS_LOG, err);
     return { cursor: cursor ?? newCursor(), read: emptyTally(), logPresent: false, notes: [`${reason}; the cursor is kept for the next check`], bytesRead: 0, pendingBytes: 0, unsettled: `the event log could not be read at this check (${reason}); the cursor is kept for the next check` };
@@ -73,19 +77,20 @@ function linksOutside(stateDir: string): string[] {
     known.epoch = quiet;
     return known.notes;
   }
-  const notes = scanLinks(stateDir);
+  const notes = scanLinks(stateDir, (name) => lstatSync(join(stateDir, name), { throwIfNoEntry: false })?.isSymbolicLink() === true);
   if (linkCache.size > 1000) linkCache.clear();
   linkCache.set(stateDir, { key, notes, epoch: quiet });
   return notes;
 }
 
-function scanLinks(stateDir: string): string[] {
+/** `isLink(name)`: whether the directory's entry of that name is a symlink (it may throw). */
+function scanLinks(stateDir: string, isLink: (name: string) => boolean): string[] {
   const notes: string[] = [];
   for (const name of [STATE_FILE, CONTROL_STATE_FILE, EVENTS_LOG]) {
     const path = join(stateDir, name);
     try {
       // Paths are resolved only for an actual symlink.
-      if (!lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
+      if (!isLink(name)) continue;
       const target = realpathSync(path);
       const rel = relative(realpathSync(stateDir), target);
       if (rel.startsWith('..') || isAbsolute(rel)) notes.push(`${path} is a symlink to ${target}, outside its state directory; it was read, but check who can write it`);

@@ -134,19 +134,22 @@ function writeGates(out: Bytes, gates: unknown[]): void {
       i++;
       continue;
     }
-    const before = out.at;
+    // Between two surfaces of a run the bytes are always the same: the end of one result, a
+    // comma, the start of the next. Written once, then copied: one copy per result.
     out.text(parts[0]);
-    const beforeEnd = out.at;
     out.quoted(first.surface);
-    const after = out.at;
+    const between = out.at;
     out.text(parts[1]);
-    const afterEnd = out.at;
+    const end = out.at;
+    out.room(1)[out.at++] = 0x2c;
+    out.text(parts[0]);
+    const betweenEnd = out.at;
+    out.quoted((gates[++i] as Named).surface); // runAt(gates, i - 1): gates[i] joins
     for (let next = gates[++i]; i < gates.length && joins(first, next); next = gates[++i]) {
-      out.room(1)[out.at++] = 0x2c;
-      out.again(before, beforeEnd);
+      out.again(between, betweenEnd);
       out.quoted(next.surface);
-      out.again(after, afterEnd);
     }
+    out.again(between, end);
   }
   out.room(1)[out.at++] = 0x5d; // ]
 }

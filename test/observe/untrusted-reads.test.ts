@@ -78,6 +78,71 @@ describe('readSurfaceFiles never throws', () => {
   });
 });
 
+describe('a first check answers from the directory listing as later checks answer from stats', () => {
+  // A first check lists the state directory (rotated logs) and takes from that listing which
+  // files exist and which are symlinks; a later check (cursor in place) stats them instead.
+  const both = (dir: string) => {
+    const first = readSurfaceFiles(dir, null);
+    const later = readSurfaceFiles(dir, first.events.cursor);
+    return { first, later };
+  };
+  const events = '{"timestamp_unix_ms":1000,"health_state":"healthy","reason_codes":["a"]}\n';
+
+  it('no control-state.json: running, with and without the listing', () => {
+    const dir = tempDir('listing-no-control');
+    writeFileSync(join(dir, 'state.json'), `{${health}}`);
+    writeFileSync(join(dir, 'runtime-events.jsonl'), events);
+    const { first, later } = both(dir);
+    expect(first.control).toEqual({ mode: 'running', present: false, updated_unix_ms: null, last_action: null, note: null });
+    expect(later.control).toEqual(first.control);
+  });
+
+  it('a control-state.json that pauses, one that is a FIFO, one that is a directory: read on the first check too', () => {
+    const paused = tempDir('listing-paused');
+    writeFileSync(join(paused, 'control-state.json'), '{"mode":"paused","updated_unix_ms":5}');
+    expect(both(paused).first.control).toMatchObject({ mode: 'paused', present: true });
+    const fifo = tempDir('listing-fifo');
+    mkfifo(join(fifo, 'control-state.json'));
+    const f = both(fifo);
+    expect(f.first.control).toMatchObject({ mode: 'unknown', note: expect.stringContaining('FIFO') });
+    expect(f.later.control).toEqual(f.first.control);
+    const asDir = tempDir('listing-dir');
+    mkdirSync(join(asDir, 'control-state.json'));
+    expect(both(asDir).first.control).toMatchObject({ mode: 'unknown', note: expect.stringContaining('a directory') });
+  });
+
+  it('each of the three files as a symlink out of the directory: said on the first check and on a later one', () => {
+    for (const name of ['state.json', 'control-state.json', 'runtime-events.jsonl']) {
+      const dir = tempDir('listing-links');
+      mkdirSync(join(dir, 'elsewhere'));
+      mkdirSync(join(dir, 'surface'));
+      writeFileSync(join(dir, 'surface', 'state.json'), `{${health}}`);
+      writeFileSync(join(dir, 'surface', 'runtime-events.jsonl'), events);
+      rmSync(join(dir, 'surface', name), { force: true });
+      writeFileSync(join(dir, 'elsewhere', name), name === 'control-state.json' ? '{"mode":"paused"}' : name === 'state.json' ? `{${health}}` : events);
+      symlinkSync(join(dir, 'elsewhere', name), join(dir, 'surface', name));
+      const { first, later } = both(join(dir, 'surface'));
+      const said = new RegExp(`${name.replace('.', '\\.')} is a symlink to .*elsewhere/${name.replace('.', '\\.')}, outside its state directory`);
+      expect(first.events.notes.join('\n'), name).toMatch(said);
+      expect(later.events.notes.join('\n'), name).toMatch(said);
+      if (name === 'control-state.json') expect(first.control.mode).toBe('paused');
+      if (name === 'runtime-events.jsonl') expect(first.events.logPresent).toBe(true);
+    }
+  });
+
+  it('a symlink that stays inside the directory, and a dangling one: nothing said, the dangling file missing', () => {
+    const dir = tempDir('listing-inside');
+    writeFileSync(join(dir, 'real-state.json'), `{${health}}`);
+    symlinkSync(join(dir, 'real-state.json'), join(dir, 'state.json'));
+    symlinkSync(join(dir, 'gone.json'), join(dir, 'control-state.json'));
+    const { first, later } = both(dir);
+    expect(first.events.notes).toEqual([]);
+    expect(first.state.present).toBe(true);
+    expect(first.control).toMatchObject({ mode: 'running', present: false });
+    expect(later.control).toEqual(first.control);
+  });
+});
+
 describe('a file missing at its last read', () => {
   // Read again through stats that do not throw; each answer must still be what an open says.
   const read = (path: string) => {
