@@ -215,10 +215,12 @@ function startsEntry(s: string, p: number): boolean {
 /** The `:` ending a plain block key that starts at `p` (followed by a space or the end), or -1. */
 function keyColon(s: string, p: number): number {
   if (INDICATORS.has(s[p]!) || (s[p] === '-' && (p + 1 >= s.length || s[p + 1] === ' '))) bail();
-  for (let q = p; q < s.length; q++) {
-    const c = s[q];
-    if (c === ':' && (q + 1 === s.length || s[q + 1] === ' ')) return q;
-    if (c === '#' && s[q - 1] === ' ') return -1;
+  // Native searches, not a loop over characters: run cold, once per spec, a loop is interpreted.
+  // A comment starts at ` #` (s[p] is no `#`: an indicator); the colon must come before it.
+  const comment = s.indexOf(' #', p);
+  const limit = comment < 0 ? s.length : comment + 1;
+  for (let q = s.indexOf(':', p); q >= 0 && q < limit; q = s.indexOf(':', q + 1)) {
+    if (q + 1 === s.length || s.charCodeAt(q + 1) === 32) return q;
   }
   return -1;
 }
@@ -247,8 +249,8 @@ function inlineValue(s: string, p: number, line: number, depth: number): Parsed 
 }
 
 /** One-line flow collections (`{ "==": [ { var: x }, 0 ] }`). */
-/** The characters that end a flow plain scalar: , [ ] { } : # */
-const FLOW_STOP: boolean[] = Array.from({ length: 128 }, (_, c) => ',[]{}:#'.includes(String.fromCharCode(c)));
+/** A flow plain scalar's characters: up to one that ends it, , [ ] { } : # (sticky: from lastIndex). */
+const FLOW_PLAIN = /[^,[\]{}:#]*/y;
 
 class FlowReader {
   p = 0;
@@ -281,8 +283,9 @@ class FlowReader {
     const s = this.s;
     const c = s[p];
     if (c === undefined || INDICATORS.has(c) || (c === '-' && (p + 1 >= s.length || s[p + 1] === ' '))) bail();
-    let q = p;
-    while (q < s.length && !FLOW_STOP[s.charCodeAt(q)]) q++;
+    FLOW_PLAIN.lastIndex = p;
+    FLOW_PLAIN.test(s); // always matches (maybe nothing): lastIndex is where the scalar ends
+    const q = FLOW_PLAIN.lastIndex;
     if (s[q] === '#') bail();
     return q;
   }

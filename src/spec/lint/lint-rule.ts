@@ -29,6 +29,21 @@ export interface RuleFacts {
   metrics: Set<string>;
 }
 
+/**
+ * resolveVarPath's answer, once per path and scope: a wide spec reads the same few paths in
+ * hundreds of rules, and each literal var was resolved up to three times (its own check, a comparison's, a type's).
+ * Resolutions are only read.
+ */
+const resolutions = new WeakMap<VarScope, Map<string, Resolution>>();
+
+function resolveOnce(path: string, scope: VarScope): Resolution {
+  let known = resolutions.get(scope);
+  if (known === undefined) resolutions.set(scope, (known = new Map()));
+  let resolution = known.get(path);
+  if (resolution === undefined) known.set(path, (resolution = resolveVarPath(path, scope)));
+  return resolution;
+}
+
 export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope, report: Reporter): RuleFacts {
   const facts: RuleFacts = { inputs: new Set(), metrics: new Set() };
   const owner = describeRuleOwner(report.data, at);
@@ -93,7 +108,7 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
       return;
     }
     if (items !== 'none') return; // relative to the element being iterated: unknown statically
-    const resolution = resolveVarPath(target === undefined || target === null ? '' : String(target), scope);
+    const resolution = resolveOnce(target === undefined || target === null ? '' : String(target), scope);
     if (!resolution.ok) {
       report.error(resolution.code ?? 'unknown-var', `${resolution.message} (in ${owner})`, path);
       return;
@@ -110,7 +125,7 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
     const args = Array.isArray(raw) ? raw : [raw];
     const target = args[0];
     if (typeof target !== 'string' && typeof target !== 'number') return undefined;
-    const resolution = resolveVarPath(String(target), scope);
+    const resolution = resolveOnce(String(target), scope);
     return resolution.ok ? { path: String(target), resolution, fallback: args.slice(1) } : undefined;
   }
 
@@ -216,7 +231,7 @@ export function lintRule(rule: unknown, at: readonly Segment[], scope: VarScope,
     if (op === 'var') {
       const target = args[0];
       if (typeof target !== 'string' && typeof target !== 'number') return 'unknown';
-      const r = resolveVarPath(String(target), scope);
+      const r = resolveOnce(String(target), scope);
       const fallback = args.length > 1 ? typeOf(args[1]) : undefined;
       if (!r.ok) return 'unknown';
       return fallback === undefined || fallback === r.type ? r.type : 'unknown';

@@ -16,7 +16,9 @@ export function lintAllRules(report: Reporter): void {
   };
   const used = new Set<string>();
   const read = new Set<string>();
-  const scopeFor = (each: unknown): VarScope => ({ ...base, surfaceBound: each !== undefined });
+  // One scope object each: a rule's var paths are resolved once per scope (lint-rule.ts).
+  const bound: VarScope = { ...base, surfaceBound: true };
+  const scopeFor = (each: unknown): VarScope => (each !== undefined ? bound : base);
 
   asArray(spec.phases).forEach((phase, i) => {
     asArray(asRecord(phase).gates).forEach((gate, j) => {
