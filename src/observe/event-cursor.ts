@@ -344,9 +344,10 @@ function tailOf(f: OpenFile, offset: number): string {
 const AHEAD_BYTES = 16 * 1024;
 
 /**
- * What tailThenAhead read, until the end of this advance: the bytes from a position's tail to
- * the file's size (as its stat said), so the tail at the offset the read ends at costs no
- * second read, and readLogFd takes the lines it counts from it instead of reading them again.
+ * What tailThenAhead or prefetchWhole read, until the end of this advance: the bytes from a
+ * position's tail (or the file's start) to the file's size (as its stat said), so the head and
+ * the tail at the offset the read ends at cost no second read (bytesHex), and readLogFd takes
+ * the lines it counts from it instead of reading them again.
  */
 let ahead: { file: OpenFile; start: number; buf: Buffer; length: number } | null = null;
 
