@@ -3,10 +3,12 @@
 // so its lexer, parser and composer are in the cache), the precompiled schema, the lint, cron; a check on
 // a sample state recorded in a fresh store: observation, rules, the engine, the store, the text
 // report; and a dry run). A cache per command was tried: it is hardly smaller, and no faster.
+// It checks that a fresh start accepts the cache it wrote.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cacheVerdict } from './cache-accepted.mjs';
 
 const root = mkdtempSync(join(tmpdir(), 'rollgate-code-cache-'));
 try {
@@ -20,6 +22,13 @@ try {
   const r = spawnSync(process.execPath, ['bin/rollgate.js'], { env: { ...process.env, ROLLGATE_WRITE_CODE_CACHE: JSON.stringify(workloads) }, encoding: 'utf8' });
   if (r.status !== 0 && r.status !== 1) {
     process.stderr.write(`code-cache: the warm-up failed (exit ${r.status}): ${r.stderr}`);
+    process.exit(1);
+  }
+  // A fresh start must accept the cache: V8 rejects one written under other flags (a command
+  // that set a V8 flag during the warm-up), silently, and every start then compiles (~40 ms).
+  const verdict = cacheVerdict(process.cwd());
+  if (verdict !== 'accepted') {
+    process.stderr.write(`code-cache: a fresh start does not accept dist/bundle/rollgate.cjs.cache (${verdict}); was a V8 flag set during the warm-up? (src/cli/heap-policy.ts)\n`);
     process.exit(1);
   }
 } finally {

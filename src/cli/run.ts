@@ -16,7 +16,7 @@ import { emit } from './emit.js';
 import { EXIT, EXIT_OF, noFail, VERDICTS } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, placeOf, withExitCodes, type PlaceOptions } from './common.js';
 import { expandSpecPaths } from './spec-paths.js';
-import { keepYoungGenerationSmall } from './steady-heap.js';
+import { keepYoungGenerationSmall } from './heap-policy.js';
 
 /**
  * How many rollouts `run --once` checks at a time. A check of a small rollout mostly waits for

@@ -9,7 +9,7 @@ import { makeDirs } from '../store/make-dirs.js';
 import { emit, emitStreamed } from './emit.js';
 import { EXIT } from './exit-codes.js';
 import { ExitError, loadSpecOrExit, withExitCodes } from './common.js';
-import { keepYoungGenerationSmall } from './steady-heap.js';
+import { keepYoungGenerationSmall } from './heap-policy.js';
 
 export interface SimulateCliOptions {
   timeline: string;

@@ -43,6 +43,11 @@ export interface EdgeOptions {
   skipIf?: (before: RolloutState | null) => string | null;
   /** Told what the check read, before it decides (`evaluate --record` saves it for replay). */
   observed?: (obs: Observations) => void;
+  /**
+   * Given the record being journaled, while the commit waits on the disk (`evaluate` renders its
+   * output then). Operate returns this same object unless a note is added after the commit.
+   */
+  whileCommitting?: (record: DecisionRecord) => void;
 }
 
 export type Operated =
@@ -129,7 +134,9 @@ export async function operate(spec: Spec, operation: Operation, options: EdgeOpt
     }
     ({ record, next } = decided);
     if (recovered) record = { ...record, notes: [...record.notes, recovered] };
-    const committed = await store.commit(next, record);
+    const journaled = record;
+    const { whileCommitting } = options;
+    const committed = await store.commit(next, journaled, whileCommitting && (() => whileCommitting(journaled)));
     if (committed.repaired) record = { ...record, notes: [...record.notes, committed.repaired] };
     if (operation.kind === 'action') {
       // Audited once applied: the audit log never lists an action that did not happen. A crash

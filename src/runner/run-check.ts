@@ -19,6 +19,8 @@ export interface RunCheckOptions {
   inputFiles?: Record<string, string>;
   /** Told what the check read, before it decides. */
   observed?: (obs: Observations) => void;
+  /** Given the record while its commit waits on the disk (operate.ts). */
+  whileCommitting?: (record: DecisionRecord) => void;
 }
 
 export interface CheckRun {
@@ -49,7 +51,7 @@ export async function runTickCheck(spec: Spec, options: Omit<RunCheckOptions, 'd
 async function checkWith(spec: Spec, options: RunCheckOptions, skipIf?: (before: RolloutState | null) => string | null) {
   const store = openStore(options.store, spec.name);
   try {
-    return await operate(spec, { kind: 'check', dryRun: options.dryRun }, { store, root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: trafficProviders(spec, options.root), skipIf, observed: options.observed });
+    return await operate(spec, { kind: 'check', dryRun: options.dryRun }, { store, root: options.root, nowMs: options.nowMs, inputFiles: options.inputFiles, providers: trafficProviders(spec, options.root), skipIf, observed: options.observed, whileCommitting: options.whileCommitting });
   } finally {
     await store.close();
   }

@@ -3,9 +3,10 @@
  * create an entry), as promises on libuv's thread pool: `run --once` over many rollouts has
  * several commits in flight, and their waits overlap instead of queueing on the main thread.
  * The rest of a commit (writes into the page cache, close, rename, reads) stays synchronous:
- * those calls return at once, and a thread-pool round trip would cost more than it saves.
+ * those calls return at once, and a thread-pool round trip would cost more than it saves;
+ * except a write of megabytes, which takes long enough to overlap with work on the main thread.
  */
-import { access, fsync, link, mkdir, open, type Mode, type OpenMode } from 'node:fs';
+import { access, fsync, link, mkdir, open, write, type Mode, type OpenMode } from 'node:fs';
 
 const settle = <T>(resolve: (value: T) => void, reject: (err: Error) => void) => (err: Error | null, value?: T) => (err ? reject(err) : resolve(value as T));
 
@@ -13,6 +14,15 @@ export const openAsync = (path: string, flags: OpenMode, mode?: Mode): Promise<n
   new Promise((resolve, reject) => open(path, flags, mode, settle(resolve, reject)));
 
 export const fsyncAsync = (fd: number): Promise<void> => new Promise((resolve, reject) => fsync(fd, settle(resolve, reject)));
+
+/** writeAll (atomic-file.ts) on the thread pool: every byte at `position`, or ENOSPC. */
+export async function writeAllAsync(fd: number, buf: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < buf.length; ) {
+    const n = await new Promise<number>((resolve, reject) => write(fd, buf, done, buf.length - done, position + done, settle(resolve, reject)));
+    if (n <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    done += n;
+  }
+}
 
 export const linkAsync = (existing: string, path: string): Promise<void> => new Promise((resolve, reject) => link(existing, path, settle(resolve, reject)));
 

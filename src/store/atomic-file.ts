@@ -29,27 +29,50 @@ export function writeFileAtomic(path: string, content: string): void {
   }
 }
 
-/** writeFileAtomic, the same steps, with its disk waits (the create, both fsyncs) off the main thread. */
-export async function writeFileAtomicAsync(path: string, content: string): Promise<void> {
+/**
+ * A file that counts only once something else says so (a staged state, once its record is
+ * journaled: file-rollout-store.ts), written for a caller with work to do while the disk waits:
+ * resolves once the bytes are written and renamed into place, with `durable`, which settles when
+ * the file and its directory are fsynced. Both fsyncs are under way at once, on the thread pool:
+ * renaming before the data is durable is safe here, as a power cut can then leave a torn file
+ * under the name, but nothing yet that trusts it. The caller awaits `durable` before it writes
+ * what makes the file count, and before it removes the file.
+ */
+export async function stageFileAsync(path: string, content: string): Promise<{ durable: Promise<void> }> {
   const temp = tempOf(path);
+  let fd: number;
   try {
-    const fd = await openAsync(temp, 'wx', 0o644);
+    fd = await openAsync(temp, 'wx', 0o644);
+  } catch (err) {
+    throw writeFailure(err, path);
+  }
+  try {
     try {
       writeAll(fd, Buffer.from(content));
-      await fsyncAsync(fd);
-    } finally {
+    } catch (err) {
       closeSync(fd);
+      throw err;
     }
     renameSync(temp, path);
-    await fsyncDirAsync(dirname(path));
   } catch (err) {
     try {
       unlinkSync(temp);
     } catch {
-      // nothing was created, or it is already gone
+      // already gone
     }
     throw writeFailure(err, path);
   }
+  const synced = fsyncAsync(fd).finally(() => closeSync(fd));
+  const durable = Promise.all([synced, fsyncDirAsync(dirname(path))]).then(
+    () => undefined,
+    (err: unknown) => {
+      throw writeFailure(err, path);
+    },
+  );
+  // Handled here too: a failure while the caller works is not an unhandled rejection; it
+  // still rejects where the caller awaits it.
+  durable.catch(() => {});
+  return { durable };
 }
 
 /**

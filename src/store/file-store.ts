@@ -28,7 +28,7 @@ export function fileStore(storeDir: string, rollout: string): RolloutStore & { f
     recover: async () => folder.recover(),
     load: async () => folder.load(),
     save: async (state) => folder.save(state),
-    commit: async (next, record) => ({ repaired: (await folder.commitAsync(next, record)).repaired ?? null }),
+    commit: async (next, record, meanwhile) => ({ repaired: (await folder.commitAsync(next, record, meanwhile)).repaired ?? null }),
     async audit(line) {
       folder.ensure();
       appendAudit(folder.auditPath, line);

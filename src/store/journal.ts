@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { instantProblem } from '../time/instant.js';
 import { recordJsonBytes } from './record-json.js';
-import { fsyncAsync, openAsync } from './async-fs.js';
+import { fsyncAsync, openAsync, writeAllAsync } from './async-fs.js';
 import { writeAll } from './atomic-file.js';
 import { faultPoint } from './fault.js';
 import { writeFailure } from './store-error.js';
@@ -31,16 +31,31 @@ export function chainedLine(prevHash: string, record: object): { line: string; h
  * fields are appended after the record's own).
  */
 export function chainedBytes(prevHash: string, record: object): { bytes: Buffer; hash: string } {
-  // Where appending is not what the spread would give (fields already there, a toJSON, not plain data).
+  return sealed(unsealedLine(prevHash, record));
+}
+
+/**
+ * A record's line before its hash: the record's JSON in `buf[0, length)` with room after it for
+ * the chain fields, or (where appending is not what the spread would give: fields already there,
+ * a toJSON, not plain data) chainedLine's bytes, already whole.
+ */
+type UnsealedLine = { prevHash: string; buf: Buffer; length: number } | { bytes: Buffer; hash: string };
+
+function unsealedLine(prevHash: string, record: object): UnsealedLine {
   const made = 'prev_hash' in record || 'hash' in record ? null : recordJsonBytes(record, TAIL_ROOM);
   if (made === null || made.length < 2 || made.buf[0] !== 0x7b) {
     const { line, hash } = chainedLine(prevHash, record);
     return { bytes: Buffer.from(line + '\n'), hash };
   }
-  const { buf, length } = made;
+  return { prevHash, buf: made.buf, length: made.length };
+}
+
+/** The whole line: the record's JSON hashed, its closing brace overwritten by the fields and a brace of their own. */
+function sealed(line: UnsealedLine): { bytes: Buffer; hash: string } {
+  if ('bytes' in line) return line;
+  const { prevHash, buf, length } = line;
   const hash = 'sha256:' + createHash('sha256').update(prevHash).update('\n').update(buf.subarray(0, length)).digest('hex');
   const tail = `${length === 2 ? '' : ','}"prev_hash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}}\n`;
-  // The closing brace is overwritten by the fields and a brace of their own.
   if (Buffer.byteLength(tail) > buf.length - (length - 1)) return { bytes: Buffer.concat([buf.subarray(0, length - 1), Buffer.from(tail)]), hash };
   return { bytes: buf.subarray(0, length - 1 + buf.write(tail, length - 1, 'utf8')), hash };
 }
@@ -72,16 +87,76 @@ export async function openJournalAsync(path: string): Promise<number> {
  * off the main thread; a torn last line left by a crash is removed first, and said.
  */
 export async function appendRecordToAsync(fd: number, path: string, record: object): Promise<Appended> {
+  return appendPreparedAsync(fd, path, prepareAppend(fd, path, record));
+}
+
+/** From this size a line's write overlaps its hash; below it, the thread-pool round trip costs more than it saves. */
+const WRITE_WHILE_HASHING = 256 * 1024;
+
+/** A record ready to append: its line (hashed as it is written), where it goes, and what was repaired. */
+export interface PreparedAppend {
+  line: UnsealedLine;
+  at: number;
+  repaired: string | null;
+}
+
+/**
+ * The first half of appendRecordToAsync: the record's bytes and where they go, nothing written
+ * but a torn last line cut off. A commit makes them while its staged state waits on the disk.
+ */
+export function prepareAppend(fd: number, path: string, record: object): PreparedAppend {
   try {
-    const { bytes, hash, at, repaired } = prepareAppend(fd, path, record);
+    const { lastLine, end, torn } = tail(fd);
+    let repaired: string | null = null;
+    if (torn !== null) {
+      ftruncateSync(fd, torn);
+      repaired = `cut off a torn last line of ${path} (${end - torn} bytes, a crash mid-append; that check was never applied)`;
+    }
+    const prev = lastLine ? ((JSON.parse(lastLine) as { hash?: string }).hash ?? GENESIS) : GENESIS;
+    return { line: unsealedLine(prev, record), at: torn ?? end, repaired };
+  } catch (err) {
+    throw writeFailure(err, path);
+  }
+}
+
+/**
+ * The second half: writes the line and fsyncs it, every byte taken back off on a failure. The
+ * record's bytes go to the file on the thread pool while its hash is computed here (a wide
+ * record is megabytes: each takes milliseconds); the chain fields follow them; `meanwhile` runs
+ * while the fsync waits.
+ */
+export async function appendPreparedAsync(fd: number, path: string, { line, at, repaired }: PreparedAppend, meanwhile?: () => void): Promise<Appended> {
+  try {
+    if (process.env.ROLLGATE_FAULT === 'disk-full') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     try {
-      writeAll(fd, bytes, at);
-      await fsyncAsync(fd);
+      // The line's start: all of the record's JSON but its closing brace, which sealed() overwrites
+      // (or the whole line, when it is whole already).
+      const body = 'bytes' in line ? line.bytes : line.buf.subarray(0, line.length - 1);
+      if (process.env.ROLLGATE_FAULT === 'mid-journal') {
+        writeSync(fd, body, 0, body.length >> 1, at);
+        faultPoint('mid-journal');
+      }
+      let sealedLine: { bytes: Buffer; hash: string };
+      if (body.length < WRITE_WHILE_HASHING) {
+        writeAll(fd, body, at);
+        sealedLine = sealed(line);
+      } else {
+        const written = writeAllAsync(fd, body, at);
+        written.catch(() => {}); // awaited below, after the hash
+        sealedLine = sealed(line);
+        await written;
+      }
+      const { bytes, hash } = sealedLine;
+      writeAll(fd, bytes.subarray(body.length), at + body.length);
+      const synced = fsyncAsync(fd);
+      synced.catch(() => {}); // awaited below, after the caller's work
+      meanwhile?.();
+      await synced;
+      return { hash, repaired };
     } catch (err) {
       undoAppend(fd, at);
       throw err;
     }
-    return { hash, repaired };
   } catch (err) {
     throw writeFailure(err, path);
   }
@@ -89,24 +164,6 @@ export async function appendRecordToAsync(fd: number, path: string, record: obje
 
 /** Read and write, created when missing (never truncated: an existing journal is appended to). */
 const JOURNAL_FLAGS = constants.O_RDWR | constants.O_CREAT;
-
-/** The line to append and where: after the last complete line, a torn one cut off first (said in `repaired`). */
-function prepareAppend(fd: number, path: string, record: object): { bytes: Buffer; hash: string; at: number; repaired: string | null } {
-  const { lastLine, end, torn } = tail(fd);
-  let repaired: string | null = null;
-  if (torn !== null) {
-    ftruncateSync(fd, torn);
-    repaired = `cut off a torn last line of ${path} (${end - torn} bytes, a crash mid-append; that check was never applied)`;
-  }
-  const prev = lastLine ? ((JSON.parse(lastLine) as { hash?: string }).hash ?? GENESIS) : GENESIS;
-  const { bytes, hash } = chainedBytes(prev, record);
-  if (process.env.ROLLGATE_FAULT === 'disk-full') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-  if (process.env.ROLLGATE_FAULT === 'mid-journal') {
-    writeSync(fd, bytes, 0, bytes.length >> 1, torn ?? end);
-    faultPoint('mid-journal');
-  }
-  return { bytes, hash, at: torn ?? end, repaired };
-}
 
 /** Never leave a part of a record behind: the check it records is not applied. */
 function undoAppend(fd: number, at: number): void {

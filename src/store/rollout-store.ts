@@ -42,8 +42,12 @@ export interface RolloutStore {
   load(): Promise<RolloutState | null>;
   /** Saves a state without a record (a terminal rollout's retried hooks). */
   save(state: RolloutState): Promise<void>;
-  /** Journals the record and saves the state it leads to, all or nothing. */
-  commit(next: RolloutState, record: DecisionRecord): Promise<Committed>;
+  /**
+   * Journals the record and saves the state it leads to, all or nothing. `meanwhile` is the
+   * caller's own work (rendering its output) to do while the commit waits on the disk: called at
+   * most once, before the commit settles; it must not throw.
+   */
+  commit(next: RolloutState, record: DecisionRecord, meanwhile?: () => void): Promise<Committed>;
   /** Appends a manual action's audit line (after its commit). */
   audit(line: AuditLine): Promise<void>;
   /**

@@ -3,7 +3,7 @@
  * a full disk, clock jumps, and a producer caught mid-write.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyJournal } from '../../src/store/journal.js';
@@ -11,6 +11,8 @@ import { rollgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
 import { HOUR, MIN, T0, World } from '../helpers/world.js';
 import { tempDir } from '../helpers/temp-dir.js';
+// @ts-expect-error: a plain ES module of the bench scripts
+import { wideSpec } from '../../scripts/bench/wide.mjs';
 
 const SPEC = join(ROOT, 'specs/custom-command.yaml');
 const STATE_DIR = '.tau/custom-command';
@@ -126,6 +128,29 @@ describe('a real read-only or full filesystem under the store', () => {
       expect(journal.ok).toBe(true);
       expect(state.checks).toBe(journal.entries.length);
       expect(existsSync(store(w, 'rollout.json.next'))).toBe(false);
+    } finally {
+      umount(storeDir);
+    }
+  });
+
+  it.runIf(canMount)('a store that fills up under a wide rollout (records of ~400 KB, written while they are hashed): exit 73 at some check, every applied check journaled, the journal verifies', () => {
+    const work = tempDir('wide-full');
+    for (let s = 0; s < 30; s++) cpSync(join(ROOT, 'fixtures/tau-samples/runtime-dashboard-healthy'), join(work, '.tau', `s${s}`), { recursive: true });
+    writeFileSync(join(work, 'wide.yaml'), wideSpec(30, 40) as string);
+    const storeDir = join(work, '.rollgate');
+    expect(mountTmpfs(storeDir, '2m')).toBe(true);
+    try {
+      let r = { code: 0 as number | null, stderr: '' };
+      let checks = 0;
+      for (let now = Date.parse('2026-02-16T00:06:00Z'); checks < 20 && r.code !== 73; checks++, now += MIN) r = rollgate(['evaluate', join(work, 'wide.yaml'), '--root', work, '--now', String(now)]);
+      expect(r.code).toBe(73);
+      expect(r.stderr).toMatch(/decisions\.jsonl.*ENOSPC/);
+      const journal = verifyJournal(join(storeDir, 'wide/decisions.jsonl'));
+      expect(journal.ok).toBe(true);
+      expect(journal.entries.length).toBe(checks - 1);
+      expect(JSON.stringify(journal.entries[0]!.record).length).toBeGreaterThan(256 * 1024);
+      expect(JSON.parse(readFileSync(join(storeDir, 'wide/rollout.json'), 'utf8')).checks).toBe(checks - 1);
+      expect(existsSync(join(storeDir, 'wide/rollout.json.next'))).toBe(false);
     } finally {
       umount(storeDir);
     }

@@ -68,6 +68,25 @@ describe('appending', () => {
     }
   });
 
+  it('a record of megabytes (its bytes written while they are hashed) appends its chained line and a newline, after a cut torn line and after a long previous hash', async () => {
+    const gates = Array.from({ length: 6000 }, (_, i) => ({ name: `gate-${i % 100}`, surface: `s${i}`, result: 'pass', message: `surface.rollout_gate = pass ${'→'.repeat(i % 7)}`, trace: ['{"==":[1,1]} → true'], source: { file: '/specs/wide.yaml', line: 12 + (i % 100), col: 15 } }));
+    const big = (check: number) => ({ ...record(check), gates });
+    for (const before of ['', '{"check":1,"hash":"sha256:' + 'é'.repeat(300) + '"}\n']) {
+      const path = join(tempDir('journal'), 'decisions.jsonl');
+      writeFileSync(path, before + '{"check":1,"torn');
+      const prev = before === '' ? GENESIS : 'sha256:' + 'é'.repeat(300);
+      const { line, hash } = chainedLine(prev, big(2));
+      expect(Buffer.byteLength(line)).toBeGreaterThan(1_000_000);
+      const appended = await appendRecord(path, big(2));
+      expect(appended.repaired).toMatch(/cut off a torn last line/);
+      expect(appended.hash).toBe(hash);
+      expect(readFileSync(path, 'utf8')).toBe(before + line + '\n');
+    }
+    const path = join(tempDir('journal'), 'decisions.jsonl');
+    for (let i = 1; i <= 3; i++) await appendRecord(path, big(i));
+    expect(verifyJournal(path)).toMatchObject({ ok: true, broken: null });
+  });
+
   it('a missing journal verifies as empty (a rollout never checked)', () => {
     expect(verifyJournal(join(tempDir('journal'), 'decisions.jsonl'))).toMatchObject({ ok: true, entries: [], broken: null });
   });
