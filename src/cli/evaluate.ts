@@ -30,8 +30,8 @@ export interface EvaluateOptions extends PlaceOptions {
 
 export function runEvaluate(specFile: string, options: EvaluateOptions): Promise<number> {
   return withExitCodes('evaluate', async () => {
-    collectOnlyAtTheLimit();
     const spec = loadSpecOrExit(specFile);
+    collectOnlyAtTheLimit(spec);
     const place = placeOf(options);
     const inputFiles: Record<string, string> = {};
     for (const [name, file] of Object.entries((options.input ?? []).reduce<Record<string, string>>((acc, v) => collectPair(v, acc), {}))) {
