@@ -93,7 +93,9 @@ export function quoteProducerText(text: string, max = 60): string {
 export function windowBetween(later: LogTally, earlier: LogTally | null): TallyWindow {
   const codes: Record<string, number> = Object.create(null) as Record<string, number>;
   const laterCodes = later.codes;
-  for (const code of Object.keys(laterCodes)) {
+  const seen = Object.keys(laterCodes);
+  for (let i = 0; i < seen.length; i++) {
+    const code = seen[i]!;
     const d = laterCodes[code]! - (earlier?.codes[code] ?? 0);
     if (d > 0) codes[code] = d;
   }

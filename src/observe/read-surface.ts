@@ -87,10 +87,10 @@ function linksOutside(stateDir: string): string[] {
 function scanLinks(stateDir: string, isLink: (name: string) => boolean): string[] {
   const notes: string[] = [];
   for (const name of [STATE_FILE, CONTROL_STATE_FILE, EVENTS_LOG]) {
-    const path = join(stateDir, name);
     try {
-      // Paths are resolved only for an actual symlink.
+      // Paths are made and resolved only for an actual symlink.
       if (!isLink(name)) continue;
+      const path = join(stateDir, name);
       const target = realpathSync(path);
       const rel = relative(realpathSync(stateDir), target);
       if (rel.startsWith('..') || isAbsolute(rel)) notes.push(`${path} is a symlink to ${target}, outside its state directory; it was read, but check who can write it`);

@@ -16,8 +16,17 @@ const COLLECTIONS: readonly [string, SurfaceKind][] = [
 
 /** The kind whose collection the state holds; `unknown` when none, or collections of two kinds. */
 export function detectKind(state: Record<string, unknown>): DetectedKind {
-  const kinds = new Set(COLLECTIONS.filter(([key]) => Array.isArray(state[key])).map(([, kind]) => kind));
-  return kinds.size === 1 ? [...kinds][0]! : 'unknown';
+  // A plain loop: this runs for each surface at each check, mostly before V8 optimizes it, where
+  // each callback, Set and spread costs.
+  let found: SurfaceKind | null = null;
+  for (let i = 0; i < COLLECTIONS.length; i++) {
+    const collection = COLLECTIONS[i]!; // not destructured: that too is an iterator, cold
+    const kind = collection[1];
+    if (!Array.isArray(state[collection[0]])) continue;
+    if (found !== null && found !== kind) return 'unknown';
+    found = kind;
+  }
+  return found ?? 'unknown';
 }
 
 /** The producer's transport-health target of each kind (tau-formats §5). */
