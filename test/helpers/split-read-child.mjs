@@ -1,7 +1,7 @@
 // Runs readLogFd of the compiled library (dist/) over the cases a test describes, once on one
 // thread and once split across worker threads, and prints both answers as JSON: a worker
 // thread needs compiled code, so split reads are tested in a child process of the built tree.
-//   node split-read-child.mjs ROOT CASES.json   (CASES: [{ path, from, final, knownSize?, parts, worker?, startMs?, before? }])
+//   node split-read-child.mjs ROOT CASES.json   (CASES: [{ path, from, final, knownSize?, parts, worker?, startMs?, pieceBytes?, before? }])
 import { closeSync, openSync, readFileSync } from 'node:fs';
 
 const [root, casesFile] = process.argv.slice(2);
@@ -24,7 +24,7 @@ function startTally(before) {
 
 function read(c, split) {
   forgetShapes();
-  configureSplit(split ? { fromBytes: 0, parts: c.parts, ...(c.worker ? { worker: c.worker } : {}), ...(c.startMs ? { startMs: c.startMs } : {}) } : { parts: 1 });
+  configureSplit(split ? { fromBytes: 0, parts: c.parts, ...(c.worker ? { worker: c.worker } : {}), ...(c.startMs ? { startMs: c.startMs } : {}), ...(c.pieceBytes ? { pieceBytes: c.pieceBytes } : {}) } : { parts: 1 });
   const before = { ...splitStats };
   const tally = startTally(c.before);
   const fd = openSync(c.path, 'r');
@@ -35,7 +35,7 @@ function read(c, split) {
       read: r,
       tally: { ...tally, codes },
       codesPrototype: Object.getPrototypeOf(tally.codes) === null ? 'null' : 'object',
-      stats: { reads: splitStats.reads - before.reads, workerParts: splitStats.workerParts - before.workerParts, ownParts: splitStats.ownParts - before.ownParts },
+      stats: { reads: splitStats.reads - before.reads, workerParts: splitStats.workerParts - before.workerParts, ownParts: splitStats.ownParts - before.ownParts, takenPieces: splitStats.takenPieces - before.takenPieces },
     };
   } finally {
     closeSync(fd);

@@ -2,8 +2,9 @@
  * A large read split across worker threads (src/observe/split-read.ts) must answer exactly as
  * one thread does: the same counts, codes, last report, doubt sentence, offset and pending
  * bytes, whatever the number of parts, where the cuts fall, what the tally held before, a file
- * shorter than its stat said, a line near the length limit in a worker's part, and a worker
- * that fails to start, throws, or never claims its part. Worker threads need compiled code, so
+ * shorter than its stat said, a line near the length limit in a worker's part, a worker
+ * that fails to start, throws, or never claims its part, and one so slow that this thread takes
+ * the rest of its part, piece by piece. Worker threads need compiled code, so
  * the reads run in a child process over dist/ (test/helpers/split-read-child.mjs).
  */
 import { spawnSync } from 'node:child_process';
@@ -18,7 +19,7 @@ interface Answer {
   read: { offset: number; pendingBytes: number; bytesRead: number };
   tally: { cycles: number; invalid: number; suspect: number; lost: number; doubt: string | null; codes: Record<string, number>; last: unknown };
   codesPrototype: string;
-  stats: { reads: number; workerParts: number; ownParts: number };
+  stats: { reads: number; workerParts: number; ownParts: number; takenPieces: number };
 }
 interface Case {
   path: string;
@@ -28,6 +29,7 @@ interface Case {
   knownSize?: number;
   worker?: string;
   startMs?: number;
+  pieceBytes?: number;
   before?: boolean;
 }
 
@@ -170,6 +172,33 @@ port.close();
     const answers = run(cases);
     expectSame(answers, [0, 0, 0]);
     for (const { split } of answers) expect(split.stats.ownParts).toBe(2);
+  });
+
+  it('a worker that starts late: this thread, done with its own part, takes every piece of the worker\'s but its first, and the answer is the same', () => {
+    // The worker waits until the thread that started it has taken all its pieces but the
+    // first (the shared counter says so), then runs the real worker: the take path, every time.
+    const late = join(dir, 'late.mjs');
+    writeFileSync(
+      late,
+      `import { workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+const { shared, cuts } = workerData;
+const nap = new Int32Array(new SharedArrayBuffer(4));
+while (Atomics.load(shared, 2) <= cuts.length - 2) Atomics.wait(nap, 0, 0, 5);
+await import(pathToFileURL(${JSON.stringify(join(ROOT, 'dist/observe/scan-worker.js'))}).href);
+`,
+    );
+    const cases: Case[] = [2, 3].flatMap((parts) => [
+      { path: mixed, from: 0, final: false, parts, worker: late, pieceBytes: 256 * 1024 },
+      { path: mixed, from: midLine, final: true, parts, worker: late, pieceBytes: 256 * 1024, before: true },
+    ]);
+    const answers = run(cases);
+    expectSame(answers, cases.map((c) => c.parts - 1));
+    for (const [i, { split }] of answers.entries()) {
+      // 4 MiB (or two thirds of it) in parts of 256 KiB pieces: this thread took all but the workers' first.
+      expect(split.stats.takenPieces, `case ${i}`).toBeGreaterThan(2);
+      expect(split.stats.ownParts, `case ${i}`).toBe(0);
+    }
   });
 
   it('a line just past the length limit in a worker part is judged at the same byte counts as on one thread', () => {
