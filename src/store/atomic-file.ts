@@ -47,14 +47,12 @@ export async function stageFileAsync(path: string, content: string): Promise<{ d
     throw writeFailure(err, path);
   }
   try {
-    try {
-      writeAll(fd, Buffer.from(content));
-    } catch (err) {
-      closeSync(fd);
-      throw err;
-    }
+    writeAll(fd, Buffer.from(content));
     renameSync(temp, path);
   } catch (err) {
+    // A failed write or rename: the descriptor closed (a long `run` must not leak one a check)
+    // and the temp file removed.
+    closeSync(fd);
     try {
       unlinkSync(temp);
     } catch {

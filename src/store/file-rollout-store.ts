@@ -87,9 +87,10 @@ export class RolloutFolder {
    * Three fsyncs, not four, and two of them at once. The journal is opened (created, on the
    * first check) before the state is staged, so the staging's directory fsync makes the names of
    * both the staged file and a new journal durable; the staged file is renamed as soon as it is
-   * written, so that fsync runs beside the file's own (atomic-file.ts, stageFileAsync). The final rename needs none: until it reaches the disk, a power
-   * cut leaves the journaled record and its staged state on disk, which is the state of a crash
-   * after the journal write, and recover() finishes that commit.
+   * written, so that fsync runs beside the file's own (atomic-file.ts, stageFileAsync). The final
+   * rename needs none: until it reaches the disk, a power cut leaves the journaled record and its
+   * staged state on disk, which is the state of a crash after the journal write, and recover()
+   * finishes that commit.
    *
    * The disk waits (the creates and the three fsyncs) are on the thread pool: commits of several
    * rollouts (`run --once`) then wait on the disk together, and one commit makes its record's
