@@ -27,8 +27,8 @@ const validators = {
  * tty brings net) and that many commands never call: imported through a stand-in whose exports
  * are getters, so the module loads when a name is first used (a hook spawns, a large first read
  * starts its worker, a check hashes its record, a command sets a V8 flag: node:v8 costs 1.4 ms),
- * not when the importing module initializes. Commander's
- * `require('node:child_process')` is one such import: it spawns only for executable subcommands.
+ * not when the importing module initializes. Commander's `require('node:child_process')` is one
+ * such import: it spawns only for executable subcommands.
  */
 const LAZY = ['child_process', 'worker_threads', 'crypto', 'tty', 'v8'];
 const lazyBuiltins = {
