@@ -33,7 +33,10 @@ const PIECE_BYTES = 16 * 1024 * 1024;
 const CUT_WINDOW = 1024 * 1024;
 /** Looked at first: lines are short, and a cut per piece must cost little to find. */
 const FIRST_WINDOW = 64 * 1024;
-/** How long a worker may take to start, counted from when this thread is done with its own part and the pieces it took. */
+/**
+ * How long a worker may take to start, counted from when this thread is done with its own part
+ * and the pieces it took.
+ */
 const START_MS = 2000;
 
 interface SplitSettings {
