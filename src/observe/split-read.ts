@@ -109,13 +109,13 @@ export function readSplit(fd: number, from: number, size: number, final: boolean
   if (size - from < settings.fromBytes || settings.parts < 2) return null;
   const file = workerFile();
   if (file === null) return null;
-  const cuts = cutPoints(fd, from, size, size, settings.parts);
+  const cuts = cutPoints(fd, from, size, settings.parts);
   if (cuts.length < 3) return null;
   splitStats.reads++;
   const parts: Part[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
     const [a, b] = [cuts[i]!, cuts[i + 1]!];
-    parts.push({ cuts: i === 0 ? [a, b] : cutPoints(fd, a, b, size, Math.max(1, Math.round((b - a) / settings.pieceBytes))), final: i + 2 === cuts.length && final, job: null });
+    parts.push({ cuts: i === 0 ? [a, b] : cutPoints(fd, a, b, Math.max(1, Math.round((b - a) / settings.pieceBytes))), final: i + 2 === cuts.length && final, job: null });
   }
   for (const part of parts.slice(1)) part.job = start(file, { fd, cuts: part.cuts, final: part.final, name, alignFrom: from });
   let mine = 0; // bytes this thread has scanned
@@ -168,30 +168,30 @@ export function readSplit(fd: number, from: number, size: number, final: boolean
 
 /**
  * [a, c1, …, b]: `n` pieces of [a, b), each cut just after the first newline past an even share
- * (none where a line runs on for CUT_WINDOW bytes); `size` ends the whole read.
+ * (none where a line runs on for CUT_WINDOW bytes, or past b).
  */
-function cutPoints(fd: number, a: number, b: number, size: number, n: number): number[] {
+function cutPoints(fd: number, a: number, b: number, n: number): number[] {
   const cuts = [a];
   const window = Buffer.allocUnsafe(CUT_WINDOW);
   for (let i = 1; i < n; i++) {
     const at = a + Math.floor(((b - a) * i) / n);
     if (at < cuts[cuts.length - 1]!) continue;
-    const cut = lineStartAfter(fd, at, size, window);
-    if (cut !== -1 && cut < b) cuts.push(cut);
+    const cut = lineStartAfter(fd, at, b, window);
+    if (cut !== -1) cuts.push(cut);
   }
   cuts.push(b);
   return cuts;
 }
 
-/** Just after the first newline at or after `at` (within CUT_WINDOW, before `size`), or -1. */
-function lineStartAfter(fd: number, at: number, size: number, window: Buffer): number {
+/** Just after the first newline at or after `at` (within CUT_WINDOW, before `end`), or -1. */
+function lineStartAfter(fd: number, at: number, end: number, window: Buffer): number {
   let looked = 0;
   for (const upTo of [FIRST_WINDOW, CUT_WINDOW]) {
-    const n = readSync(fd, window, looked, Math.min(upTo, size - at) - looked, at + looked);
+    const n = readSync(fd, window, looked, Math.min(upTo, end - at) - looked, at + looked);
     const nl = window.subarray(looked, looked + n).indexOf(10);
-    if (nl !== -1) return at + looked + nl + 1 < size ? at + looked + nl + 1 : -1;
+    if (nl !== -1) return at + looked + nl + 1 < end ? at + looked + nl + 1 : -1;
     looked += n;
-    if (at + looked >= size || n === 0) return -1;
+    if (at + looked >= end || n === 0) return -1;
   }
   return -1;
 }
